@@ -1,0 +1,263 @@
+"""Loading campaigns from TOML: the bundled ones by id, or a user's own file by path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sscert.campaigns.model import Campaign, Contact, ContactKind, RollingCycle, Window
+from sscert.channels import is_channel_code
+from sscert.schemes import Scheme
+
+__all__ = ["CampaignError", "bundled_campaigns", "load_campaign", "parse_campaign"]
+
+_T = TypeVar("_T")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_TOWNSHIP_OFFICE = "劳动保障事务所"
+
+
+class CampaignError(ValueError):
+    """A campaign that cannot be loaded. The message names the file, the key and the problem."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        where = f"{source}: {key}: " if key else f"{source}: "
+        super().__init__(f"{where}{problem}")
+        self.source = source
+        self.key = key
+        self.problem = problem
+
+
+def bundled_campaigns() -> list[str]:
+    """The ids of the campaigns shipped inside the package."""
+    data = resources.files("sscert.campaigns") / "data"
+    return sorted(p.name.removesuffix(".toml") for p in data.iterdir() if p.name.endswith(".toml"))
+
+
+def load_campaign(name_or_path: str | Path) -> Campaign:
+    """Load a bundled campaign by id (``"laiyuan-2023"``) or a campaign file by path.
+
+    Raises :class:`CampaignError` (a ``ValueError``) naming the file, the key and the problem.
+    """
+    if isinstance(name_or_path, str) and name_or_path in bundled_campaigns():
+        return _load_bundled(name_or_path)
+    path = Path(name_or_path)
+    if not path.is_file():
+        known = ", ".join(bundled_campaigns())
+        raise CampaignError(
+            str(name_or_path), "", f"no bundled campaign by that id ({known}) and no such file"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CampaignError(str(path), "", f"cannot read the file: {error}") from None
+    return parse_campaign(text, source=str(path))
+
+
+@functools.cache
+def _load_bundled(campaign_id: str) -> Campaign:
+    resource = resources.files("sscert.campaigns") / "data" / f"{campaign_id}.toml"
+    return parse_campaign(resource.read_text(encoding="utf-8"), source=f"bundled:{campaign_id}")
+
+
+def parse_campaign(text: str, *, source: str = "<string>") -> Campaign:
+    """Build a :class:`Campaign` from TOML text; ``source`` names it in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CampaignError(source, "", f"not valid TOML: {error}") from None
+    return _Reader(source).campaign(data)
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, problem: str) -> CampaignError:
+        return CampaignError(self.source, key, problem)
+
+    def get(self, table: Mapping[str, Any], key: str, kind: type[_T], path: str) -> _T:
+        if key not in table:
+            raise self.fail(path, "missing")
+        value = table[key]
+        if kind is int and isinstance(value, bool):
+            raise self.fail(path, f"must be {kind.__name__}, not {value!r}")
+        if not isinstance(value, kind):
+            raise self.fail(path, f"must be {_kind_name(kind)}, not {value!r}")
+        return value
+
+    def optional(self, table: Mapping[str, Any], key: str, kind: type[_T], path: str) -> _T | None:
+        if key not in table:
+            return None
+        return self.get(table, key, kind, path)
+
+    def reference(self, table: Mapping[str, Any], path: str) -> str:
+        reference = self.get(table, "reference", str, f"{path}.reference" if path else "reference")
+        if not reference.strip():
+            raise self.fail(f"{path}.reference" if path else "reference", "must not be empty")
+        return reference
+
+    def date(self, table: Mapping[str, Any], key: str, path: str) -> dt.date:
+        value = self.get(table, key, object, path)
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise self.fail(path, f"must be a date like 2023-02-10, not {value!r}")
+        return value
+
+    def scheme(self, value: object, path: str) -> Scheme:
+        try:
+            return Scheme(str(value)) if isinstance(value, str) else Scheme(value)  # type: ignore[arg-type]
+        except ValueError:
+            known = ", ".join(s.value for s in Scheme)
+            raise self.fail(path, f"unknown scheme {value!r} (known: {known})") from None
+
+    def campaign(self, data: Mapping[str, Any]) -> Campaign:
+        known = {
+            "id",
+            "name",
+            "name_en",
+            "region_code",
+            "reference",
+            "window",
+            "cycle",
+            "channels",
+            "schemes",
+            "payroll",
+            "contacts",
+        }
+        for key in data:
+            if key not in known:
+                raise self.fail(key, f"unknown key (known: {', '.join(sorted(known))})")
+        campaign_id = self.get(data, "id", str, "id")
+        if not _ID.match(campaign_id):
+            raise self.fail("id", "must be lowercase letters, digits, '.', '_' or '-'")
+        references = {"campaign": self.reference(data, "")}
+        window = cycle = None
+        if "window" in data:
+            window = self.window(self.get(data, "window", dict, "window"))
+            references["window"] = window.reference
+        if "cycle" in data:
+            cycle = self.cycle(self.get(data, "cycle", dict, "cycle"))
+            references["cycle"] = cycle.reference
+        if (window is None) == (cycle is None):
+            raise self.fail("window", "a campaign needs exactly one of [window] or [cycle]")
+        channels_table = self.get(data, "channels", dict, "channels")
+        channels = tuple(self.channel_list(channels_table))
+        references["channels"] = self.reference(channels_table, "channels")
+        schemes_table = self.get(data, "schemes", dict, "schemes")
+        schemes = tuple(self.scheme_list(schemes_table, "covered", "schemes.covered"))
+        if not schemes:
+            raise self.fail("schemes.covered", "must name at least one scheme")
+        references["schemes"] = self.reference(schemes_table, "schemes")
+        payroll = self.get(data, "payroll", dict, "payroll")
+        day = self.get(payroll, "day", int, "payroll.day")
+        if not 1 <= day <= 28:
+            raise self.fail(
+                "payroll.day", f"must be a day from 1 to 28 (every month has it), not {day}"
+            )
+        references["payroll"] = self.reference(payroll, "payroll")
+        region = self.optional(data, "region_code", str, "region_code")
+        if region is not None and not re.fullmatch(r"\d{6}", region):
+            raise self.fail("region_code", f"must be 6 digits, not {region!r}")
+        contacts_raw = self.optional(data, "contacts", list, "contacts") or []
+        contacts = tuple(
+            self.contact(item, f"contacts[{i}]", frozenset(schemes))
+            for i, item in enumerate(contacts_raw)
+        )
+        return Campaign(
+            id=campaign_id,
+            name=self.optional(data, "name", str, "name") or campaign_id,
+            window=window,
+            cycle=cycle,
+            channels=channels,
+            schemes=schemes,
+            payroll_day=day,
+            contacts=contacts,
+            region_code=region,
+            references=references,
+            source=self.source,
+        )
+
+    def window(self, table: Mapping[str, Any]) -> Window:
+        start = self.date(table, "start", "window.start")
+        end = self.date(table, "end", "window.end")
+        if end < start:
+            raise self.fail("window.end", f"{end} is before window.start {start}")
+        return Window(start, end, self.reference(table, "window"))
+
+    def cycle(self, table: Mapping[str, Any]) -> RollingCycle:
+        months = self.get(table, "months", int, "cycle.months")
+        if not 1 <= months <= 120:
+            raise self.fail("cycle.months", f"must be 1 to 120, not {months}")
+        by_scheme: dict[Scheme, int] = {}
+        raw = self.optional(table, "by_scheme", dict, "cycle.by_scheme") or {}
+        for key, value in raw.items():
+            path = f"cycle.by_scheme.{key}"
+            scheme = self.scheme(key, path)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+                raise self.fail(path, f"must be 1 to 120 months, not {value!r}")
+            by_scheme[scheme] = value
+        start = self.date(table, "start", "cycle.start") if "start" in table else None
+        return RollingCycle(months, self.reference(table, "cycle"), by_scheme, start)
+
+    def channel_list(self, table: Mapping[str, Any]) -> list[str]:
+        accepted = self.get(table, "accepted", list, "channels.accepted")
+        if not accepted:
+            raise self.fail("channels.accepted", "must name at least one channel")
+        for i, code in enumerate(accepted):
+            if not is_channel_code(code):
+                raise self.fail(
+                    f"channels.accepted[{i}]",
+                    f"{code!r} is not a channel code (lowercase letters, digits and _)",
+                )
+        if len(set(accepted)) != len(accepted):
+            raise self.fail("channels.accepted", "names a channel twice")
+        return list(accepted)
+
+    def scheme_list(self, table: Mapping[str, Any], key: str, path: str) -> list[Scheme]:
+        raw = self.get(table, key, list, path)
+        schemes = [self.scheme(code, f"{path}[{i}]") for i, code in enumerate(raw)]
+        if len(set(schemes)) != len(schemes):
+            raise self.fail(path, "names a scheme twice")
+        return schemes
+
+    def contact(self, item: object, path: str, all_schemes: frozenset[Scheme]) -> Contact:
+        if not isinstance(item, dict):
+            raise self.fail(path, "must be a table")
+        kind_text = self.get(item, "kind", str, f"{path}.kind")
+        try:
+            kind = ContactKind(kind_text)
+        except ValueError:
+            raise self.fail(f"{path}.kind", "must be 'county' or 'township'") from None
+        phone = self.get(item, "phone", str, f"{path}.phone")
+        if not re.fullmatch(r"[0-9+][0-9 -]{4,19}", phone):
+            raise self.fail(f"{path}.phone", f"is not a phone number: {phone!r}")
+        reference = self.reference(item, path)
+        if kind is ContactKind.TOWNSHIP:
+            township = "".join(self.get(item, "township", str, f"{path}.township").split())
+            if not township:
+                raise self.fail(f"{path}.township", "must not be empty")
+            name = self.optional(item, "name", str, f"{path}.name") or township
+            office = self.optional(item, "office", str, f"{path}.office") or (
+                township + _TOWNSHIP_OFFICE
+            )
+            if "schemes" in item:
+                schemes = frozenset(self.scheme_list(item, "schemes", f"{path}.schemes"))
+            else:
+                schemes = all_schemes  # a township office answers for every scheme
+            return Contact(name, phone, schemes, kind, township, office, reference)
+        name = self.get(item, "name", str, f"{path}.name")
+        schemes = frozenset(self.scheme_list(item, "schemes", f"{path}.schemes"))
+        if not schemes:
+            raise self.fail(f"{path}.schemes", "a county line answers for at least one scheme")
+        return Contact(name, phone, schemes, kind, None, None, reference)
+
+
+def _kind_name(kind: type) -> str:
+    return {"str": "a string", "int": "an integer", "dict": "a table", "list": "a list"}.get(
+        kind.__name__, kind.__name__
+    )

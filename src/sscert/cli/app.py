@@ -1,0 +1,26 @@
+"""The command group and its sub-commands."""
+
+from __future__ import annotations
+
+import click
+
+from sscert import __version__
+from sscert.cli.campaign import campaign
+from sscert.cli.output import ensure_utf8_streams
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sscert")
+def cli() -> None:
+    """sscert — benefit eligibility certification (待遇领取资格认证)."""
+
+
+cli.add_command(campaign)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    ensure_utf8_streams()
+    cli()

@@ -1,0 +1,48 @@
+"""Terminal output helpers: UTF-8 streams, CJK-aware column alignment, JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["display_width", "dump_json", "ensure_utf8_streams", "table"]
+
+
+def ensure_utf8_streams() -> None:
+    """Make stdout and stderr write UTF-8, so Chinese text never becomes ``?`` or an error."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf8sig") and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal uses for ``text``: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table whose columns line up with Chinese text in them."""
+    widths = [display_width(h) for h in headers]
+    for row in rows:
+        widths = [max(w, display_width(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(
+        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+    return "\n".join(lines)
+
+
+def dump_json(data: Any) -> str:
+    """JSON for people and programs: UTF-8 text (not ``\\u`` escapes), 2-space indent."""
+    return json.dumps(data, ensure_ascii=False, indent=2)

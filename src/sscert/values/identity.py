@@ -1,0 +1,200 @@
+"""Resident identity numbers (公民身份号码), GB 11643-1999.
+
+18 characters: a 6-digit region code, the birth date ``YYYYMMDD``, a 3-digit sequence
+(odd for men, even for women) and a check character computed by ISO 7064 MOD 11-2.
+Old 15-digit numbers (GB 11643-1989: ``YYMMDD``, no check character) are upgraded by
+inserting ``19`` before the year and computing the check character.
+
+An ID number is sensitive personal information (个人信息保护法): ``str()`` and ``repr()`` show
+only the masked form ``130630********0028``; ``.value`` gives the full number when the
+caller needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Final
+
+from attrs import field, frozen
+
+__all__ = [
+    "IdNumber",
+    "InvalidIdNumber",
+    "InvalidIdNumberKind",
+    "Sex",
+    "check_character",
+    "mask_id_text",
+]
+
+WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARACTERS: Final = "10X98765432"
+MIN_BIRTH_YEAR: Final = 1800
+
+
+class Sex(enum.StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class InvalidIdNumberKind(enum.StrEnum):
+    """Why a text is not an ID number."""
+
+    TYPE = "type"
+    LENGTH = "length"
+    CHARACTERS = "characters"
+    BIRTH_DATE = "birth_date"
+    CHECK_CHARACTER = "check_character"
+
+
+class InvalidIdNumber(ValueError):
+    """A text that is not a valid resident ID number. ``.kind`` says which rule it broke.
+
+    The message never contains the full number: at most its masked form.
+    """
+
+    def __init__(self, kind: InvalidIdNumberKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def check_character(first17: str) -> str:
+    """The GB 11643-1999 check character of the first 17 digits."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    return CHECK_CHARACTERS[total % 11]
+
+
+def mask_id_text(text: str) -> str:
+    """Mask any text that may be an ID number: first 6 and last 4 kept, 8 ``*`` between.
+
+    Text too short to mask meaningfully is replaced by ``*`` entirely.
+    """
+    if len(text) >= 10:
+        return f"{text[:6]}{'*' * 8}{text[-4:]}"
+    return "*" * len(text)
+
+
+def _birth_date(digits: str) -> dt.date | None:
+    try:
+        date = dt.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return date if date.year >= MIN_BIRTH_YEAR else None
+
+
+def _invalid(kind: InvalidIdNumberKind, message: str) -> InvalidIdNumber:
+    return InvalidIdNumber(kind, message)
+
+
+def _validate18(text: str) -> str:
+    if not text[:17].isascii() or not text[:17].isdigit():
+        raise _invalid(
+            InvalidIdNumberKind.CHARACTERS,
+            f"ID number {mask_id_text(text)}: the first 17 characters must be digits",
+        )
+    last = text[17]
+    if last not in "0123456789X":
+        raise _invalid(
+            InvalidIdNumberKind.CHARACTERS,
+            f"ID number {mask_id_text(text)}: the last character must be a digit or X",
+        )
+    if _birth_date(text[6:14]) is None:
+        raise _invalid(
+            InvalidIdNumberKind.BIRTH_DATE,
+            f"ID number {mask_id_text(text)}: characters 7-14 are not a real birth date",
+        )
+    expected = check_character(text[:17])
+    if last != expected:
+        raise _invalid(
+            InvalidIdNumberKind.CHECK_CHARACTER,
+            f"ID number {mask_id_text(text)}: the check character does not match "
+            "(a digit was mistyped)",
+        )
+    return text
+
+
+def _upgrade15(text: str) -> str:
+    if not text.isascii() or not text.isdigit():
+        raise _invalid(
+            InvalidIdNumberKind.CHARACTERS,
+            f"ID number {mask_id_text(text)}: a 15-character number must be all digits",
+        )
+    first17 = f"{text[:6]}19{text[6:]}"
+    if _birth_date(first17[6:14]) is None:
+        raise _invalid(
+            InvalidIdNumberKind.BIRTH_DATE,
+            f"ID number {mask_id_text(text)}: characters 7-12 are not a real birth date",
+        )
+    return first17 + check_character(first17)
+
+
+@frozen(repr=False, eq=True, hash=True)
+class IdNumber:
+    """A valid 18-character resident ID number. Build it with :meth:`parse`."""
+
+    value: str = field()
+
+    @value.validator
+    def _check(self, _: object, value: str) -> None:
+        if not isinstance(value, str) or len(value) != 18:
+            raise _invalid(InvalidIdNumberKind.LENGTH, "an IdNumber holds 18 characters")
+        _validate18(value)
+
+    @classmethod
+    def parse(cls, text: str) -> IdNumber:
+        """Parse 18 characters (lowercase ``x`` read as ``X``) or an old 15-digit number.
+
+        Surrounding white space is ignored. Raises :class:`InvalidIdNumber` naming what is
+        wrong: length, characters, birth date or check character.
+        """
+        if not isinstance(text, str):
+            raise _invalid(
+                InvalidIdNumberKind.TYPE,
+                f"an ID number must be given as text, not {type(text).__name__}",
+            )
+        cleaned = text.strip().upper()
+        if len(cleaned) == 18:
+            return cls(_validate18(cleaned))
+        if len(cleaned) == 15:
+            return cls(_upgrade15(cleaned))
+        raise _invalid(
+            InvalidIdNumberKind.LENGTH,
+            f"an ID number has 18 characters (or 15 digits for an old one), not {len(cleaned)}",
+        )
+
+    @property
+    def region_code(self) -> str:
+        """The 6-digit administrative region code (行政区划代码) of the issuing place."""
+        return self.value[:6]
+
+    @property
+    def birth_date(self) -> dt.date:
+        birth = _birth_date(self.value[6:14])
+        assert birth is not None  # guaranteed by the validator
+        return birth
+
+    @property
+    def sequence(self) -> str:
+        return self.value[14:17]
+
+    @property
+    def sex(self) -> Sex:
+        """Odd sequence digit: male; even: female."""
+        return Sex.MALE if int(self.value[16]) % 2 else Sex.FEMALE
+
+    @property
+    def masked(self) -> str:
+        """``130630********0028``: the form for lists, logs and exports."""
+        return mask_id_text(self.value)
+
+    def age_on(self, day: dt.date) -> int:
+        """Age in whole years on ``day``."""
+        birth = self.birth_date
+        before_birthday = (day.month, day.day) < (birth.month, birth.day)
+        return day.year - birth.year - int(before_birthday)
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"IdNumber('{self.masked}')"

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sscert.cli.app import cli
+
+
+def test_show_json_exits_0_and_prints_the_campaign() -> None:
+    result = CliRunner().invoke(cli, ["campaign", "show", "laiyuan-2023", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["id"] == "laiyuan-2023"
+    assert data["window"] == {
+        "start": "2023-02-10",
+        "end": "2023-03-25",
+        "reference": data["window"]["reference"],
+    }
+    assert data["channels"] == ["hebei_renshe", "yirenshe", "assisted"]
+    assert len(data["schemes"]) == 5
+    assert {"name": "王安镇", "phone": "0312-5367817"}.items() <= next(
+        c for c in data["contacts"] if c["name"] == "王安镇"
+    ).items()
+
+
+def test_show_text_lists_window_channels_schemes_contacts() -> None:
+    result = CliRunner().invoke(cli, ["campaign", "show", "laiyuan-2023"])
+    assert result.exit_code == 0
+    for expected in (
+        "2023-02-10",
+        "2023-03-25",
+        "易人社",
+        "城乡居民基本养老保险",
+        "0312-7329723",
+        "王安镇劳动保障事务所",
+    ):
+        assert expected in result.stdout
+    assert "王安镇镇" not in result.stdout
+
+
+def test_show_unknown_exits_2_with_message_on_stderr() -> None:
+    result = CliRunner().invoke(cli, ["campaign", "show", "atlantis-2099"])
+    assert result.exit_code == 2
+    assert "atlantis-2099" in result.stderr
+    assert result.stdout == ""
+
+
+def test_chinese_survives_a_c_locale(tmp_path: Path) -> None:
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from sscert.cli import main; main()",
+            "campaign",
+            "show",
+            "laiyuan-2023",
+        ],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "涞源县" in done.stdout.decode("utf-8")

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sscert import Campaign, IdNumber, Money, Month, PhoneNumber, Scheme, load_campaign
+from sscert import strategies as sst
+from sscert.serialization import converter, structure, unstructure
+
+
+def _round_trip(value: object, kind: type) -> None:
+    data = json.loads(json.dumps(unstructure(value)))
+    assert structure(data, kind) == value
+
+
+@given(sst.money(min_value="-100000"))
+def test_money(value: Money) -> None:
+    assert unstructure(value) == str(value)
+    _round_trip(value, Money)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4))
+def test_decimal(value: Decimal) -> None:
+    assert isinstance(unstructure(value), str)
+    _round_trip(value, Decimal)
+
+
+@given(sst.months())
+def test_month(value: Month) -> None:
+    assert unstructure(value) == str(value)
+    _round_trip(value, Month)
+
+
+@given(st.dates())
+def test_date(value: dt.date) -> None:
+    assert unstructure(value) == value.isoformat()
+    _round_trip(value, dt.date)
+
+
+@given(st.datetimes(timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=8))])))
+def test_datetime(value: dt.datetime) -> None:
+    _round_trip(value, dt.datetime)
+
+
+@given(sst.id_numbers("any"))
+def test_id_number(text: str) -> None:
+    _round_trip(IdNumber.parse(text), IdNumber)
+
+
+@given(sst.phone_numbers())
+def test_phone_number(text: str) -> None:
+    _round_trip(PhoneNumber.parse(text), PhoneNumber)
+
+
+@given(sst.schemes())
+def test_scheme_by_value(scheme: Scheme) -> None:
+    assert unstructure(scheme) == scheme.value
+    _round_trip(scheme, Scheme)
+
+
+@given(sst.campaigns())
+def test_campaign(campaign: Campaign) -> None:
+    _round_trip(campaign, Campaign)
+
+
+def test_bundled_campaign() -> None:
+    _round_trip(load_campaign("laiyuan-2023"), Campaign)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_float_is_refused_for_money_and_decimal(value: float) -> None:
+    for kind in (Money, Decimal):
+        with pytest.raises(TypeError):
+            converter.structure(value, kind)
+
+
+def test_money_with_three_decimals_is_refused() -> None:
+    with pytest.raises(ValueError, match="2 decimal"):
+        converter.structure("1.005", Money)
