@@ -69,3 +69,12 @@ def test_bool_is_not_money() -> None:
         Money(True)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not an amount"):
         Money("NaN")
+
+
+@given(sst.money(min_value="-1000"), sst.money(min_value="-1000"))
+def test_ordering_and_equality_agree_with_decimal(a: Money, b: Money) -> None:
+    assert (a < b) == (a.amount < b.amount)
+    assert (a == b) == (a.amount == b.amount)
+    assert a == a.amount
+    assert hash(a) == hash(a.amount)
+    assert (a <= b.amount) == (a.amount <= b.amount)

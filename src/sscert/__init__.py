@@ -5,6 +5,7 @@ passes, what is back-paid, what was overpaid after a death and what a fraud cost
 社会保险法 第八十八条 — every decision explained with its legal source.
 """
 
+from sscert.calculate import calculate
 from sscert.campaigns import (
     Campaign,
     CampaignError,
@@ -15,6 +16,8 @@ from sscert.campaigns import (
     load_campaign,
 )
 from sscert.channels import KNOWN_CHANNELS
+from sscert.contract import InputError
+from sscert.rules import Citation, Decision, FraudPenalty, Outcome, Rule, Status, fraud_penalty
 from sscert.schemes import EnquiryLine, Scheme
 from sscert.values import (
     IdNumber,
@@ -32,19 +35,28 @@ __all__ = [
     "KNOWN_CHANNELS",
     "Campaign",
     "CampaignError",
+    "Citation",
     "Contact",
+    "Decision",
     "EnquiryLine",
+    "FraudPenalty",
     "IdNumber",
+    "InputError",
     "InvalidIdNumber",
     "InvalidPhoneNumber",
     "Money",
     "Month",
+    "Outcome",
     "PhoneNumber",
     "RollingCycle",
+    "Rule",
     "Scheme",
     "Sex",
+    "Status",
     "Window",
     "__version__",
     "bundled_campaigns",
+    "calculate",
+    "fraud_penalty",
     "load_campaign",
 ]

@@ -44,9 +44,12 @@ def _quantize(value: object) -> Decimal:
     return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@frozen(order=True)
+@frozen(eq=False, order=False)
 class Money:
     """An amount in yuan, always with 2 decimal places (分).
+
+    Compares equal to a ``Decimal`` of the same value (``Money("2.00") == Decimal("2")``),
+    and hashes like it, so that amounts can be checked against Decimal arithmetic.
 
     ``Money("2856.40")``, ``Money(Decimal("1.005"))`` (rounds half up to 1.01),
     ``Money(3)``; ``Money(1.5)`` raises ``TypeError``.
@@ -73,6 +76,36 @@ class Money:
         for item in items:
             total += item.amount
         return cls(total)
+
+    def _other(self, other: object) -> Decimal | None:
+        if isinstance(other, Money):
+            return other.amount
+        if isinstance(other, Decimal):
+            return other
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        value = self._other(other)
+        return NotImplemented if value is None else self.amount == value
+
+    def __hash__(self) -> int:
+        return hash(self.amount)
+
+    def __lt__(self, other: Money | Decimal) -> bool:
+        value = self._other(other)
+        return NotImplemented if value is None else self.amount < value
+
+    def __le__(self, other: Money | Decimal) -> bool:
+        value = self._other(other)
+        return NotImplemented if value is None else self.amount <= value
+
+    def __gt__(self, other: Money | Decimal) -> bool:
+        value = self._other(other)
+        return NotImplemented if value is None else self.amount > value
+
+    def __ge__(self, other: Money | Decimal) -> bool:
+        value = self._other(other)
+        return NotImplemented if value is None else self.amount >= value
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):

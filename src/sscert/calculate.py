@@ -1,0 +1,101 @@
+"""``calculate(case) -> result``: the JSON contract of the rules (DOMAIN §7, C1-C12).
+
+Plain JSON-ready data in and out. Bad input raises :class:`~sscert.contract.InputError`
+naming the path of the bad field; nothing reads a clock: ``as_of`` is in the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sscert.contract import Case, parse_case
+from sscert.rules.engine import PersonResult, evaluate
+from sscert.rules.payroll import MonthOutcome
+
+__all__ = ["calculate", "calculate_case", "person_result_to_dict", "result_to_dict"]
+
+
+def calculate(
+    case: dict[str, Any], *, known_channels: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """Apply rules C1-C12 to every person of ``case`` and return the result as plain data.
+
+    See ``docs/calculate.md`` for the case and result shapes. ``known_channels`` adds
+    channel codes provided by plugins to those sscert knows.
+    """
+    parsed = parse_case(case, known_channels=set(known_channels or ()))
+    return result_to_dict(parsed, calculate_case(parsed))
+
+
+def calculate_case(case: Case) -> list[PersonResult]:
+    """The rules applied to a validated case, person by person, in input order."""
+    return [evaluate(case.campaign, person, case.as_of, case.first) for person in case.people]
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _month_row(row: MonthOutcome) -> dict[str, Any]:
+    return {
+        "month": str(row.month),
+        "scheme": row.scheme.value,
+        "due": str(row.due),
+        "paid": str(row.paid),
+        "paid_in": str(row.paid_in) if row.paid_in is not None else None,
+        "outcome": row.outcome.value,
+        "rule": row.rule.value,
+    }
+
+
+def person_result_to_dict(result: PersonResult) -> dict[str, Any]:
+    """One person's result in the contract's JSON shape (with sscert's extra keys)."""
+    person = result.person
+    report = result.death_report
+    return {
+        "id_number": person.id_number.value,
+        "name": person.name,
+        "township": person.township,
+        "status": result.status.value,
+        "certified_on": _date(result.certified_on),
+        "last_certified_on": _date(result.last_certified_on),
+        "next_due": _date(result.next_due),
+        "suspected_fraud": result.suspected_fraud,
+        "totals": {
+            "paid_on_time": str(result.totals.paid_on_time),
+            "backpaid": str(result.totals.backpaid),
+            "withheld": str(result.totals.withheld),
+            "overpaid": str(result.totals.overpaid),
+        },
+        "penalty": result.penalty.to_dict() if result.penalty is not None else None,
+        "months": [_month_row(row) for row in result.months],
+        "rejected_events": [
+            {"index": c.index, "reason": c.rejection.value if c.rejection else None}
+            for c in sorted(result.rejected, key=lambda c: c.index)
+        ],
+        "fraud_evidence": [
+            {"index": c.index, "on": c.on.isoformat()}
+            for c in sorted(result.fraud_evidence, key=lambda c: c.index)
+        ],
+        "death_report": None
+        if report is None
+        else {
+            "died_on": report.death.on.isoformat(),
+            "reported_on": report.death.reported_on.isoformat(),
+            "working_days": report.working_days,
+            "late": report.late,
+            "citation": str(report.citation),
+        },
+        "decisions": [d.to_dict() for d in result.decisions],
+    }
+
+
+def result_to_dict(case: Case, results: list[PersonResult]) -> dict[str, Any]:
+    return {
+        "as_of": case.as_of.isoformat(),
+        "campaign": case.campaign.id,
+        "from": str(case.first) if case.first is not None else None,
+        "people": [person_result_to_dict(r) for r in results],
+    }

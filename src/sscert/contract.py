@@ -1,0 +1,394 @@
+"""The JSON edge of ``calculate``: structure a case with cattrs, validate it, report bad
+input with the path of the bad field (``people[3].entitlements[0].monthly_amount``).
+
+The wire classes here mirror the JSON keys one to one, so that cattrs' error notes turn
+into paths a caller can act on; they are then turned into the domain's ``Person`` values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, NewType, get_origin
+
+import attrs
+import cattrs
+from attrs import frozen
+from cattrs.cols import list_structure_factory
+from cattrs.errors import ClassValidationError, IterableValidationError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn, override
+
+from sscert.campaigns import Campaign, CampaignError, load_campaign
+from sscert.channels import KNOWN_CHANNELS, is_channel_code
+from sscert.events import Certified, Died, Event
+from sscert.people import AmountChange, Entitlement, Person
+from sscert.schemes import Scheme
+from sscert.serialization import make_converter
+from sscert.values.identity import IdNumber
+from sscert.values.money import Money
+from sscert.values.months import Month
+
+__all__ = ["Case", "InputError", "parse_case"]
+
+PositiveAmount = NewType("PositiveAmount", Money)
+Moment = NewType("Moment", object)
+
+
+class InputError(ValueError):
+    """Bad input to ``calculate``. The message names the path of each bad field.
+
+    ``errors`` holds ``(path, problem)`` pairs, first error first. ID numbers in messages
+    are masked.
+    """
+
+    def __init__(self, errors: Sequence[tuple[str, str]]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(f"{path}: {problem}" for path, problem in self.errors))
+
+
+class FieldError(ValueError):
+    """Raised inside a structure hook for a problem with one named key of the object."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(problem)
+        self.key = key
+
+
+@frozen
+class ChangeIn:
+    from_: Month
+    monthly_amount: PositiveAmount
+
+
+@frozen
+class EntitlementIn:
+    scheme: Scheme
+    start: Month
+    monthly_amount: PositiveAmount
+    end: Month | None = None
+    changes: list[ChangeIn] = attrs.field(factory=list)
+
+
+@frozen
+class CertifiedIn:
+    at: Moment
+    channel: str
+
+
+@frozen
+class DiedIn:
+    on: dt.date
+    reported_on: dt.date
+
+
+@frozen
+class PersonIn:
+    id_number: IdNumber
+    entitlements: list[EntitlementIn]
+    events: list[CertifiedIn | DiedIn] = attrs.field(factory=list)
+    name: str | None = None
+    township: str | None = None
+    phone: str | None = None
+
+
+@frozen
+class CaseIn:
+    campaign: str
+    as_of: dt.date
+    people: list[PersonIn]
+    from_: Month | None = None
+
+
+@frozen
+class Case:
+    """A validated case: the campaign, the as-of date, the first month and the people."""
+
+    campaign: Campaign
+    as_of: dt.date
+    first: Month | None
+    people: tuple[Person, ...]
+
+
+# --- the converter -------------------------------------------------------------------------
+
+
+def _strict_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"must be text, not {_json_type(value)}")
+    return value
+
+
+def _positive_amount(value: object, _: type) -> Money:
+    if not isinstance(value, str):
+        raise TypeError(f'must be a string like "2856.40", not {_json_type(value)}')
+    try:
+        amount = Money.parse_exact(value)
+    except ValueError:
+        raise ValueError(
+            f"must be an amount with at most 2 decimal places, not {value!r}"
+        ) from None
+    if not amount.is_positive:
+        raise ValueError(f"must be greater than zero, not {value!r}")
+    return amount
+
+
+def _moment(value: object, _: type) -> dt.date | dt.datetime:
+    if not isinstance(value, str):
+        raise TypeError(f"must be an ISO date or date-time, not {_json_type(value)}")
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+        if len(value) < 16 or value[10] not in "T ":
+            raise ValueError(value)
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not an ISO date or date-time: {value!r}") from None
+
+
+def _date(value: object, _: type) -> dt.date:
+    if not isinstance(value, str):
+        raise TypeError(f"must be an ISO date (YYYY-MM-DD), not {_json_type(value)}")
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+
+
+def _scheme(value: object, _: type) -> Scheme:
+    if not isinstance(value, str):
+        raise TypeError(f"must be a scheme code, not {_json_type(value)}")
+    try:
+        return Scheme(value)
+    except ValueError:
+        known = ", ".join(s.value for s in Scheme)
+        raise ValueError(f"unknown scheme {value!r} (known: {known})") from None
+
+
+def _json_type(value: object) -> str:
+    names = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        dict: "an object",
+        list: "a list",
+        str: "text",
+        type(None): "null",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def _make() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
+    base = make_converter()
+    conv.register_structure_hook(Month, base.get_structure_hook(Month))
+    conv.register_structure_hook(IdNumber, base.get_structure_hook(IdNumber))
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(PositiveAmount, _positive_amount)
+    conv.register_structure_hook(Moment, _moment)
+    conv.register_structure_hook(dt.date, _date)
+    conv.register_structure_hook(Scheme, _scheme)
+
+    def is_list(kind: Any) -> bool:
+        return get_origin(kind) is list
+
+    def list_factory(kind: Any) -> Callable[[Any, Any], Any]:
+        inner = list_structure_factory(kind, conv)
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, list):
+                raise TypeError(f"must be a list, not {_json_type(value)}")
+            return inner(value, target)
+
+        return structure
+
+    conv.register_structure_hook_factory(is_list, list_factory)
+
+    def objects(kind: type[Any]) -> None:
+        renames = {"from_": override(rename="from")} if "from_" in attrs.fields_dict(kind) else {}
+        fn: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            kind,
+            conv,
+            _cattrs_forbid_extra_keys=False,
+            **renames,  # type: ignore[arg-type]
+        )
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"must be an object, not {_json_type(value)}")
+            return fn(value, target)
+
+        conv.register_structure_hook(kind, structure)
+
+    for wire in (ChangeIn, EntitlementIn, CertifiedIn, DiedIn, PersonIn, CaseIn):
+        objects(wire)
+
+    def event(value: Any, _: Any) -> CertifiedIn | DiedIn:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"must be an object, not {_json_type(value)}")
+        kind = value.get("type")
+        if kind == "certified":
+            return conv.structure(value, CertifiedIn)
+        if kind == "died":
+            return conv.structure(value, DiedIn)
+        if kind is None:
+            raise FieldError("type", "missing (certified or died)")
+        raise FieldError("type", f"unknown event type {kind!r} (known: certified, died)")
+
+    conv.register_structure_hook(CertifiedIn | DiedIn, event)
+    return conv
+
+
+_CONVERTER = _make()
+
+
+def _leaves(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        with_notes, without = error.group_exceptions()
+        for sub, note in with_notes:
+            if isinstance(note, IterableValidationNote):
+                step = f"[{note.index}]"
+            else:
+                name = note.name.removesuffix("_")
+                step = f".{name}" if path else name
+            yield from _leaves(sub, path + step)
+        for sub in without:
+            yield from _leaves(sub, path)
+    elif isinstance(error, FieldError):
+        yield (f"{path}.{error.key}" if path else error.key, str(error))
+    elif isinstance(error, KeyError):
+        yield (path, "missing")
+    else:
+        yield (path or "case", str(error))
+
+
+# --- from wire to domain -------------------------------------------------------------------
+
+
+def parse_case(data: object, *, known_channels: frozenset[str] | set[str] | None = None) -> Case:
+    """Structure and validate a case; raise :class:`InputError` naming every bad field.
+
+    ``known_channels`` adds channel codes (from plugins) to those sscert knows.
+    """
+    if not isinstance(data, Mapping):
+        raise InputError([("case", f"must be a JSON object, not {_json_type(data)}")])
+    try:
+        wire = _CONVERTER.structure(data, CaseIn)
+    except (ClassValidationError, IterableValidationError) as error:
+        raise InputError(list(_leaves(error, ""))) from None
+    errors: list[tuple[str, str]] = []
+    try:
+        campaign = load_campaign(wire.campaign)
+    except CampaignError as error:
+        raise InputError([("campaign", str(error))]) from None
+    channels = set(KNOWN_CHANNELS) | set(campaign.channels) | set(known_channels or ())
+    people = _people(wire.people, channels, errors)
+    if errors:
+        raise InputError(errors)
+    return Case(campaign, wire.as_of, wire.from_, tuple(people))
+
+
+def _people(
+    wire: list[PersonIn], channels: set[str], errors: list[tuple[str, str]]
+) -> list[Person]:
+    people: list[Person] = []
+    seen: dict[IdNumber, int] = {}
+    for i, person in enumerate(wire):
+        path = f"people[{i}]"
+        if person.id_number in seen:
+            errors.append(
+                (
+                    f"{path}.id_number",
+                    f"{person.id_number.masked} is already people[{seen[person.id_number]}]: "
+                    "a person appears once",
+                )
+            )
+        seen.setdefault(person.id_number, i)
+        entitlements = _entitlements(person.entitlements, path, errors)
+        events = _events(person.events, path, channels, errors)
+        people.append(
+            Person(
+                person.id_number,
+                tuple(entitlements),
+                tuple(events),
+                person.name,
+                person.township,
+                person.phone,
+            )
+        )
+    return people
+
+
+def _entitlements(
+    wire: list[EntitlementIn], path: str, errors: list[tuple[str, str]]
+) -> list[Entitlement]:
+    result: list[Entitlement] = []
+    schemes: dict[Scheme, int] = {}
+    for k, item in enumerate(wire):
+        here = f"{path}.entitlements[{k}]"
+        if item.scheme in schemes:
+            errors.append(
+                (
+                    f"{here}.scheme",
+                    f"{item.scheme.value} is already entitlements[{schemes[item.scheme]}]: "
+                    "one entitlement per scheme",
+                )
+            )
+        schemes.setdefault(item.scheme, k)
+        if item.end is not None and item.end < item.start:
+            errors.append((f"{here}.end", f"{item.end} is before start {item.start}"))
+        months: dict[Month, int] = {}
+        for j, change in enumerate(item.changes):
+            if change.from_ in months:
+                errors.append(
+                    (
+                        f"{here}.changes[{j}].from",
+                        f"changes[{months[change.from_]}] already starts in {change.from_}",
+                    )
+                )
+            months.setdefault(change.from_, j)
+        result.append(
+            Entitlement(
+                item.scheme,
+                item.start,
+                item.monthly_amount,
+                item.end,
+                tuple(AmountChange(c.from_, c.monthly_amount) for c in item.changes),
+            )
+        )
+    return result
+
+
+def _events(
+    wire: list[CertifiedIn | DiedIn],
+    path: str,
+    channels: set[str],
+    errors: list[tuple[str, str]],
+) -> list[Event]:
+    result: list[Event] = []
+    death_at: int | None = None
+    for k, item in enumerate(wire):
+        here = f"{path}.events[{k}]"
+        if isinstance(item, CertifiedIn):
+            if not is_channel_code(item.channel) or item.channel not in channels:
+                errors.append(
+                    (
+                        f"{here}.channel",
+                        f"unknown channel {item.channel!r} (known: {', '.join(sorted(channels))})",
+                    )
+                )
+            at = item.at
+            assert isinstance(at, dt.date)
+            result.append(Certified(at, item.channel))
+        else:
+            if death_at is not None:
+                errors.append((here, f"a second death (the first is events[{death_at}])"))
+            else:
+                death_at = k
+            if item.reported_on < item.on:
+                errors.append(
+                    (f"{here}.reported_on", f"{item.reported_on} is before the death on {item.on}")
+                )
+            result.append(Died(item.on, item.reported_on))
+    return result

@@ -1,0 +1,48 @@
+"""A decision: what a rule decided, why in words a clerk can read, and its legal source."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from attrs import frozen
+
+from sscert.rules.citations import Citation
+from sscert.values.months import Month
+
+__all__ = ["Decision", "Rule"]
+
+
+class Rule(enum.StrEnum):
+    """The calculation rules of DOMAIN §7."""
+
+    C1_TIME = "C1"
+    C2_WINDOW = "C2"
+    C3_CHANNELS = "C3"
+    C4_COVERAGE = "C4"
+    C5_KNOWLEDGE = "C5"
+    C6_PAYROLL = "C6"
+    C7_AMOUNT = "C7"
+    C8_SUSPENSION = "C8"
+    C9_BACKPAY = "C9"
+    C10_DEATH = "C10"
+    C11_FRAUD = "C11"
+    C12_STATUS = "C12"
+
+
+@frozen
+class Decision:
+    """One step of the reasoning behind a person's result."""
+
+    rule: Rule
+    reason: str
+    citations: tuple[Citation, ...] = ()
+    month: Month | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule.value,
+            "reason": self.reason,
+            "month": str(self.month) if self.month else None,
+            "citations": [str(c) for c in self.citations],
+        }

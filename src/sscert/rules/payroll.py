@@ -1,0 +1,258 @@
+"""C6-C10: the monthly payroll, decided on each payroll day with only what was known then.
+
+C6 Payroll: payment for month M is decided on the campaign's payroll day of M, using only
+what was known that day: certifications dated on or before it, deaths reported on or before
+it. Months run from the ``from`` month (or the entitlement's start if later) up to the last
+payroll day not after the as-of date, and not past the entitlement's end month.
+C7 Amount: the amount due for M is the entitlement's amount in force in M.
+C8 Suspension: at a payroll day after the deadline, a covered person with no counting
+certification is suspended: that month is withheld, for every one of their entitlements.
+Once a death is known, suspension no longer applies.
+C9 Back-pay: at the first payroll day at which a suspended person is no longer suspended,
+every withheld month is paid in that run, each at its own month's amount (补发, seed 四). An
+entitlement that has ended since still has its withheld months released.
+C10 Death: months after the death month are not due. Once the death is known at a payroll
+day, nothing more is paid for later months, withheld months up to the death month are paid
+(to the heirs) in that run, and withheld months after it are dropped. Any payment made,
+before the death was known, for a month after the death month is an overpayment. At the
+as-of date, months after the death month still withheld are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+
+from attrs import define, frozen
+
+from sscert.events import Died
+from sscert.people import Entitlement
+from sscert.rules.citations import DEATH_STOP, OVERPAYMENT, SEED_BACKPAY
+from sscert.rules.deadline import Deadline
+from sscert.rules.decisions import Decision, Rule
+from sscert.schemes import Scheme
+from sscert.values.money import Money
+from sscert.values.months import Month
+
+__all__ = ["MonthOutcome", "Outcome", "last_payroll_month", "run_payroll"]
+
+ZERO = Money(0)
+
+
+class Outcome(enum.StrEnum):
+    PAID = "paid"
+    WITHHELD = "withheld"
+    BACKPAID = "backpaid"
+    STOPPED = "stopped"
+    OVERPAID = "overpaid"
+
+
+#: The rule that decides each outcome.
+OUTCOME_RULE: dict[Outcome, Rule] = {
+    Outcome.PAID: Rule.C6_PAYROLL,
+    Outcome.WITHHELD: Rule.C8_SUSPENSION,
+    Outcome.BACKPAID: Rule.C9_BACKPAY,
+    Outcome.STOPPED: Rule.C10_DEATH,
+    Outcome.OVERPAID: Rule.C10_DEATH,
+}
+
+
+@frozen
+class MonthOutcome:
+    """What happened to one entitlement's money for one month."""
+
+    month: Month
+    scheme: Scheme
+    due: Money
+    paid: Money
+    paid_in: Month | None
+    outcome: Outcome
+
+    @property
+    def rule(self) -> Rule:
+        return OUTCOME_RULE[self.outcome]
+
+
+@define
+class _Row:
+    month: Month
+    amount: Money
+    outcome: Outcome = Outcome.WITHHELD
+    paid_in: Month | None = None
+
+
+def payroll_day(month: Month, day: int) -> dt.date:
+    return month.day(day)
+
+
+def last_payroll_month(as_of: dt.date, day: int) -> Month:
+    """The month of the last payroll day not after ``as_of``."""
+    current = Month.of(as_of)
+    return current if as_of.day >= day else current - 1
+
+
+def _money_list(rows: Sequence[_Row]) -> str:
+    return ", ".join(str(r.month) for r in rows)
+
+
+def run_payroll(
+    entitlements: Sequence[Entitlement],
+    *,
+    first: Month,
+    as_of: dt.date,
+    day: int,
+    deadline: Deadline,
+    death: Died | None,
+) -> tuple[list[MonthOutcome], list[Decision]]:
+    """Simulate the payroll runs from ``first`` to the last one not after ``as_of``.
+
+    ``death`` is the death known at ``as_of`` (C5), or ``None``. Returns the month rows (per
+    entitlement in input order, months ascending) and the decisions that shaped them.
+    """
+    last = last_payroll_month(as_of, day)
+    death_month = Month.of(death.on) if death is not None else None
+    rows: list[list[_Row]] = [[] for _ in entitlements]
+    withheld: list[list[_Row]] = [[] for _ in entitlements]
+    decisions: list[Decision] = []
+    suspended_since: Month | None = None
+    death_applied = False
+
+    month = first
+    while month <= last:
+        payday = payroll_day(month, day)
+        death_known = death is not None and death.reported_on <= payday
+        overdue = not death_known and deadline.overdue_at(payday)
+        released: list[_Row] = []
+        dropped: list[_Row] = []
+        new_withheld = False
+        overpaid_now: list[_Row] = []
+        for position, entitlement in enumerate(entitlements):
+            if death_known:
+                assert death_month is not None
+                for row in withheld[position]:
+                    if row.month <= death_month:
+                        row.outcome, row.paid_in = Outcome.BACKPAID, month
+                        released.append(row)
+                    else:
+                        row.outcome = Outcome.STOPPED
+                        dropped.append(row)
+                withheld[position].clear()
+            elif not overdue:
+                for row in withheld[position]:
+                    after_death = death_month is not None and row.month > death_month
+                    row.outcome = Outcome.OVERPAID if after_death else Outcome.BACKPAID
+                    row.paid_in = month
+                    released.append(row)
+                    if after_death:
+                        overpaid_now.append(row)
+                withheld[position].clear()
+            if month < max(first, entitlement.start) or (
+                entitlement.end is not None and month > entitlement.end
+            ):
+                continue
+            row = _Row(month, entitlement.amount_in(month))
+            rows[position].append(row)
+            if death_known:
+                assert death_month is not None
+                if month <= death_month:
+                    row.outcome, row.paid_in = Outcome.PAID, month
+                else:
+                    row.outcome = Outcome.STOPPED
+            elif overdue:
+                withheld[position].append(row)
+                new_withheld = True
+            else:
+                after_death = death_month is not None and month > death_month
+                row.outcome = Outcome.OVERPAID if after_death else Outcome.PAID
+                row.paid_in = month
+                if after_death:
+                    overpaid_now.append(row)
+
+        if overdue and new_withheld and suspended_since is None:
+            suspended_since = month
+            due = deadline.due_date_at(payday)
+            decisions.append(
+                Decision(
+                    Rule.C8_SUSPENSION,
+                    f"payroll of {payday}: no counting certification and the deadline "
+                    f"{due} has passed: payment suspended (暂停发放) from {month}",
+                    (deadline.citation, SEED_BACKPAY),
+                    month,
+                )
+            )
+        if released and not death_known:
+            total = Money.sum(r.amount for r in released)
+            last_cert = deadline.facts.last_counting_on_or_before(payday)
+            decisions.append(
+                Decision(
+                    Rule.C9_BACKPAY,
+                    f"payroll of {payday}: certified on {last_cert}, suspension lifted; "
+                    f"withheld months {_money_list(released)} paid in this run (补发 from the "
+                    f"month of suspension), {total} yuan",
+                    (SEED_BACKPAY,),
+                    month,
+                )
+            )
+            suspended_since = None
+        if death_known and not death_applied:
+            assert death is not None
+            assert death_month is not None
+            death_applied = True
+            parts = [
+                f"payroll of {payday}: death on {death.on} known (reported {death.reported_on}); "
+                f"nothing is due after {death_month} (次月停发)"
+            ]
+            if released:
+                parts.append(
+                    f"withheld months {_money_list(released)} paid to the heirs in this run"
+                )
+            if dropped:
+                parts.append(f"withheld months {_money_list(dropped)} dropped")
+            decisions.append(Decision(Rule.C10_DEATH, "; ".join(parts), (DEATH_STOP,), month))
+        if overpaid_now:
+            assert death is not None
+            decisions.append(
+                Decision(
+                    Rule.C10_DEATH,
+                    f"payroll of {payday}: {_money_list(overpaid_now)} paid for months after "
+                    f"the death on {death.on}, before it was known: overpaid (多享受), to be "
+                    "recovered",
+                    (DEATH_STOP, OVERPAYMENT),
+                    month,
+                )
+            )
+        month += 1
+
+    # At the as-of date, months after the death month still withheld have nothing due.
+    if death is not None and death.reported_on <= as_of:
+        assert death_month is not None
+        still = [r for group in withheld for r in group if r.month > death_month]
+        for row in still:
+            row.outcome = Outcome.STOPPED
+        if still:
+            decisions.append(
+                Decision(
+                    Rule.C10_DEATH,
+                    f"as of {as_of}: death on {death.on} known; withheld months "
+                    f"{_money_list(still)} after the death month are dropped",
+                    (DEATH_STOP,),
+                )
+            )
+
+    result = [
+        _finish(row, entitlement.scheme)
+        for entitlement, group in zip(entitlements, rows, strict=True)
+        for row in group
+    ]
+    return result, decisions
+
+
+def _finish(row: _Row, scheme: Scheme) -> MonthOutcome:
+    if row.outcome in (Outcome.PAID, Outcome.BACKPAID):
+        return MonthOutcome(row.month, scheme, row.amount, row.amount, row.paid_in, row.outcome)
+    if row.outcome is Outcome.WITHHELD:
+        return MonthOutcome(row.month, scheme, row.amount, ZERO, None, row.outcome)
+    if row.outcome is Outcome.OVERPAID:
+        return MonthOutcome(row.month, scheme, ZERO, row.amount, row.paid_in, row.outcome)
+    return MonthOutcome(row.month, scheme, ZERO, ZERO, None, Outcome.STOPPED)
