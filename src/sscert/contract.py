@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, NewType, get_origin
+from typing import Any, NewType, get_args, get_origin
 
 import attrs
 import cattrs
@@ -221,9 +221,6 @@ def _make() -> cattrs.Converter:
 
         conv.register_structure_hook(kind, structure)
 
-    for wire in (ChangeIn, EntitlementIn, CertifiedIn, DiedIn, PersonIn, CaseIn):
-        objects(wire)
-
     def event(value: Any, _: Any) -> CertifiedIn | DiedIn:
         if not isinstance(value, Mapping):
             raise TypeError(f"must be an object, not {_json_type(value)}")
@@ -236,7 +233,13 @@ def _make() -> cattrs.Converter:
             raise FieldError("type", "missing (certified or died)")
         raise FieldError("type", f"unknown event type {kind!r} (known: certified, died)")
 
-    conv.register_structure_hook(CertifiedIn | DiedIn, event)
+    def is_event(kind: Any) -> bool:
+        return set(get_args(kind)) == {CertifiedIn, DiedIn}
+
+    conv.register_structure_hook_func(is_event, event)
+    # Generated after every hook above is registered: the generated functions bind them.
+    for wire in (ChangeIn, EntitlementIn, CertifiedIn, DiedIn, PersonIn, CaseIn):
+        objects(wire)
     return conv
 
 

@@ -11,6 +11,7 @@ All strategies draw plain values that sscert accepts (or, for ``invalid_*``, ref
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from decimal import Decimal
 
@@ -19,22 +20,24 @@ from hypothesis import strategies as st
 from sscert.campaigns.model import Campaign, Contact, ContactKind, RollingCycle, Window
 from sscert.channels import KNOWN_CHANNELS
 from sscert.schemes import Scheme
-from sscert.values.identity import (
-    InvalidIdNumberKind,
-    check_character,
-)
+from sscert.values.identity import IdNumber, InvalidIdNumberKind, check_character
 from sscert.values.money import Money
 from sscert.values.months import Month
 
 __all__ = [
     "birth_dates",
     "campaigns",
+    "cases",
+    "certification_events",
     "channel_codes",
+    "death_events",
+    "entitlement_dicts",
     "id_numbers",
     "invalid_id_numbers",
     "money",
     "money_texts",
     "months",
+    "person_dicts",
     "phone_numbers",
     "region_codes",
     "schemes",
@@ -44,6 +47,7 @@ __all__ = [
 LAIYUAN = "130630"
 
 
+@functools.cache
 def region_codes() -> st.SearchStrategy[str]:
     """Six-digit region codes: mostly real-looking (province 11-82), sometimes Laiyuan."""
     return st.one_of(
@@ -79,7 +83,7 @@ def id_numbers(
     ``form``: ``"18"`` (current numbers), ``"15"`` (old numbers, born 1900-1999) or
     ``"any"`` (either). With ``lowercase_x`` a trailing ``X`` may be written ``x``.
     """
-    regions = regions or region_codes()
+    regions = regions if regions is not None else region_codes()
     eighteen = st.builds(_id18, regions, birth_dates(), st.integers(0, 999))
     if lowercase_x:
         eighteen = eighteen.flatmap(
@@ -158,6 +162,7 @@ def invalid_id_numbers(
     return build()
 
 
+@functools.cache
 def money(
     min_value: Decimal | str = "0.01", max_value: Decimal | str = "100000.00"
 ) -> st.SearchStrategy[Money]:
@@ -167,6 +172,7 @@ def money(
     return st.integers(low, high).map(lambda cents: Money(Decimal(cents) / 100))
 
 
+@functools.cache
 def money_texts(
     min_value: Decimal | str = "0.01", max_value: Decimal | str = "100000.00"
 ) -> st.SearchStrategy[str]:
@@ -184,6 +190,7 @@ def money_texts(
     return st.builds(render, money(min_value, max_value), st.integers(0, 2))
 
 
+@functools.cache
 def months(
     min_value: Month = Month(1990, 1), max_value: Month = Month(2040, 12)
 ) -> st.SearchStrategy[Month]:
@@ -201,10 +208,12 @@ def phone_numbers() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def schemes() -> st.SearchStrategy[Scheme]:
     return st.sampled_from(list(Scheme))
 
 
+@functools.cache
 def channel_codes() -> st.SearchStrategy[str]:
     """The channel codes the domain knows (DOMAIN §4)."""
     return st.sampled_from(sorted(KNOWN_CHANNELS))
@@ -279,3 +288,143 @@ def campaigns(draw: st.DrawFn, rolling: bool | None = None) -> Campaign:
         references={"campaign": "generated"},
         source="generated",
     )
+
+
+# --- calculation cases ---------------------------------------------------------------------
+
+_OFFSETS = ("+08:00", "Z", "+00:00", "-05:00", "+09:00")
+
+
+@st.composite
+def certification_events(
+    draw: st.DrawFn,
+    min_day: dt.date = dt.date(2022, 12, 1),
+    max_day: dt.date = dt.date(2024, 6, 30),
+    channels: st.SearchStrategy[str] | None = None,
+) -> dict[str, str]:
+    """A ``certified`` event as the calculation contract takes it: a date, a naive
+    date-time (CST) or a date-time with an offset (C1), on any known channel."""
+    day = draw(st.dates(min_day, max_day))
+    form = draw(st.sampled_from(["date", "naive", "offset"]))
+    if form == "date":
+        at = day.isoformat()
+    else:
+        moment = dt.datetime.combine(
+            day, dt.time(draw(st.integers(0, 23)), draw(st.integers(0, 59)))
+        )
+        at = moment.isoformat(timespec="minutes" if draw(st.booleans()) else "seconds")
+        if form == "offset":
+            at += draw(st.sampled_from(_OFFSETS))
+    channel = draw(channels if channels is not None else channel_codes())
+    return {"type": "certified", "at": at, "channel": channel}
+
+
+@st.composite
+def death_events(
+    draw: st.DrawFn,
+    min_day: dt.date = dt.date(2022, 12, 1),
+    max_day: dt.date = dt.date(2024, 6, 30),
+) -> dict[str, str]:
+    """A ``died`` event; reported on the day or up to about eight months later."""
+    on = draw(st.dates(min_day, max_day))
+    reported = on + dt.timedelta(days=draw(st.integers(0, 240)))
+    return {"type": "died", "on": on.isoformat(), "reported_on": reported.isoformat()}
+
+
+@st.composite
+def entitlement_dicts(
+    draw: st.DrawFn,
+    scheme: Scheme,
+    min_start: Month = Month(2000, 1),
+    max_start: Month = Month(2024, 3),
+    typical_before: Month = Month(2023, 3),
+) -> dict[str, object]:
+    """One entitlement in the contract's shape, sometimes ended, sometimes with changes.
+
+    Most start before ``typical_before`` (so the person is covered by a 2023 window); one in
+    five starts anywhere up to ``max_start``.
+    """
+    if draw(st.integers(0, 4)) and typical_before > min_start:
+        start = draw(months(min_start, min(typical_before, max_start)))
+    else:
+        start = draw(months(min_start, max_start))
+    entitlement: dict[str, object] = {
+        "scheme": scheme.value,
+        "start": str(start),
+        "monthly_amount": draw(money_texts("1.00", "9999.99")),
+    }
+    if draw(st.integers(0, 3)) == 0:
+        entitlement["end"] = str(start + draw(st.integers(0, 40)))
+    change_months = draw(st.lists(months(start, start + 60), unique=True, max_size=3))
+    if change_months:
+        entitlement["changes"] = [
+            {"from": str(m), "monthly_amount": draw(money_texts("1.00", "9999.99"))}
+            for m in change_months
+        ]
+    return entitlement
+
+
+@st.composite
+def person_dicts(
+    draw: st.DrawFn,
+    min_day: dt.date = dt.date(2022, 12, 1),
+    max_day: dt.date = dt.date(2024, 6, 30),
+) -> dict[str, object]:
+    """A person in the contract's shape: 0-3 entitlements, 0-4 certification attempts on
+    any channel (some rejected), perhaps a death; events in any order."""
+    held = draw(
+        st.lists(schemes(), unique=True, min_size=draw(st.sampled_from([0, 1, 1, 1])), max_size=3)
+    )
+    events: list[dict[str, str]] = draw(
+        st.lists(certification_events(min_day, max_day), max_size=4)
+    )
+    if draw(st.integers(0, 2)) == 0:
+        events.append(draw(death_events(min_day, max_day)))
+    events = draw(st.permutations(events)) if events else events
+    person: dict[str, object] = {
+        "id_number": draw(id_numbers("any", regions=st.just(LAIYUAN))),
+        "entitlements": [draw(entitlement_dicts(s)) for s in held],
+        "events": events,
+    }
+    if draw(st.booleans()):
+        person["township"] = draw(st.sampled_from(_TOWNSHIPS))
+    return person
+
+
+def _normalised(text: str) -> str:
+    return IdNumber.parse(text).value
+
+
+@st.composite
+def cases(
+    draw: st.DrawFn,
+    campaign: str = "laiyuan-2023",
+    *,
+    min_people: int = 1,
+    max_people: int = 3,
+    min_day: dt.date = dt.date(2022, 12, 1),
+    max_day: dt.date = dt.date(2024, 6, 30),
+    typical_as_of_from: dt.date = dt.date(2023, 2, 10),
+) -> dict[str, object]:
+    """Whole cases for ``sscert.calculate``: valid input, as-of dates before, in and after
+    the window, deaths reported early and late, rejected and late certifications."""
+    people = draw(
+        st.lists(
+            person_dicts(min_day, max_day),
+            min_size=min_people,
+            max_size=max_people,
+            unique_by=lambda p: _normalised(str(p["id_number"])),
+        )
+    )
+    case: dict[str, object] = {
+        "campaign": campaign,
+        "as_of": draw(
+            st.dates(min_day, max_day)
+            if draw(st.integers(0, 5)) == 0 or max_day <= typical_as_of_from
+            else st.dates(max(min_day, typical_as_of_from), max_day)
+        ).isoformat(),
+        "people": people,
+    }
+    if draw(st.integers(0, 3)) == 0:
+        case["from"] = str(draw(months(Month.of(min_day), Month.of(max_day))))
+    return case

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sscert import __version__
+from sscert.cli.calculate import calculate_command
 from sscert.cli.campaign import campaign
 from sscert.cli.output import ensure_utf8_streams
 
@@ -18,6 +19,7 @@ def cli() -> None:
 
 
 cli.add_command(campaign)
+cli.add_command(calculate_command)
 
 
 def main() -> None:

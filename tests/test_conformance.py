@@ -1,0 +1,44 @@
+"""The worked examples of the rules (../shared/conformance) and sscert's own scenarios
+(tests/scenarios) give exactly their expected results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import sscert
+from contract_compare import differences
+
+HERE = Path(__file__).resolve().parent
+CONFORMANCE = HERE.parent.parent / "shared" / "conformance"
+SCENARIOS = HERE / "scenarios"
+
+conformance_cases = sorted(CONFORMANCE.glob("*.case.json")) if CONFORMANCE.is_dir() else []
+
+
+@pytest.mark.skipif(
+    not conformance_cases, reason="../shared/conformance is not beside the checkout"
+)
+@pytest.mark.parametrize("case_file", conformance_cases, ids=lambda p: p.name.split(".")[0])
+def test_conformance_case(case_file: Path) -> None:
+    case = json.loads(case_file.read_text(encoding="utf-8"))
+    expected = json.loads(
+        case_file.with_name(case_file.name.replace(".case.", ".expected.")).read_text("utf-8")
+    )
+    assert differences(expected, sscert.calculate(case)) == []
+
+
+@pytest.mark.parametrize("scenario_file", sorted(SCENARIOS.glob("*.json")), ids=lambda p: p.stem)
+def test_scenario(scenario_file: Path) -> None:
+    scenario = json.loads(scenario_file.read_text(encoding="utf-8"))
+    case = scenario["case"]
+    if isinstance(case["campaign"], str) and case["campaign"].endswith(".toml"):
+        case = {**case, "campaign": str(SCENARIOS / case["campaign"])}
+    result = sscert.calculate(case)
+    assert differences(scenario["expected"], result) == [], scenario["description"]
+    for i, checks in enumerate(scenario.get("also", [])):
+        person = result["people"][i]
+        for key, value in checks.items():
+            assert person[key] == value, f"people[{i}].{key}"
