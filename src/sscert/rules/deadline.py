@@ -6,8 +6,10 @@ certification on or before that day is overdue.
 
 Rolling cycle of N months: a certification is valid for N months from its date
 (``date + relativedelta(months=N)``); a person never certified is first due by the last day
-of the month N months after their (earliest covered) entitlement's start month. At a payroll
-day after the due date with no certification since, the person is overdue.
+of the month N months after their (earliest covered) entitlement's start month — or after
+the cycle's own start month, when the cycle starts later (a cycle cannot have begun before
+the campaign did). At a payroll day after the due date with no certification since, the
+person is overdue.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sscert.campaigns.model import Campaign
 from sscert.people import Entitlement
 from sscert.rules.citations import ROLLING_CYCLE, SEED_WINDOW, Citation
 from sscert.rules.knowledge import Facts
+from sscert.values.months import Month
 
 __all__ = ["Deadline", "deadline_for"]
 
@@ -65,5 +68,7 @@ def deadline_for(campaign: Campaign, covered: list[Entitlement], facts: Facts) -
         return Deadline(False, None, campaign.cycle.months, None, facts)
     months = campaign.cycle.months_for({e.scheme for e in covered})
     first_start = min(e.start for e in covered)
+    if campaign.cycle.start is not None:
+        first_start = max(first_start, Month.of(campaign.cycle.start))
     first_due = (first_start + months).last_day()
     return Deadline(True, None, months, first_due, facts)
