@@ -14,7 +14,12 @@ from sscert.contract import Case, parse_case
 from sscert.rules.engine import PersonResult, evaluate
 from sscert.rules.payroll import MonthOutcome
 
-__all__ = ["calculate", "calculate_case", "person_result_to_dict", "result_to_dict"]
+__all__ = [
+    "calculate",
+    "calculate_case",
+    "person_result_to_dict",
+    "result_to_dict",
+]
 
 
 def calculate(

@@ -7,6 +7,7 @@ import click
 from sscert import __version__
 from sscert.cli.calculate import calculate_command
 from sscert.cli.campaign import campaign
+from sscert.cli.channels import channels
 from sscert.cli.output import ensure_utf8_streams
 
 __all__ = ["cli", "main"]
@@ -20,6 +21,7 @@ def cli() -> None:
 
 cli.add_command(campaign)
 cli.add_command(calculate_command)
+cli.add_command(channels)
 
 
 def main() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from sscert.calculate import calculate
 from sscert.cli.output import dump_json
 from sscert.contract import InputError
+from sscert.plugins import calculate_with_plugins, make_plugin_manager
 
 __all__ = ["calculate_command"]
 
@@ -37,8 +37,9 @@ def calculate_command(case_file: Path, output: Path | None) -> None:
     except json.JSONDecodeError as error:
         click.echo(f"sscert: {case_file} is not JSON: {error}", err=True)
         raise SystemExit(2) from None
+    pm = make_plugin_manager()
     try:
-        result = calculate(case)
+        result = calculate_with_plugins(case, pm)
     except InputError as error:
         click.echo(f"sscert: {case_file}: bad input", err=True)
         click.echo(str(error), err=True)

@@ -1,0 +1,93 @@
+"""静默认证 (``data_comparison``): a record from another system that shows the person alive
+counts as a certification (社会保险经办条例 第二十六条), and each hit is told to the person.
+
+Recognised sources: ``hospital`` (住院), ``rail`` (铁路出行), ``air`` (民航出行), ``bank``
+(银行卡使用), ``medical_insurance`` (医保结算).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sscert.campaigns.model import Campaign, ContactKind
+from sscert.events import CST, Certified
+from sscert.plugins.channels.common import refuse
+from sscert.plugins.hookspecs import hookimpl
+from sscert.plugins.model import (
+    AliveRecord,
+    AttemptResult,
+    CertificationRequest,
+    ChannelSpec,
+    DataMatch,
+    Message,
+)
+from sscert.plugins.services import ChannelServices
+
+CODE = "data_comparison"
+
+SOURCES = {
+    "hospital": ("住院", "a hospital stay"),
+    "rail": ("铁路出行", "a rail journey"),
+    "air": ("民航出行", "a flight"),
+    "bank": ("银行卡使用", "a bank card payment"),
+    "medical_insurance": ("医保结算", "a medical-insurance settlement"),
+}
+
+
+@hookimpl
+def sscert_channels() -> list[ChannelSpec]:
+    return [
+        ChannelSpec(
+            CODE,
+            "静默认证(数据比对)",
+            "Data matching",
+            needs_registration=False,
+            needs_template_photo=False,
+            in_person=False,
+            description="住院、出行、银行卡、医保结算等记录比对, 短信告知本人 (第二十六条)",
+        )
+    ]
+
+
+@hookimpl
+def sscert_certify(
+    request: CertificationRequest, services: ChannelServices
+) -> AttemptResult | None:
+    if request.channel != CODE:
+        return None
+    return refuse(
+        request,
+        "not_an_attempt",
+        "数据比对认证由系统自动完成，无需本人操作。",
+        "Data matching needs no action from the person: it happens when records match.",
+    )
+
+
+def notice(campaign: Campaign, record: AliveRecord) -> Message:
+    """The SMS that tells the person a record certified them."""
+    source_zh, source_en = SOURCES[record.source]
+    line = next((c for c in campaign.contacts if c.kind is ContactKind.COUNTY), None)
+    call_zh = f"如有疑问请致电{line.phone}。" if line else ""
+    call_en = f" Questions: call {line.phone}." if line else ""
+    return Message(
+        f"【{campaign.name}】您好！经{source_zh}记录比对（{record.on:%Y年%m月%d日}），"
+        f"您已完成本次待遇领取资格认证，无需另行认证。{call_zh}",
+        f"[{campaign.name}] A record of {source_en} on {record.on} shows you alive: your "
+        f"certification for this cycle is complete; nothing more to do.{call_en}",
+    )
+
+
+@hookimpl
+def sscert_match_record(
+    record: AliveRecord, campaign: Campaign, services: ChannelServices
+) -> DataMatch | None:
+    if record.source not in SOURCES:
+        return None
+    at = dt.datetime.combine(record.on, dt.time(0, 0), CST)
+    attestation = None
+    if CODE in services.signers:
+        attestation = services.signer_for(CODE).sign(
+            record.id_number, campaign.id, at, f"{record.source}:{record.reference}"
+        )
+    event = Certified(at, CODE, reference=f"{record.source}:{record.reference}")
+    return DataMatch(event, notice(campaign, record), attestation)

@@ -1,0 +1,40 @@
+"""河北人社 app (``hebei_renshe``): no registration; face recognition against the template
+photo. Home → 更多服务 → 社会保险 → 养老保险服务 → 待遇资格认证 (seed 五 第二步)."""
+
+from __future__ import annotations
+
+from sscert.plugins.channels.common import face_attempt
+from sscert.plugins.hookspecs import hookimpl
+from sscert.plugins.model import AttemptResult, CertificationRequest, ChannelSpec
+from sscert.plugins.services import ChannelServices
+
+CODE = "hebei_renshe"
+
+
+@hookimpl
+def sscert_channels() -> list[ChannelSpec]:
+    return [
+        ChannelSpec(
+            CODE,
+            "河北人社",
+            "Hebei Renshe app",
+            needs_registration=False,
+            needs_template_photo=True,
+            in_person=False,
+            description="首页→更多服务→社会保险→养老保险服务→待遇资格认证→刷脸 (无需注册)",
+        )
+    ]
+
+
+@hookimpl
+def sscert_certify(
+    request: CertificationRequest, services: ChannelServices
+) -> AttemptResult | None:
+    if request.channel != CODE:
+        return None
+    return face_attempt(
+        request,
+        services,
+        "认证成功，本次认证周期资格认证已完成。",
+        "Certified: this cycle is complete.",
+    )

@@ -1,0 +1,100 @@
+"""The hook specifications of sscert: one ``HookspecMarker("sscert")``, every hook here.
+
+A plugin is any module or object with functions marked ``@sscert.plugins.hookimpl`` and
+named like the specifications below. Built-in channels are plugins registered exactly like
+third-party ones, which are found through the ``sscert`` entry-point group.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from sscert.campaigns.model import Campaign
+    from sscert.plugins.model import (
+        AliveRecord,
+        AttemptResult,
+        CertificationRequest,
+        ChannelSpec,
+        DataMatch,
+        FineDecision,
+        StatusChange,
+    )
+    from sscert.plugins.services import ChannelServices
+    from sscert.rules.engine import PersonResult
+
+PROJECT = "sscert"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+__all__ = ["PROJECT", "hookimpl", "hookspec"]
+
+
+@hookspec
+def sscert_channels() -> list[ChannelSpec]:
+    """Describe the certification channels this plugin provides.
+
+    Called by :func:`~sscert.plugins.manager.list_channels` (``sscert channels``) and
+    whenever sscert needs to know which channel codes exist. Every plugin is called;
+    the lists are joined. A channel code must be provided by one plugin only.
+
+    :returns: the :class:`~sscert.plugins.model.ChannelSpec` of each channel provided.
+    """
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def sscert_certify(
+    request: CertificationRequest, services: ChannelServices
+) -> AttemptResult | None:
+    """Drive one certification attempt on the channel ``request.channel``.
+
+    Called by :func:`~sscert.plugins.manager.certify`. ``firstresult``: the plugin that
+    provides ``request.channel`` returns an :class:`~sscert.plugins.model.AttemptResult`;
+    every other plugin returns ``None``. On success the result carries an attestation
+    signed with the channel's key from ``services.signers``.
+
+    :param request: who, which campaign, when, and what the channel needs (a face capture,
+        a login session, a staff visit).
+    :param services: the embedding system's face matcher, template photos, accounts and
+        signing keys.
+    """
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def sscert_match_record(
+    record: AliveRecord, campaign: Campaign, services: ChannelServices
+) -> DataMatch | None:
+    """Turn an outside record that shows the person alive into a certification (静默认证).
+
+    Called by :func:`~sscert.plugins.manager.match_record`. ``firstresult``: the first
+    plugin that recognises ``record.source`` returns a
+    :class:`~sscert.plugins.model.DataMatch` (the ``certified`` event and the notice that
+    tells the person, 社会保险经办条例 第二十六条); others return ``None``.
+    """
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def sscert_fine_multiplier(campaign: Campaign, result: PersonResult) -> FineDecision | None:
+    """Choose the fine multiplier for a suspected fraud, within 2× to 5× (社会保险法 第八十八条).
+
+    Called by :func:`~sscert.plugins.manager.choose_fine` for a person with suspected fraud
+    and an overpayment. ``firstresult``: the first regional discretion policy that answers
+    decides. No plugin answering means no multiplier: the result keeps the range only. A
+    multiplier outside 2 to 5 is refused with ``ValueError``. sscert itself ships no policy.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def sscert_status_changed(change: StatusChange) -> None:
+    """Be told that a person's status changed (to send an SMS, to update a dashboard).
+
+    Called by :func:`~sscert.plugins.manager.notify_status_changes` once per change, for
+    every plugin. The return value is ignored.
+    """
+    raise NotImplementedError
