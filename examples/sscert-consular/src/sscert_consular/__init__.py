@@ -51,9 +51,7 @@ def sscert_certify(
             "no_template_photo",
         )
     if request.capture is None:
-        return AttemptResult(
-            False, CODE, Message("请完成刷脸。", "Scan your face."), "no_capture"
-        )
+        return AttemptResult(False, CODE, Message("请完成刷脸。", "Scan your face."), "no_capture")
     match = services.face_matcher.match(template, request.capture)
     if not (match.live and match.same_person):
         return AttemptResult(
