@@ -212,16 +212,9 @@ class AttestationVerifier:
         self.keys = {key.key_id: key for key in keys}
         self.used_nonces: MutableSet[str] = used_nonces if used_nonces is not None else set()
 
-    def check(
-        self,
-        attestation: Attestation,
-        *,
-        id_number: IdNumber,
-        campaign: Campaign,
-        as_of: dt.date | None = None,
-    ) -> None:
-        """Raise :class:`AttestationRefused` unless the attestation verifies; does not use
-        up its nonce (see :meth:`verify`)."""
+    def check_signature(self, attestation: Attestation) -> None:
+        """Raise :class:`AttestationRefused` unless a trusted key of the attestation's
+        channel signed exactly this content."""
         key = self.keys.get(attestation.key_id)
         if key is None:
             raise AttestationRefused(Refusal.UNKNOWN_KEY, f"no trusted key {attestation.key_id!r}")
@@ -236,6 +229,18 @@ class AttestationVerifier:
             raise AttestationRefused(
                 Refusal.TAMPERED, "the signature does not match the attestation"
             ) from None
+
+    def check(
+        self,
+        attestation: Attestation,
+        *,
+        id_number: IdNumber,
+        campaign: Campaign,
+        as_of: dt.date | None = None,
+    ) -> None:
+        """Raise :class:`AttestationRefused` unless the attestation verifies; does not use
+        up its nonce (see :meth:`verify`)."""
+        self.check_signature(attestation)
         if attestation.id_number != id_number.value:
             raise AttestationRefused(
                 Refusal.WRONG_PERSON,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, NewType, get_args, get_origin
+from typing import Any, NewType, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -28,8 +28,18 @@ from sscert.values.identity import IdNumber
 from sscert.values.money import Money
 from sscert.values.months import Month
 
-__all__ = ["Case", "InputError", "parse_case"]
+__all__ = [
+    "Case",
+    "CertifiedIn",
+    "ChangeIn",
+    "DiedIn",
+    "EntitlementIn",
+    "InputError",
+    "parse_case",
+    "structure_part",
+]
 
+_W = TypeVar("_W")
 PositiveAmount = NewType("PositiveAmount", Money)
 Moment = NewType("Moment", object)
 
@@ -264,6 +274,17 @@ def _leaves(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
         yield (path, "missing")
     else:
         yield (path or "case", str(error))
+
+
+def structure_part(data: object, kind: type[_W]) -> _W:
+    """Structure one piece of the contract (an entitlement, an event, …) with the same
+    checks as a whole case; raise :class:`InputError` naming the bad keys."""
+    try:
+        return _CONVERTER.structure(data, kind)
+    except (ClassValidationError, IterableValidationError, FieldError) as error:
+        raise InputError(list(_leaves(error, ""))) from None
+    except (TypeError, ValueError) as error:
+        raise InputError([("record", str(error))]) from None
 
 
 # --- from wire to domain -------------------------------------------------------------------
