@@ -402,3 +402,16 @@ def test_attestations_are_verified_on_ingestion(db: Path, tmp_path: Path) -> Non
     )
     assert without_keys.exit_code == 1
     assert "no trusted keys" in without_keys.stderr
+
+
+def test_backup_is_a_verified_store(db: Path, tmp_path: Path) -> None:
+    run(
+        "store", "import", str(db), str(write_jsonl(tmp_path / "r.jsonl", case_to_records(EXAMPLE)))
+    )
+    copy = tmp_path / "copy.db"
+    result = run("store", "backup", str(db), str(copy))
+    assert result.exit_code == 0, result.stderr
+    with SQLiteStore.open(copy) as backup, SQLiteStore.open(db) as original:
+        assert backup.head() == original.head()
+        assert backup.verify() is None
+    assert run("store", "backup", str(db), str(copy)).exit_code == 2

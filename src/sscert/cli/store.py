@@ -121,6 +121,23 @@ def verify(db: Path) -> None:
     click.echo(f"chain holds: {seq} rows, head {head}")
 
 
+@store.command("backup")
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+def backup(db: Path, destination: Path) -> None:
+    """Copy the store DB to DESTINATION consistently, even while imports run."""
+    if destination.exists():
+        raise _fail(f"{destination} exists: choose a new file for the backup")
+    with _open(db) as opened:
+        opened.backup(destination)
+    with _open(destination) as copy:
+        broken = copy.verify()
+        seq, head = copy.head()
+    if broken is not None:
+        raise _fail(f"the backup does not verify at row {broken.seq}")
+    click.echo(f"backed up {seq} rows to {destination}; head {head}")
+
+
 @store.command("calculate")
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--campaign", "campaign_name", required=True, help="Campaign id or file.")

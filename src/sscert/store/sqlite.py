@@ -170,6 +170,15 @@ class SQLiteStore:
     def close(self) -> None:
         self._db.close()
 
+    def backup(self, destination: str | Path) -> None:
+        """A consistent copy of the store, taken online (SQLite's backup API) while others
+        may be importing. The copy is a store of its own."""
+        target = sqlite3.connect(destination)
+        try:
+            self._db.backup(target)
+        finally:
+            target.close()
+
     def __enter__(self) -> SQLiteStore:
         return self
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from typing import Final
 
 from attrs import field, frozen
@@ -60,7 +61,9 @@ class InvalidIdNumber(ValueError):
 
 def check_character(first17: str) -> str:
     """The GB 11643-1999 check character of the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError("the check character is computed over exactly 17 digits")
+    total = sum(map(operator.mul, map(int, first17), WEIGHTS))
     return CHECK_CHARACTERS[total % 11]
 
 
@@ -154,13 +157,20 @@ class IdNumber:
             )
         cleaned = text.strip().upper()
         if len(cleaned) == 18:
-            return cls(_validate18(cleaned))
+            return cls._trusted(_validate18(cleaned))
         if len(cleaned) == 15:
-            return cls(_upgrade15(cleaned))
+            return cls._trusted(_upgrade15(cleaned))
         raise _invalid(
             InvalidIdNumberKind.LENGTH,
             f"an ID number has 18 characters (or 15 digits for an old one), not {len(cleaned)}",
         )
+
+    @classmethod
+    def _trusted(cls, value: str) -> IdNumber:
+        """An instance for a value already validated (skips validating it twice)."""
+        instance = cls.__new__(cls)
+        object.__setattr__(instance, "value", value)
+        return instance
 
     @property
     def region_code(self) -> str:

@@ -1,0 +1,78 @@
+"""Import speed of the SQLite store, in records per second, for 100,000 and 1,000,000
+records (a third each: person, entitlement, certification event).
+
+Run: python benchmarks/store_import.py [--sizes 100000 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from sscert.store import SQLiteStore
+from sscert.values.identity import check_character
+
+
+def lines(total: int) -> Iterator[str]:
+    produced = person = 0
+    while produced < total:
+        region = f"{11 + person % 70:02d}{person // 70 % 10000:04d}"
+        body = f"{region}19{30 + person % 60:02d}0101{person % 1000:03d}"
+        id_number = body + check_character(body)
+        for record in (
+            {"kind": "person", "id": f"p{person}", "id_number": id_number, "name": "张秀英",
+             "township": "涞源镇", "phone": "13812345678"},
+            {"kind": "entitlement", "id": f"e{person}", "id_number": id_number,
+             "scheme": "enterprise_pension", "start": "2010-01", "monthly_amount": "2856.40"},
+            {"kind": "event", "id": f"c{person}", "id_number": id_number, "type": "certified",
+             "at": "2023-03-01T10:00:00+08:00", "channel": "yirenshe"},
+        ):  # fmt: skip
+            if produced == total:
+                return
+            yield json.dumps(record, ensure_ascii=False)
+            produced += 1
+        person += 1
+
+
+def measure(total: int, folder: Path) -> None:
+    source = folder / f"{total}.jsonl"
+    with source.open("w", encoding="utf-8") as handle:
+        for line in lines(total):
+            handle.write(line + "\n")
+    store, _ = SQLiteStore.init(folder / f"{total}.db")
+    with store, source.open(encoding="utf-8") as handle:
+        started = time.perf_counter()
+        report = store.import_lines(handle)
+        first = time.perf_counter() - started
+        assert report.stored == total, report
+    store, _ = SQLiteStore.init(folder / f"{total}.db")
+    with store, source.open(encoding="utf-8") as handle:
+        started = time.perf_counter()
+        again = store.import_lines(handle)
+        second = time.perf_counter() - started
+        assert again.present == total
+        started = time.perf_counter()
+        assert store.verify() is None
+        verify = time.perf_counter() - started
+    print(
+        f"{total:>9,} records: import {first:7.1f} s = {total / first:9,.0f} records/s; "
+        f"re-import (all present) {total / second:9,.0f} records/s; "
+        f"verify chain {total / verify:11,.0f} rows/s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            measure(size, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
