@@ -90,12 +90,18 @@ def import_(db: Path, file: Path, trusted_keys: Path | None) -> None:
             click.echo(f"  {count:,} lines…", err=True)
 
     with opened, handle:
-        report = opened.import_lines(
-            handle,
-            known_channels=channel_codes(make_plugin_manager()),
-            verifier=verifier,
-            progress=progress,
-        )
+        try:
+            report = opened.import_lines(
+                handle,
+                known_channels=channel_codes(make_plugin_manager()),
+                verifier=verifier,
+                progress=progress,
+            )
+        except UnicodeDecodeError as error:
+            raise _fail(
+                f"{file} is not UTF-8 text ({error.reason} at byte {error.start}); the lines "
+                "before the last committed batch are stored, run the import again once fixed"
+            ) from None
     for rejection in report.rejected:
         click.echo(f"{file}:{rejection.line}: rejected: {rejection.reason}", err=True)
     click.echo(
