@@ -9,6 +9,7 @@ from sscert.cli.calculate import calculate_command
 from sscert.cli.campaign import campaign
 from sscert.cli.channels import channels
 from sscert.cli.output import ensure_utf8_streams
+from sscert.cli.roster import roster
 from sscert.cli.store import store
 
 __all__ = ["cli", "main"]
@@ -24,6 +25,7 @@ cli.add_command(campaign)
 cli.add_command(calculate_command)
 cli.add_command(channels)
 cli.add_command(store)
+cli.add_command(roster)
 
 
 def main() -> None:

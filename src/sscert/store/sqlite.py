@@ -97,6 +97,7 @@ class ImportReport:
     stored: int = 0
     present: int = 0
     rejected: list[Rejection] = field(factory=list)
+    present_lines: list[int] = field(factory=list)
 
     @property
     def ok(self) -> bool:
@@ -249,6 +250,7 @@ class SQLiteStore:
             seq, prev = (head[0], head[1]) if head else (0, GENESIS)
             stored = present = 0
             rejected: list[Rejection] = []
+            present_lines: list[int] = []
             for number, record, parse_problem in batch:
                 if record is None:
                     rejected.append(Rejection(number, parse_problem or "invalid"))
@@ -260,6 +262,7 @@ class SQLiteStore:
                 if existing is not None:
                     if existing[0] == text:
                         present += 1
+                        present_lines.append(number)
                     else:
                         rejected.append(
                             Rejection(
@@ -306,6 +309,7 @@ class SQLiteStore:
         report.stored += stored
         report.present += present
         report.rejected.extend(rejected)
+        report.present_lines.extend(present_lines)
 
     def _cross_check(self, record: Record) -> str | None:
         db = self._db
