@@ -7,7 +7,9 @@ import click
 from sscert import __version__
 from sscert.cli.calculate import calculate_command
 from sscert.cli.campaign import campaign
+from sscert.cli.campaign_run import remind, report
 from sscert.cli.channels import channels
+from sscert.cli.demo import demo
 from sscert.cli.output import ensure_utf8_streams
 from sscert.cli.roster import roster
 from sscert.cli.store import store
@@ -26,6 +28,9 @@ cli.add_command(calculate_command)
 cli.add_command(channels)
 cli.add_command(store)
 cli.add_command(roster)
+cli.add_command(remind)
+cli.add_command(report)
+cli.add_command(demo)
 
 
 def main() -> None:

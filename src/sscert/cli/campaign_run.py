@@ -1,0 +1,60 @@
+"""``sscert remind`` and ``sscert report``: reminder lists and the progress report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from sscert.contract import InputError
+from sscert.plugins import channel_codes, make_plugin_manager
+from sscert.reports import Snapshot, take_snapshot, write_reminders, write_report
+from sscert.store import SQLiteStore, StoreError
+
+__all__ = ["remind", "report"]
+
+
+def _snapshot(db: Path, campaign: str, as_of: str) -> Snapshot:
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        click.echo(f"sscert: --as-of: not a date (YYYY-MM-DD): {as_of!r}", err=True)
+        raise SystemExit(2) from None
+    try:
+        with SQLiteStore.open(db) as store:
+            return take_snapshot(store, campaign, day, channel_codes(make_plugin_manager()))
+    except StoreError as error:
+        click.echo(f"sscert: {error}", err=True)
+        raise SystemExit(2) from None
+    except InputError as error:
+        click.echo(f"sscert: the store's records do not make a valid case:\n{error}", err=True)
+        raise SystemExit(2) from None
+
+
+@click.command("remind")
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--campaign", required=True, help="Campaign id or file.")
+@click.option("--as-of", "as_of", required=True, help="The as-of date, YYYY-MM-DD.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--unmasked", is_flag=True, help="Full ID and phone numbers (agency use only).")
+def remind(db: Path, campaign: str, as_of: str, out: Path, unmasked: bool) -> None:
+    """Reminder lists of everyone pending or suspended, by township (CSV and Excel), and the
+    SMS / notice text for each person."""
+    snapshot = _snapshot(db, campaign, as_of)
+    paths = write_reminders(snapshot, out, unmasked=unmasked)
+    click.echo(f"{len(snapshot.needing_reminder)} people to remind, as of {snapshot.as_of}:")
+    for path in paths.values():
+        click.echo(f"  {path}")
+
+
+@click.command("report")
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--campaign", required=True, help="Campaign id or file.")
+@click.option("--as-of", "as_of", required=True, help="The as-of date, YYYY-MM-DD.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def report(db: Path, campaign: str, as_of: str, out: Path) -> None:
+    """The progress report: one self-contained HTML file that works offline."""
+    snapshot = _snapshot(db, campaign, as_of)
+    write_report(snapshot, out)
+    click.echo(f"report: {out.resolve()}")
