@@ -33,3 +33,16 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_changelog_has_an_unreleased_section() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## [Unreleased]" in changelog
+
+
+def test_the_docs_site_lists_every_page() -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    pages = {p.name for p in (ROOT / "docs").glob("*.md")}
+    listed = set(re.findall(r":\s*([\w-]+\.md)\s*$", config, re.M))
+    assert pages == listed, f"not in mkdocs.yml nav: {pages - listed}; missing: {listed - pages}"
+
+
+def test_ci_builds_the_docs_and_installs_chromium() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "mkdocs build --strict" in ci
+    assert "apt-get install -y -qq chromium" in ci

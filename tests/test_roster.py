@@ -1,0 +1,277 @@
+"""Roster import from CSV and Excel exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from sscert.cli.app import cli
+from sscert.store import SQLiteStore
+
+HEADER = ["姓名", "身份证号", "险种", "月待遇", "待遇开始年月", "待遇终止年月", "乡镇", "联系电话"]
+GOOD = [
+    [
+        "张秀英",
+        "130630194803150028",
+        "企业职工基本养老保险",
+        "2856.40",
+        "2008-05",
+        "",
+        "涞源镇",
+        "13812345678",
+    ],
+    [
+        "张秀英",
+        "130630194803150028",
+        "工伤保险定期待遇",
+        "960",
+        "202011",
+        "",
+        "涞源镇",
+        "13812345678",
+    ],
+    [
+        "李德福",
+        "11010519491231002x",
+        "urban_rural_resident_pension",
+        "158.00",
+        "2012-07",
+        "",
+        "王安镇",
+        "",
+    ],
+    [
+        "王建国",
+        "110105491231003",
+        "机关事业单位养老保险",
+        "3120",
+        "2006-01",
+        "2030-12",
+        " 银 坊 镇 ",
+        "0312-7351005",
+    ],
+]
+BAD = [
+    (
+        ["坏号", "130630194803150027", "城乡居民", "158", "2012-07", "", "涞源镇", ""],
+        "身份证号",
+        "check character",
+    ),
+    (
+        ["零钱", "13063019500101001X", "城乡居民", "0", "2012-07", "", "涞源镇", ""],
+        "月待遇",
+        "greater than zero",
+    ),
+    (
+        ["三位", "130630195001010028", "城乡居民", "1.005", "2012-07", "", "涞源镇", ""],
+        "月待遇",
+        "2 decimal",
+    ),
+    (
+        ["无险种", "130630195001010036", "养老", "100", "2012-07", "", "涞源镇", ""],
+        "险种",
+        "unknown scheme",
+    ),
+    (
+        ["坏月", "130630195001010044", "城乡居民", "100", "2012-13", "", "涞源镇", ""],
+        "待遇开始年月",
+        "month",
+    ),
+    (
+        ["早终", "130630195001010052", "城乡居民", "100", "2012-07", "2011-01", "涞源镇", ""],
+        "待遇终止年月",
+        "before",
+    ),
+    (
+        ["坏电话", "130630195001010060", "城乡居民", "100", "2012-07", "", "涞源镇", "123"],
+        "联系电话",
+        "mobile",
+    ),
+    (["", "130630195001010079", "城乡居民", "100", "2012-07", "", "涞源镇", ""], "姓名", "empty"),
+]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def write_csv(
+    path: Path, rows: list[list[str]], header: list[str] = HEADER, encoding: str = "utf-8-sig"
+) -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "s.db"
+    assert run("store", "init", str(path)).exit_code == 0
+    return path
+
+
+def test_a_clean_roster_imports_and_reimports(db: Path, tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "roster.csv", GOOD)
+    result = run("roster", "import", str(db), str(roster), "--campaign", "laiyuan-2023")
+    assert result.exit_code == 0, result.output
+    assert "rows 4: imported 4, already present 0, rejected 0, warnings 0" in result.stdout
+    again = run("roster", "import", str(db), str(roster))
+    assert again.exit_code == 0
+    assert "imported 0, already present 4, rejected 0" in again.stdout
+    with SQLiteStore.open(db) as store:
+        counts = store.counts()
+        case = store.case("laiyuan-2023", __import__("datetime").date(2023, 6, 30))
+    assert counts["person"] == 3
+    assert counts["entitlement"] == 4
+    numbers = [p["id_number"] for p in case["people"]]
+    assert "11010519491231002X" in numbers
+    assert "11010519491231003X"[:17] in "".join(numbers) or any(
+        n.startswith("11010519491231003") for n in numbers
+    )
+    wang = next(p for p in case["people"] if p.get("name") == "王建国")
+    assert wang["township"] == "银坊镇"
+    assert wang["entitlements"][0]["end"] == "2030-12"
+    assert wang["entitlements"][0]["monthly_amount"] == "3120.00"
+
+
+def test_bad_rows_go_to_the_rejects_file_and_the_rest_imports(db: Path, tmp_path: Path) -> None:
+    rows = list(GOOD)
+    for bad, _, _ in BAD:
+        rows.append(bad)
+    roster = write_csv(tmp_path / "roster.csv", rows)
+    rejects = tmp_path / "rejects.csv"
+    result = run("roster", "import", str(db), str(roster), "--rejects", str(rejects))
+    assert result.exit_code == 1
+    assert f"imported 4, already present 0, rejected {len(BAD)}" in result.stdout
+    raw = rejects.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    written = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert len(written) == len(BAD)
+    for line, (bad, column, reason) in zip(written, BAD, strict=True):
+        assert line["row"] == str(rows.index(bad) + 2)
+        assert line["column"] == column
+        assert reason in line["reason"]
+        assert line["姓名"] == bad[0]
+        assert bad[1] not in line["身份证号"]  # masked
+    assert "130630194803150027" not in raw.decode("utf-8-sig")
+
+
+def test_default_rejects_path_and_unknown_township_warning(db: Path, tmp_path: Path) -> None:
+    rows = [
+        *GOOD,
+        ["远方", "130630195001010087", "城乡居民", "100", "2012-07", "", "王安镇镇", ""],
+        BAD[0][0],
+    ]
+    roster = write_csv(tmp_path / "roster.csv", rows)
+    result = run("roster", "import", str(db), str(roster), "--campaign", "laiyuan-2023")
+    assert result.exit_code == 1
+    assert "warnings 1" in result.stdout
+    assert "王安镇镇 is not a township" in result.stderr
+    assert (tmp_path / "roster.csv.rejects.csv").is_file()
+
+
+def test_english_headers_extra_columns_and_gb18030(db: Path, tmp_path: Path) -> None:
+    header = ["备注", "name", "id_number", "scheme", "monthly_amount", "start", "township"]
+    rows = [
+        ["x", "张秀英", "130630194803150028", "enterprise_pension", "2856.4", "2008-05", "涞源镇"]
+    ]
+    roster = write_csv(tmp_path / "gbk.csv", rows, header, encoding="gb18030")
+    result = run("roster", "import", str(db), str(roster))
+    assert result.exit_code == 0, result.output
+    assert "imported 1" in result.stdout
+
+
+def test_a_mapping_file_renames_columns(db: Path, tmp_path: Path) -> None:
+    header = ["证件号码", "姓名", "待遇项目", "月养老金", "起始年月", "镇"]
+    rows = [
+        ["130630194803150028", "张秀英", "企业职工基本养老保险", "2856.40", "2008-05", "涞源镇"]
+    ]
+    roster = write_csv(tmp_path / "export.csv", rows, header)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        '[columns]\nid_number = "证件号码"\nscheme = "待遇项目"\nmonthly_amount = ["月养老金"]\n'
+        'start = "起始年月"\ntownship = "镇"\n',
+        encoding="utf-8",
+    )
+    assert run("roster", "import", str(db), str(roster)).exit_code == 2
+    result = run("roster", "import", str(db), str(roster), "--mapping", str(mapping))
+    assert result.exit_code == 0, result.output
+
+
+def test_an_excel_roster(db: Path, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(
+        [
+            "张秀英",
+            "130630194803150028",
+            "企业职工基本养老保险",
+            2856.4,
+            200805,
+            None,
+            "涞源镇",
+            13812345678,
+        ]
+    )
+    sheet.append(["数字号", 130630195001010087, "城乡居民", 100, "2012-07", None, "涞源镇", None])
+    path = tmp_path / "roster.xlsx"
+    book.save(path)
+    result = run("roster", "import", str(db), str(path))
+    assert result.exit_code == 1
+    assert "imported 1" in result.stdout
+    assert "stored as a number" in result.stderr
+    with SQLiteStore.open(db) as store:
+        entitlement = next(r for r in store.records() if r["kind"] == "entitlement")
+        person = next(r for r in store.records() if r["kind"] == "person")
+    assert entitlement["monthly_amount"] == "2856.40"
+    assert entitlement["start"] == "2008-05"
+    assert person["phone"] == "13812345678"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("roster.csv", "姓名,乡镇\n张三,涞源镇\n", "身份证号"),
+        ("roster.txt", "whatever", ".csv or .xlsx"),
+        ("roster.xlsx", "not a workbook", "not a readable .xlsx"),
+        ("roster.csv", "", "empty"),
+    ],
+)
+def test_a_roster_that_cannot_be_imported_exits_2(
+    db: Path, tmp_path: Path, name: str, content: str, why: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = run("roster", "import", str(db), str(path))
+    assert result.exit_code == 2
+    assert why in result.stderr
+    assert run("roster", "import", str(tmp_path / "none.db"), str(path)).exit_code == 2
+
+
+def test_a_conflicting_second_row_is_rejected_with_the_reason(db: Path, tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "a.csv", GOOD[:1])
+    assert run("roster", "import", str(db), str(roster)).exit_code == 0
+    changed = [
+        [
+            "张秀英",
+            "130630194803150028",
+            "企业职工基本养老保险",
+            "3000.00",
+            "2008-05",
+            "",
+            "涞源镇",
+            "13812345678",
+        ]
+    ]
+    result = run("roster", "import", str(db), str(write_csv(tmp_path / "b.csv", changed)))
+    assert result.exit_code == 1
+    assert "conflict" in result.stderr
+    assert json.dumps("130630194803150028") not in result.stderr
