@@ -36,3 +36,64 @@ CASES = st.one_of(
 def test_batch_equals_calculate(case: dict[str, Any]) -> None:
     note(repr(case))
     assert differences(batch_calculate(case), sscert.calculate(case)) == []
+
+
+@settings(max_examples=30)
+@given(sst.cases(max_people=6))
+def test_batch_from_a_store_equals_calculate(case: dict[str, Any]) -> None:
+    import json  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    from sscert.batch import evaluate_batch, from_store, to_result_dict  # noqa: PLC0415
+    from sscert.store import SQLiteStore, case_to_records  # noqa: PLC0415
+    from sscert.values.months import Month  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as folder:
+        store, _ = SQLiteStore.init(Path(folder) / "s.db")
+        with store:
+            assert store.import_lines(json.dumps(r) for r in case_to_records(case)).ok
+            data = from_store(store)
+    campaign = sscert.load_campaign(case["campaign"])
+    as_of = dt.date.fromisoformat(case["as_of"])
+    first = Month.parse(case["from"]) if case.get("from") else None
+    batch = to_result_dict(as_of, evaluate_batch(data, campaign, as_of, first))
+    assert differences(batch, sscert.calculate(case)) == []
+
+
+def test_bad_tables_name_table_row_and_column() -> None:
+    import polars as pl  # noqa: PLC0415
+
+    from sscert.batch import BatchInputError, from_tables  # noqa: PLC0415
+
+    entitlements = pl.DataFrame(
+        {
+            "id_number": ["130630194803150028", "130630194803150027", "11010519491231002x"],
+            "scheme": ["enterprise_pension", "enterprise_pension", "pension"],
+            "start": ["2008-05", "2008-13", "2008-05"],
+            "monthly_amount": ["2856.40", "0", "1.005"],
+        }
+    )
+    events = pl.DataFrame(
+        {
+            "id_number": ["130630194803150028", "130630194803150028"],
+            "type": ["certified", "died"],
+            "at": ["2023-02-30", None],
+            "channel": ["wechat", None],
+            "on": [None, "2023-05-14"],
+            "reported_on": [None, "2023-05-01"],
+        }
+    )
+    with pytest.raises(BatchInputError) as caught:
+        from_tables(entitlements, events)
+    found = {(t, r, c) for t, r, c, _ in caught.value.problems}
+    assert {
+        ("entitlements", 2, "id_number"),
+        ("entitlements", 2, "start"),
+        ("entitlements", 2, "monthly_amount"),
+        ("entitlements", 3, "scheme"),
+        ("entitlements", 3, "monthly_amount"),
+        ("events", 1, "at"),
+        ("events", 1, "channel"),
+        ("events", 2, "reported_on"),
+    } <= found
+    assert "130630194803150027" not in str(caught.value)

@@ -1,16 +1,29 @@
 """The columnar batch engine (``pip install 'sscert[batch]'``): rules C1-C12 for millions of
 people at once, on Polars, with the same answers as :func:`sscert.calculate`."""
 
+from typing import Any
+
 from sscert.batch.convert import from_case, to_result_dict
 from sscert.batch.engine import BatchInput, BatchResult, evaluate_batch
+from sscert.batch.tables import BatchInputError, from_store, from_tables, read_table
+from sscert.contract import parse_case
 
-__all__ = ["BatchInput", "BatchResult", "batch_calculate", "evaluate_batch", "from_case", "to_result_dict"]
+__all__ = [
+    "BatchInput",
+    "BatchInputError",
+    "BatchResult",
+    "batch_calculate",
+    "evaluate_batch",
+    "from_case",
+    "from_store",
+    "from_tables",
+    "read_table",
+    "to_result_dict",
+]
 
 
-def batch_calculate(case: dict) -> dict:  # type: ignore[type-arg]
+def batch_calculate(case: dict[str, Any]) -> dict[str, Any]:
     """``calculate`` through the batch engine: the same case in, the same required keys out."""
-    from sscert.contract import parse_case  # noqa: PLC0415
-
     parsed = parse_case(case)
     result = evaluate_batch(from_case(parsed), parsed.campaign, parsed.as_of, parsed.first)
-    return to_result_dict(parsed, result)
+    return to_result_dict(parsed.as_of, result)

@@ -3,6 +3,7 @@ into the same dictionaries ``calculate`` returns (for checks and for small roste
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polars as pl
@@ -13,8 +14,14 @@ from sscert.events import Certified, Died
 
 __all__ = ["fen_text", "from_case", "to_result_dict"]
 
-_ENTITLEMENTS = {"person": pl.Int64, "position": pl.Int64, "scheme": pl.Utf8, "start": pl.Int32,
-                 "end": pl.Int32, "amount": pl.Int64}
+_ENTITLEMENTS = {
+    "person": pl.Int64,
+    "position": pl.Int64,
+    "scheme": pl.Utf8,
+    "start": pl.Int32,
+    "end": pl.Int32,
+    "amount": pl.Int64,
+}
 _CHANGES = {"person": pl.Int64, "scheme": pl.Utf8, "start": pl.Int32, "amount": pl.Int64}
 _CERTS = {"person": pl.Int64, "index": pl.Int64, "on": pl.Date, "channel": pl.Utf8}
 _DEATHS = {"person": pl.Int64, "index": pl.Int64, "on": pl.Date, "reported_on": pl.Date}
@@ -36,10 +43,14 @@ def from_case(case: Case) -> BatchInput:
         people["person"].append(number)
         people["id_number"].append(person.id_number.value)
         for position, entitlement in enumerate(person.entitlements):
-            for key, value in (("person", number), ("position", position),
-                               ("scheme", entitlement.scheme.value), ("start", entitlement.start.index),
-                               ("end", entitlement.end.index if entitlement.end else None),
-                               ("amount", _fen(entitlement.amount))):
+            for key, value in (
+                ("person", number),
+                ("position", position),
+                ("scheme", entitlement.scheme.value),
+                ("start", entitlement.start.index),
+                ("end", entitlement.end.index if entitlement.end else None),
+                ("amount", _fen(entitlement.amount)),
+            ):
                 ents[key].append(value)
             for change in entitlement.changes:
                 changes["person"].append(number)
@@ -48,13 +59,15 @@ def from_case(case: Case) -> BatchInput:
                 changes["amount"].append(_fen(change.amount))
         for index, event in enumerate(person.events):
             if isinstance(event, Certified):
-                for key, value in (("person", number), ("index", index), ("on", event.on),
-                                   ("channel", event.channel)):
-                    certs[key].append(value)
+                certs["person"].append(number)
+                certs["index"].append(index)
+                certs["on"].append(event.on)
+                certs["channel"].append(event.channel)
             elif isinstance(event, Died):
-                for key, value in (("person", number), ("index", index), ("on", event.on),
-                                   ("reported_on", event.reported_on)):
-                    deaths[key].append(value)
+                deaths["person"].append(number)
+                deaths["index"].append(index)
+                deaths["on"].append(event.on)
+                deaths["reported_on"].append(event.reported_on)
     return BatchInput(
         pl.DataFrame(people, schema={"person": pl.Int64, "id_number": pl.Utf8}),
         pl.DataFrame(ents, schema=_ENTITLEMENTS),
@@ -72,16 +85,21 @@ def fen_text(column: str) -> pl.Expr:
 
 def month_text(column: str) -> pl.Expr:
     index = pl.col(column)
-    return pl.format("{}-{}", (index // 12).cast(pl.Utf8).str.zfill(4),
-                     (index % 12 + 1).cast(pl.Utf8).str.zfill(2))
+    return pl.format(
+        "{}-{}",
+        (index // 12).cast(pl.Utf8).str.zfill(4),
+        (index % 12 + 1).cast(pl.Utf8).str.zfill(2),
+    )
 
 
-def to_result_dict(case: Case, result: BatchResult) -> dict[str, Any]:
+def to_result_dict(as_of: dt.date, result: BatchResult) -> dict[str, Any]:
     """The batch result in ``calculate``'s JSON shape (its required keys)."""
     persons = result.persons.with_columns(
         *(fen_text(c).alias(c) for c in ("paid_on_time", "backpaid", "withheld", "overpaid")),
-        *(pl.when(pl.col(c).is_not_null()).then(fen_text(c)).alias(c)
-          for c in ("repay", "fine_min", "fine_max")),
+        *(
+            pl.when(pl.col(c).is_not_null()).then(fen_text(c)).alias(c)
+            for c in ("repay", "fine_min", "fine_max")
+        ),
         certified_on=pl.col("certified_on").dt.strftime("%Y-%m-%d"),
     )
     months = result.months.with_columns(
@@ -97,7 +115,9 @@ def to_result_dict(case: Case, result: BatchResult) -> dict[str, Any]:
         )
     rejected: dict[int, list[dict[str, Any]]] = {}
     for row in result.rejected.iter_rows(named=True):
-        rejected.setdefault(row["person"], []).append({"index": row["index"], "reason": row["reason"]})
+        rejected.setdefault(row["person"], []).append(
+            {"index": row["index"], "reason": row["reason"]}
+        )
     people = []
     for row in persons.iter_rows(named=True):
         number = row["person"]
@@ -115,4 +135,4 @@ def to_result_dict(case: Case, result: BatchResult) -> dict[str, Any]:
                 "rejected_events": rejected.get(number, []),
             }
         )
-    return {"as_of": case.as_of.isoformat(), "people": people}
+    return {"as_of": as_of.isoformat(), "people": people}

@@ -20,6 +20,7 @@ Money is integer fen (Int64) throughout: no float ever holds an amount.
 from __future__ import annotations
 
 import datetime as dt
+
 import polars as pl
 from attrs import frozen
 
@@ -78,7 +79,13 @@ def evaluate_batch(
     day = campaign.payroll_day
     current = Month.of(as_of)
     last = (current if as_of.day >= day else current - 1).index
-    opens = campaign.window.start if campaign.window else campaign.cycle.start if campaign.cycle else None
+    opens = (
+        campaign.window.start
+        if campaign.window
+        else campaign.cycle.start
+        if campaign.cycle
+        else None
+    )
     first_index: int | None
     if first is not None:
         first_index = first.index
@@ -143,13 +150,21 @@ def evaluate_batch(
     if campaign.cycle is not None:
         cycle = campaign.cycle
         by_scheme = [
-            pl.when(pl.col("covered_schemes").list.contains(s.value)).then(n).otherwise(cycle.months)
+            pl.when(pl.col("covered_schemes").list.contains(s.value))
+            .then(n)
+            .otherwise(cycle.months)
             for s, n in cycle.by_scheme.items()
         ]
-        cycle_months = pl.min_horizontal(pl.lit(cycle.months), *by_scheme) if by_scheme else pl.lit(cycle.months)
+        cycle_months = (
+            pl.min_horizontal(pl.lit(cycle.months), *by_scheme)
+            if by_scheme
+            else pl.lit(cycle.months)
+        )
         first_due_month = pl.col("first_start")
         if cycle.start is not None:
-            first_due_month = pl.max_horizontal(first_due_month, pl.lit(Month.of(cycle.start).index))
+            first_due_month = pl.max_horizontal(
+                first_due_month, pl.lit(Month.of(cycle.start).index)
+            )
         due_month = first_due_month + pl.col("cycle_months")
         persons = persons.with_columns(cycle_months=cycle_months.cast(pl.Int32)).with_columns(
             first_due=pl.date(due_month // 12, due_month % 12 + 1, 1).dt.month_end()
@@ -203,10 +218,7 @@ def evaluate_batch(
         held=pl.col("covered") & ~death_known & overdue, death_known=death_known
     ).sort(["person", "month"])
     runs = runs.with_columns(
-        next_free=pl.when(~pl.col("held"))
-        .then(pl.col("month"))
-        .shift(-1)
-        .over("person")
+        next_free=pl.when(~pl.col("held")).then(pl.col("month")).shift(-1).over("person")
     ).with_columns(next_free=pl.col("next_free").fill_null(strategy="backward").over("person"))
 
     # Months: every entitlement, every month it runs in.
@@ -224,8 +236,9 @@ def evaluate_batch(
         rows = (
             rows.sort("month")
             .join_asof(
-                data.changes.select("person", "scheme", change_start=pl.col("start"),
-                                    change=pl.col("amount")).sort("change_start"),
+                data.changes.select(
+                    "person", "scheme", change_start=pl.col("start"), change=pl.col("amount")
+                ).sort("change_start"),
                 left_on="month",
                 right_on="change_start",
                 by=["person", "scheme"],
@@ -237,7 +250,9 @@ def evaluate_batch(
     else:
         rows = rows.with_columns(amount=pl.col("base"))
     rows = rows.join(
-        runs.select("person", "month", "held", "death_known", "next_free", "reported_on", "death_on"),
+        runs.select(
+            "person", "month", "held", "death_known", "next_free", "reported_on", "death_on"
+        ),
         on=["person", "month"],
         how="left",
     )
@@ -271,9 +286,9 @@ def evaluate_batch(
         .then(release)
         .otherwise(pl.col("month")),
     )
-    months = rows.select("person", "position", "month", "scheme", "due", "paid", "paid_in", "outcome").sort(
-        ["person", "position", "month"]
-    )
+    months = rows.select(
+        "person", "position", "month", "scheme", "due", "paid", "paid_in", "outcome"
+    ).sort(["person", "position", "month"])
     totals = months.group_by("person").agg(
         paid_on_time=pl.col("paid").filter(pl.col("outcome") == "paid").sum(),
         backpaid=pl.col("paid").filter(pl.col("outcome") == "backpaid").sum(),
@@ -304,7 +319,9 @@ def evaluate_batch(
         due_now = (
             pl.when(pl.col("last_certified_on").is_null())
             .then(pl.col("first_due"))
-            .otherwise(pl.col("last_certified_on").dt.offset_by(pl.format("{}mo", pl.col("cycle_months"))))
+            .otherwise(
+                pl.col("last_certified_on").dt.offset_by(pl.format("{}mo", pl.col("cycle_months")))
+            )
         )
         certified = pl.col("last_certified_on").is_not_null() & (pl.lit(as_of) <= due_now)
         pending = pl.lit(as_of) <= due_now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sscert import __version__
+from sscert.cli.batch import batch
 from sscert.cli.calculate import calculate_command
 from sscert.cli.campaign import campaign
 from sscert.cli.campaign_run import remind, report
@@ -31,6 +32,7 @@ cli.add_command(roster)
 cli.add_command(remind)
 cli.add_command(report)
 cli.add_command(demo)
+cli.add_command(batch)
 
 
 def main() -> None:

@@ -1,0 +1,348 @@
+"""Reading a roster's tables (Parquet, Arrow IPC or CSV) — or a store — into the batch
+engine's columns, validated column-wise with the same rules as the JSON contract.
+
+The tables have the columns of the store's records:
+
+* ``entitlements``: id_number, scheme, start, monthly_amount, end (optional)
+* ``events``: id_number, type (``certified`` or ``died``), at, channel, on, reported_on
+* ``changes`` (optional): id_number, scheme, from, monthly_amount
+* ``people`` (optional): id_number — the order of the output; else first appearance
+
+Bad values raise :class:`BatchInputError` naming the table, the row and the column.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import polars as pl
+
+from sscert.batch.engine import BatchInput
+from sscert.channels import KNOWN_CHANNELS
+from sscert.schemes import Scheme
+from sscert.store.sqlite import SQLiteStore
+
+__all__ = ["BatchInputError", "from_store", "from_tables", "read_table"]
+
+WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+MAX_PROBLEMS: Final = 20
+
+
+class BatchInputError(ValueError):
+    """Bad input tables. ``problems`` holds ``(table, row, column, reason)``; rows count from
+    1 for the first data row."""
+
+    def __init__(self, problems: Sequence[tuple[str, int, str, str]], total: int) -> None:
+        self.problems = list(problems)
+        more = f"\n… and {total - len(problems)} more" if total > len(problems) else ""
+        super().__init__(
+            "\n".join(f"{t} row {r}: {c}: {why}" for t, r, c, why in self.problems) + more
+        )
+
+
+def read_table(path: Path) -> pl.DataFrame:
+    """A table from a ``.parquet``, ``.arrow``/``.feather``/``.ipc`` or ``.csv`` file."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return pl.read_parquet(path)
+    if suffix in (".arrow", ".feather", ".ipc"):
+        return pl.read_ipc(path)
+    if suffix == ".csv":
+        return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    raise ValueError(f"{path}: a table is a .parquet, .arrow or .csv file")
+
+
+def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
+    if column not in frame.columns:
+        return pl.lit(None, pl.Utf8)
+    return pl.col(column).cast(pl.Utf8).str.strip_chars()
+
+
+def _id_number(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(normalised 18-character number, why it is invalid or null)."""
+    text = column.str.to_uppercase()
+    first17 = (
+        pl.when(text.str.len_chars() == 15)
+        .then(text.str.slice(0, 6) + pl.lit("19") + text.str.slice(6, 9))
+        .otherwise(text.str.slice(0, 17))
+    )
+    digits_ok = first17.str.contains(r"^\d{17}$")
+    total = pl.sum_horizontal(
+        [first17.str.slice(i, 1).cast(pl.Int64, strict=False) * w for i, w in enumerate(WEIGHTS)]
+    )
+    check = pl.lit("10X98765432").str.slice(total % 11, 1)
+    normalised = pl.when(text.str.len_chars() == 15).then(first17 + check).otherwise(text)
+    birth = first17.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    why = (
+        pl.when(text.is_null())
+        .then(pl.lit("missing"))
+        .when(~text.str.len_chars().is_in([15, 18]))
+        .then(pl.lit("an ID number has 18 characters (or 15 digits)"))
+        .when(~digits_ok | ~text.str.contains(r"^(\d{15}|\d{17}[\dX])$"))
+        .then(pl.lit("an ID number is digits, with an optional final X"))
+        .when(birth.is_null() | (birth.dt.year() < 1800))
+        .then(pl.lit("not a real birth date"))
+        .when((text.str.len_chars() == 18) & (text.str.slice(17, 1) != check))
+        .then(pl.lit("the check character does not match"))
+    )
+    return normalised, why
+
+
+def _month(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    ok = column.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")
+    index = (
+        column.str.slice(0, 4).cast(pl.Int32, strict=False) * 12
+        + column.str.slice(5, 2).cast(pl.Int32, strict=False)
+        - 1
+    )
+    return pl.when(ok).then(index), pl.when(~ok.fill_null(False)).then(
+        pl.lit("not a month YYYY-MM")
+    )
+
+
+def _fen(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    ok = column.str.contains(r"^\d+(\.\d{1,2})?$")
+    whole = column.str.extract(r"^(\d+)", 1).cast(pl.Int64, strict=False)
+    fraction = column.str.extract(r"\.(\d{1,2})$", 1).fill_null("0").str.pad_end(2, "0")
+    fen = whole * 100 + fraction.cast(pl.Int64, strict=False)
+    why = (
+        pl.when(~ok.fill_null(False))
+        .then(pl.lit("an amount is a number with at most 2 decimals"))
+        .when(fen <= 0)
+        .then(pl.lit("must be greater than zero"))
+    )
+    return pl.when(ok).then(fen), why
+
+
+def _cst_date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """C1: the CST date of an ISO date or date-time text (with or without an offset)."""
+    text = column.str.replace(" ", "T")
+    is_date = text.str.len_chars() == 10
+    offset = text.str.extract(r"(Z|[+-]\d{2}:\d{2})$", 1)
+    minutes = (
+        pl.when(offset.is_null())
+        .then(480)
+        .when(offset == "Z")
+        .then(0)
+        .otherwise(
+            (
+                offset.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
+                + offset.str.slice(4, 2).cast(pl.Int64, strict=False)
+            )
+            * pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
+        )
+    )
+    core = text.str.replace(r"(Z|[+-]\d{2}:\d{2})$", "")
+    moment = pl.coalesce(
+        core.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False),
+        core.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False),
+        core.str.to_datetime("%Y-%m-%dT%H:%M", strict=False),
+    )
+    cst = (moment - pl.duration(minutes=minutes) + pl.duration(hours=8)).dt.date()
+    day = pl.when(is_date).then(text.str.to_date("%Y-%m-%d", strict=False)).otherwise(cst)
+    return day, pl.when(day.is_null()).then(pl.lit("not an ISO date or date-time"))
+
+
+def _date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    day = column.str.to_date("%Y-%m-%d", strict=False)
+    return day, pl.when(day.is_null()).then(pl.lit("not an ISO date"))
+
+
+def _collect(
+    frame: pl.DataFrame, table: str, checks: dict[str, str]
+) -> list[tuple[str, int, str, str]]:
+    problems = []
+    for column, why_column in checks.items():
+        bad = frame.with_row_index("row", offset=1).filter(pl.col(why_column).is_not_null())
+        for row, why in bad.select("row", why_column).head(MAX_PROBLEMS).iter_rows():
+            problems.append((table, int(row), column, str(why)))
+    return problems
+
+
+def from_tables(
+    entitlements: pl.DataFrame,
+    events: pl.DataFrame | None = None,
+    changes: pl.DataFrame | None = None,
+    people: pl.DataFrame | None = None,
+    *,
+    known_channels: Iterable[str] = (),
+) -> BatchInput:
+    """Validate and convert the tables; raise :class:`BatchInputError` for bad values."""
+    schemes = [s.value for s in Scheme]
+    channels = sorted(set(KNOWN_CHANNELS) | set(known_channels))
+    problems: list[tuple[str, int, str, str]] = []
+
+    ent_id, ent_id_why = _id_number(_text(entitlements, "id_number"))
+    start, start_why = _month(_text(entitlements, "start"))
+    end, end_why = _month(_text(entitlements, "end"))
+    amount, amount_why = _fen(_text(entitlements, "monthly_amount"))
+    ents = entitlements.select(
+        id_number=ent_id,
+        scheme=_text(entitlements, "scheme"),
+        start=start,
+        end=pl.when(_text(entitlements, "end").fill_null("") == "").then(None).otherwise(end),
+        amount=amount,
+        w_id=ent_id_why,
+        w_scheme=pl.when(~_text(entitlements, "scheme").is_in(schemes).fill_null(False)).then(
+            pl.lit("unknown scheme")
+        ),
+        w_start=start_why,
+        w_end=pl.when(_text(entitlements, "end").fill_null("") == "").then(None).otherwise(end_why),
+        w_amount=amount_why,
+    )
+    ents = ents.with_columns(
+        w_end=pl.coalesce(
+            "w_end", pl.when(pl.col("end") < pl.col("start")).then(pl.lit("before start"))
+        )
+    )
+    problems += _collect(
+        ents,
+        "entitlements",
+        {
+            "id_number": "w_id",
+            "scheme": "w_scheme",
+            "start": "w_start",
+            "end": "w_end",
+            "monthly_amount": "w_amount",
+        },
+    )
+    duplicated = ents.with_row_index("row", offset=1).filter(
+        pl.struct("id_number", "scheme").is_duplicated()
+        & (pl.col("row") > pl.col("row").min().over(["id_number", "scheme"]))
+    )
+    problems += [
+        ("entitlements", int(r), "scheme", "one entitlement per scheme per person")
+        for r in duplicated["row"].head(MAX_PROBLEMS)
+    ]
+
+    events = events if events is not None else pl.DataFrame({"id_number": [], "type": []})
+    ev_id, ev_id_why = _id_number(_text(events, "id_number"))
+    at, at_why = _cst_date(_text(events, "at"))
+    on, on_why = _date(_text(events, "on"))
+    reported, reported_why = _date(_text(events, "reported_on"))
+    kind = _text(events, "type")
+    evs = events.select(
+        id_number=ev_id,
+        type=kind,
+        at=at,
+        channel=_text(events, "channel"),
+        on=on,
+        reported_on=reported,
+        w_id=ev_id_why,
+        w_type=pl.when(~kind.is_in(["certified", "died"]).fill_null(False)).then(
+            pl.lit("certified or died")
+        ),
+        w_at=pl.when(kind == "certified").then(at_why),
+        w_channel=pl.when(
+            (kind == "certified") & ~_text(events, "channel").is_in(channels).fill_null(False)
+        ).then(pl.lit("unknown channel")),
+        w_on=pl.when(kind == "died").then(on_why),
+        w_reported=pl.when(kind == "died").then(
+            pl.coalesce(reported_why, pl.when(reported < on).then(pl.lit("before the death")))
+        ),
+    )
+    problems += _collect(
+        evs,
+        "events",
+        {
+            "id_number": "w_id",
+            "type": "w_type",
+            "at": "w_at",
+            "channel": "w_channel",
+            "on": "w_on",
+            "reported_on": "w_reported",
+        },
+    )
+
+    changes = changes if changes is not None else pl.DataFrame({"id_number": [], "scheme": []})
+    ch_id, ch_id_why = _id_number(_text(changes, "id_number"))
+    ch_from, ch_from_why = _month(_text(changes, "from"))
+    ch_amount, ch_amount_why = _fen(_text(changes, "monthly_amount"))
+    chs = changes.select(
+        id_number=ch_id,
+        scheme=_text(changes, "scheme"),
+        start=ch_from,
+        amount=ch_amount,
+        w_id=ch_id_why,
+        w_from=ch_from_why,
+        w_amount=ch_amount_why,
+    )
+    problems += _collect(
+        chs, "changes", {"id_number": "w_id", "from": "w_from", "monthly_amount": "w_amount"}
+    )
+    if problems:
+        raise BatchInputError(problems[:MAX_PROBLEMS], len(problems))
+
+    # People: the given order, else first appearance (entitlements, then events).
+    order_sources = [ents.select("id_number")]
+    if people is not None:
+        given, _ = _id_number(_text(people, "id_number"))
+        order_sources.insert(0, people.select(id_number=given))
+    order_sources.append(evs.select("id_number"))
+    persons = (
+        pl.concat(order_sources)
+        .unique(subset="id_number", keep="first", maintain_order=True)
+        .with_row_index("person")
+        .with_columns(pl.col("person").cast(pl.Int64))
+    )
+    deaths = evs.filter(pl.col("type") == "died")
+    twice = deaths.filter(pl.col("id_number").is_duplicated())
+    if twice.height:
+        raise BatchInputError(
+            [("events", 0, "type", f"{twice['id_number'].n_unique()} people with a second death")],
+            1,
+        )
+    keyed_events = (
+        evs.join(persons, on="id_number")
+        .with_row_index("order")
+        .with_columns(index=pl.col("order").rank("ordinal").over("person").cast(pl.Int64) - 1)
+    )
+    return BatchInput(
+        persons.select("person", "id_number"),
+        ents.join(persons, on="id_number")
+        .with_row_index("order")
+        .select(
+            "person",
+            position=(pl.col("order").rank("ordinal").over("person") - 1).cast(pl.Int64),
+            scheme="scheme",
+            start="start",
+            end="end",
+            amount="amount",
+        ),
+        chs.join(persons, on="id_number").select("person", "scheme", "start", "amount"),
+        keyed_events.filter(pl.col("type") == "certified").select(
+            "person", "index", on="at", channel="channel"
+        ),
+        keyed_events.filter(pl.col("type") == "died").select(
+            "person", "index", "on", "reported_on"
+        ),
+    )
+
+
+def from_store(store: SQLiteStore, *, known_channels: Iterable[str] = ()) -> BatchInput:
+    """The store's records as batch input (people in the order first imported)."""
+    tables: dict[str, list[dict[str, Any]]] = {
+        "person": [],
+        "entitlement": [],
+        "amount_change": [],
+        "event": [],
+    }
+    for _, _, kind, body, _, _ in store.rows():
+        tables[kind].append(json.loads(body))
+    order = [{"id_number": r["id_number"]} for rows in tables.values() for r in rows]
+
+    def frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pl.DataFrame:
+        return pl.DataFrame(
+            {c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.Utf8)
+        )
+
+    return from_tables(
+        frame(tables["entitlement"], ("id_number", "scheme", "start", "end", "monthly_amount")),
+        frame(tables["event"], ("id_number", "type", "at", "channel", "on", "reported_on")),
+        frame(tables["amount_change"], ("id_number", "scheme", "from", "monthly_amount")),
+        frame(order, ("id_number",)),
+        known_channels=known_channels,
+    )
