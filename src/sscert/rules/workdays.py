@@ -7,7 +7,9 @@ package does not know raises :class:`CalendarNotCovered` — update ``chinesecal
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 
 import chinese_calendar
 
@@ -18,20 +20,32 @@ class CalendarNotCovered(LookupError):
     """The installed official calendar does not cover the requested dates."""
 
 
-def is_working_day(day: dt.date) -> bool:
+@functools.cache
+def _working_days(year: int) -> tuple[dt.date, ...]:
+    """Every working day of ``year``, in order (asked of the official calendar once)."""
     try:
-        return bool(chinese_calendar.is_workday(day))
+        days = chinese_calendar.get_workdays(dt.date(year, 1, 1), dt.date(year, 12, 31))
     except NotImplementedError:
         raise CalendarNotCovered(
-            f"the installed chinesecalendar does not know {day.year}; upgrade it"
+            f"the installed chinesecalendar does not know {year}; upgrade it"
         ) from None
+    return tuple(days)
+
+
+def is_working_day(day: dt.date) -> bool:
+    days = _working_days(day.year)
+    position = bisect.bisect_left(days, day)
+    return position < len(days) and days[position] == day
 
 
 def working_days_after(start: dt.date, end: dt.date) -> int:
     """The number of working days ``d`` with ``start < d <= end`` (0 when ``end <= start``)."""
+    if end <= start:
+        return 0
     count = 0
-    day = start + dt.timedelta(days=1)
-    while day <= end:
-        count += is_working_day(day)
-        day += dt.timedelta(days=1)
+    for year in range(start.year, end.year + 1):
+        days = _working_days(year)
+        low = bisect.bisect_right(days, start) if year == start.year else 0
+        high = bisect.bisect_right(days, end) if year == end.year else len(days)
+        count += high - low
     return count

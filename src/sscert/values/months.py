@@ -25,7 +25,7 @@ def _check_year(_: object, __: object, value: int) -> None:
         raise ValueError(f"year must be 1..9999, not {value}")
 
 
-@frozen(order=True)
+@frozen(order=False)
 class Month:
     """A calendar month. ``Month(2023, 4)``, ``Month.parse("2023-04")``, ``str(m) == "2023-04"``.
 
@@ -77,6 +77,26 @@ class Month:
     def day(self, day: int) -> dt.date:
         """The given day of this month; ``ValueError`` when the month has no such day."""
         return dt.date(self.year, self.month, day)
+
+    def __lt__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year, self.month) < (other.year, other.month)
+
+    def __le__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year, self.month) <= (other.year, other.month)
+
+    def __gt__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year, self.month) > (other.year, other.month)
+
+    def __ge__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year, self.month) >= (other.year, other.month)
 
     def __add__(self, months: int) -> Month:
         if isinstance(months, bool) or not isinstance(months, int):
