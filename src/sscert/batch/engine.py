@@ -14,27 +14,32 @@ closed form rather than simulated run by run:
   with no such run yet it is still withheld (dropped at the as-of date when it is after a
   known death).
 
+For a fixed window the held runs of a person are one interval of months — from the first
+payday after the window to the first payday on or after their certification or the report
+of their death — so every test is a comparison of month numbers. A rolling cycle can hold,
+release and hold again; there the engine looks up, per person and run, the last
+certification (an as-of join) and the next run that does not hold.
+
 Money is integer fen (Int64) throughout: no float ever holds an amount.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import polars as pl
 from attrs import frozen
 
 from sscert.campaigns import Campaign
+from sscert.schemes import Scheme
 from sscert.values.months import Month
 
-__all__ = ["BatchInput", "BatchResult", "evaluate_batch", "month_index"]
+__all__ = ["OUTCOMES", "BatchInput", "BatchResult", "evaluate_batch"]
 
-STATUS_DECEASED, STATUS_NOT_COVERED, STATUS_NOT_YET_OPEN = "deceased", "not_covered", "not_yet_open"
-STATUS_CERTIFIED, STATUS_PENDING, STATUS_SUSPENDED = "certified", "pending", "suspended"
-
-
-def month_index(month: Month) -> int:
-    return month.index
+OUTCOMES = pl.Enum(["paid", "withheld", "backpaid", "stopped", "overpaid"])
+SCHEMES = pl.Enum([s.value for s in Scheme])
+NEVER = 10**7  # a month index later than any real one
 
 
 @frozen
@@ -72,10 +77,99 @@ def _payday(month: pl.Expr, day: int) -> pl.Expr:
     return pl.date(month // 12, month % 12 + 1, day)
 
 
+def _month_of(date: pl.Expr) -> pl.Expr:
+    return (date.dt.year().cast(pl.Int32) * 12 + date.dt.month().cast(pl.Int32) - 1).cast(pl.Int32)
+
+
+def _first_run_on_or_after(date: pl.Expr, day: int) -> pl.Expr:
+    """The month index of the first payday on or after ``date`` (null stays null)."""
+    return _month_of(date) + (date.dt.day() > day).cast(pl.Int32)
+
+
+PAID, WITHHELD, BACKPAID, STOPPED, OVERPAID = range(5)
+_CODES = {
+    PAID: "paid",
+    WITHHELD: "withheld",
+    BACKPAID: "backpaid",
+    STOPPED: "stopped",
+    OVERPAID: "overpaid",
+}
+
+
+def _outcome(
+    after_death: pl.Expr,
+    known_now: pl.Expr,
+    held: pl.Expr,
+    release: pl.Expr,
+    known_at_release: pl.Expr,
+) -> pl.Expr:
+    """The outcome as a small integer code (cheap to compute on millions of rows)."""
+    # After a known death month: stopped, or overpaid when it was paid before the death was known.
+    after = (
+        pl.when(known_now | release.is_null() | (held & known_at_release))
+        .then(STOPPED)
+        .otherwise(OVERPAID)
+    )
+    before = (
+        pl.when(known_now | ~held)
+        .then(PAID)
+        .when(release.is_null())
+        .then(WITHHELD)
+        .otherwise(BACKPAID)
+    )
+    return pl.when(after_death).then(after).otherwise(before).cast(pl.UInt8)
+
+
+def _with_outcome_names(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        outcome=pl.col("outcome").replace_strict(_CODES, return_dtype=OUTCOMES)
+    )
+
+
+def _amounts(rows: pl.DataFrame, data: BatchInput) -> pl.DataFrame:
+    """C7: the amount in force — the last change whose month is not after the row's."""
+    if not data.changes.height:
+        return rows.rename({"base": "amount"})
+    keyed = (
+        data.entitlements.select("person", "scheme", "entitlement")
+        .join(data.changes, on=["person", "scheme"])
+        .select(key=pl.col("entitlement").cast(pl.Int64) * NEVER + pl.col("start"), change="amount")
+        .sort("key")
+    )
+    return (
+        rows.with_columns(key=pl.col("entitlement").cast(pl.Int64) * NEVER + pl.col("month"))
+        .join_asof(
+            keyed.with_columns(change_key=pl.col("key")),
+            on="key",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .with_columns(
+            amount=pl.when(pl.col("change_key") // NEVER == pl.col("entitlement"))
+            .then(pl.col("change"))
+            .otherwise(pl.col("base"))
+        )
+        .drop("key", "change_key", "change", "base")
+    )
+
+
 def evaluate_batch(
-    data: BatchInput, campaign: Campaign, as_of: dt.date, first: Month | None = None
+    data: BatchInput,
+    campaign: Campaign,
+    as_of: dt.date,
+    first: Month | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
 ) -> BatchResult:
-    """Apply rules C1-C12 to every person of ``data`` as of ``as_of``."""
+    """Apply rules C1-C12 to every person of ``data`` as of ``as_of``.
+
+    ``progress`` is told of each stage as it ends (for long runs).
+    """
+
+    def stage(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
     day = campaign.payroll_day
     current = Month.of(as_of)
     last = (current if as_of.day >= day else current - 1).index
@@ -95,12 +189,24 @@ def evaluate_batch(
         first_index = Month.of(campaign.cycle.start).index
     else:
         first_index = None  # each person from their own first entitlement month
-    accepted = list(campaign.channels)
-    covered_schemes = [s.value for s in campaign.schemes]
+    data = BatchInput(
+        data.people,
+        data.entitlements.sort("person", "position")
+        .with_row_index("entitlement")
+        .with_columns(
+            pl.col("entitlement").cast(pl.Int64),
+            pl.col("scheme").cast(SCHEMES),
+            pl.col("position").cast(pl.Int16),
+        ),
+        data.changes.with_columns(pl.col("scheme").cast(SCHEMES)),
+        data.certifications,
+        data.deaths,
+    )
+    stage("prepared the columns")
 
     # C5, C2, C3: certifications known at the as-of date, and which of them count.
     certs = data.certifications.filter(pl.col("on") <= as_of).with_columns(
-        reason=pl.when(~pl.col("channel").is_in(accepted))
+        reason=pl.when(~pl.col("channel").is_in(list(campaign.channels)))
         .then(pl.lit("channel_not_accepted"))
         .when(pl.lit(opens is not None) & (pl.col("on") < pl.lit(opens or as_of)))
         .then(pl.lit("before_window"))
@@ -113,8 +219,9 @@ def evaluate_batch(
     )
 
     # C4: coverage.
-    entitlements = data.entitlements
-    covered_rows = entitlements.filter(pl.col("scheme").is_in(covered_schemes))
+    covered_rows = data.entitlements.filter(
+        pl.col("scheme").is_in([s.value for s in campaign.schemes])
+    )
     if campaign.window is not None:
         covered_rows = covered_rows.filter(
             (pl.col("start") <= campaign.window.end_month.index)
@@ -141,12 +248,19 @@ def evaluate_batch(
             on="person",
             how="left",
         )
-        .with_columns(covered=pl.col("first_start").is_not_null())
+        .with_columns(
+            covered=pl.col("first_start").is_not_null(),
+            known_m=_first_run_on_or_after(pl.col("reported_on"), day).fill_null(NEVER),
+            death_m=_month_of(pl.col("death_on")),
+        )
     )
-    if first_index is None:  # a rolling cycle without a start: each person's own history
-        starts = entitlements.group_by("person").agg(own_first=pl.col("start").min())
-        persons = persons.join(starts, on="person", how="left")
-    cycle_months = None
+    if first_index is None:
+        starts = data.entitlements.group_by("person").agg(own_first=pl.col("start").min())
+        persons = persons.join(starts, on="person", how="left").with_columns(
+            run_first=pl.col("own_first").fill_null(last + 1).cast(pl.Int32)
+        )
+    else:
+        persons = persons.with_columns(run_first=pl.lit(first_index, pl.Int32))
     if campaign.cycle is not None:
         cycle = campaign.cycle
         by_scheme = [
@@ -155,7 +269,7 @@ def evaluate_batch(
             .otherwise(cycle.months)
             for s, n in cycle.by_scheme.items()
         ]
-        cycle_months = (
+        months_expr = (
             pl.min_horizontal(pl.lit(cycle.months), *by_scheme)
             if by_scheme
             else pl.lit(cycle.months)
@@ -166,135 +280,46 @@ def evaluate_batch(
                 first_due_month, pl.lit(Month.of(cycle.start).index)
             )
         due_month = first_due_month + pl.col("cycle_months")
-        persons = persons.with_columns(cycle_months=cycle_months.cast(pl.Int32)).with_columns(
+        persons = persons.with_columns(cycle_months=months_expr.cast(pl.Int32)).with_columns(
             first_due=pl.date(due_month // 12, due_month % 12 + 1, 1).dt.month_end()
         )
 
-    # Payroll runs: every person, every month from the first month to the last.
-    run_first = (
-        pl.lit(first_index) if first_index is not None else pl.col("own_first").fill_null(last + 1)
-    )
-    runs = (
-        persons.select(
-            "person",
-            "covered",
-            "certified_on",
-            "reported_on",
-            "death_on",
-            *(["cycle_months", "first_due"] if campaign.cycle is not None else []),
-            run_first=run_first,
-        )
-        .with_columns(month=pl.int_ranges(pl.col("run_first"), last + 1))
-        .explode("month")
-        .drop_nulls("month")
-        .with_columns(payday=_payday(pl.col("month"), day))
-    )
-    death_known = pl.col("reported_on").is_not_null() & (pl.col("reported_on") <= pl.col("payday"))
+    stage("people: coverage, certifications, deaths")
     if campaign.window is not None:
-        overdue = (pl.col("payday") > campaign.window.end) & (
-            pl.col("certified_on").is_null() | (pl.col("certified_on") > pl.col("payday"))
-        )
+        rows = _months_fixed(data, persons, campaign, day, last)
     else:
-        last_cert = (
-            runs.select("person", "payday")
-            .sort("payday")
-            .join_asof(
-                counting.select("person", cert=pl.col("on")).sort("cert"),
-                left_on="payday",
-                right_on="cert",
-                by="person",
-                strategy="backward",
-                check_sortedness=False,
-            )
-        )
-        runs = runs.join(last_cert, on=["person", "payday"], how="left")
-        due = (
-            pl.when(pl.col("cert").is_null())
-            .then(pl.col("first_due"))
-            .otherwise(pl.col("cert").dt.offset_by(pl.format("{}mo", pl.col("cycle_months"))))
-        )
-        overdue = pl.col("payday") > due
-    runs = runs.with_columns(
-        held=pl.col("covered") & ~death_known & overdue, death_known=death_known
-    ).sort(["person", "month"])
-    runs = runs.with_columns(
-        next_free=pl.when(~pl.col("held")).then(pl.col("month")).shift(-1).over("person")
-    ).with_columns(next_free=pl.col("next_free").fill_null(strategy="backward").over("person"))
+        rows = _months_rolling(data, persons, counting, day, last)
 
-    # Months: every entitlement, every month it runs in.
-    lower = pl.max_horizontal(pl.col("start"), pl.col("run_first"))
-    upper = pl.min_horizontal(pl.col("end").fill_null(last), pl.lit(last))
-    rows = (
-        entitlements.join(persons.select("person", run_first=run_first), on="person")
-        .with_columns(month=pl.int_ranges(lower, upper + 1))
-        .explode("month")
-        .drop_nulls("month")
-        .select("person", "position", "scheme", "month", base=pl.col("amount"))
-    )
-    # C7: the amount in force in the month.
-    if data.changes.height:
-        rows = (
-            rows.sort("month")
-            .join_asof(
-                data.changes.select(
-                    "person", "scheme", change_start=pl.col("start"), change=pl.col("amount")
-                ).sort("change_start"),
-                left_on="month",
-                right_on="change_start",
-                by=["person", "scheme"],
-                strategy="backward",
-                check_sortedness=False,
-            )
-            .with_columns(amount=pl.coalesce("change", "base"))
-        )
-    else:
-        rows = rows.with_columns(amount=pl.col("base"))
-    rows = rows.join(
-        runs.select(
-            "person", "month", "held", "death_known", "next_free", "reported_on", "death_on"
-        ),
-        on=["person", "month"],
-        how="left",
-    )
-    death_month = pl.col("death_on").dt.year() * 12 + pl.col("death_on").dt.month() - 1
-    after_death = pl.col("death_on").is_not_null() & (pl.col("month") > death_month)
-    release = pl.col("next_free")
-    known_at_release = pl.col("reported_on").is_not_null() & (
-        pl.col("reported_on") <= _payday(release, day)
-    )
-    outcome = (
-        pl.when(pl.col("death_known"))
-        .then(pl.when(after_death).then(pl.lit("stopped")).otherwise(pl.lit("paid")))
-        .when(~pl.col("held"))
-        .then(pl.when(after_death).then(pl.lit("overpaid")).otherwise(pl.lit("paid")))
-        .when(release.is_null())
-        .then(pl.when(after_death).then(pl.lit("stopped")).otherwise(pl.lit("withheld")))
-        .when(known_at_release)
-        .then(pl.when(after_death).then(pl.lit("stopped")).otherwise(pl.lit("backpaid")))
-        .otherwise(pl.when(after_death).then(pl.lit("overpaid")).otherwise(pl.lit("backpaid")))
-    )
-    rows = rows.with_columns(outcome=outcome).with_columns(
-        due=pl.when(pl.col("outcome").is_in(["paid", "backpaid", "withheld"]))
-        .then(pl.col("amount"))
-        .otherwise(0),
-        paid=pl.when(pl.col("outcome").is_in(["paid", "backpaid", "overpaid"]))
-        .then(pl.col("amount"))
-        .otherwise(0),
-        paid_in=pl.when(pl.col("outcome").is_in(["stopped", "withheld"]))
-        .then(None)
-        .when(pl.col("held") & ~pl.col("death_known"))
-        .then(release)
-        .otherwise(pl.col("month")),
-    )
+    stage(f"{rows.height:,} month rows decided")
+    rows = _amounts(rows, data)
+    stage("amounts in force")
+    # The codes are chosen so that: due <=> code <= BACKPAID; paid <=> the code is even.
+    code = pl.col("outcome")
+    due = pl.when(code <= BACKPAID).then(pl.col("amount")).otherwise(0)
+    paid = pl.when(code % 2 == 0).then(pl.col("amount")).otherwise(0)
     months = rows.select(
-        "person", "position", "month", "scheme", "due", "paid", "paid_in", "outcome"
-    ).sort(["person", "position", "month"])
-    totals = months.group_by("person").agg(
-        paid_on_time=pl.col("paid").filter(pl.col("outcome") == "paid").sum(),
-        backpaid=pl.col("paid").filter(pl.col("outcome") == "backpaid").sum(),
-        withheld=pl.col("due").filter(pl.col("outcome") == "withheld").sum(),
-        overpaid=pl.col("paid").filter(pl.col("outcome") == "overpaid").sum(),
+        "person",
+        "position",
+        "month",
+        "scheme",
+        due=due,
+        paid=paid,
+        paid_in=pl.when(code % 2 == 0).then(pl.col("paid_in")),
+        outcome=code,
     )
+    totals = (
+        months.select(
+            "person",
+            paid_on_time=pl.when(code == PAID).then(pl.col("paid")).otherwise(0),
+            backpaid=pl.when(code == BACKPAID).then(pl.col("paid")).otherwise(0),
+            withheld=pl.when(code == WITHHELD).then(pl.col("due")).otherwise(0),
+            overpaid=pl.when(code == OVERPAID).then(pl.col("paid")).otherwise(0),
+        )
+        .group_by("person")
+        .sum()
+    )
+    months = _with_outcome_names(months)
+    stage("totals")
 
     # C11: a certification attempt dated after a known death.
     fraud = (
@@ -327,32 +352,142 @@ def evaluate_batch(
         pending = pl.lit(as_of) <= due_now
     status = (
         pl.when(pl.col("reported_on").is_not_null())
-        .then(pl.lit(STATUS_DECEASED))
+        .then(pl.lit("deceased"))
         .when(~pl.col("covered"))
-        .then(pl.lit(STATUS_NOT_COVERED))
+        .then(pl.lit("not_covered"))
         .when(pl.lit(opens is not None and as_of < opens))
-        .then(pl.lit(STATUS_NOT_YET_OPEN))
+        .then(pl.lit("not_yet_open"))
         .when(certified)
-        .then(pl.lit(STATUS_CERTIFIED))
+        .then(pl.lit("certified"))
         .when(pending)
-        .then(pl.lit(STATUS_PENDING))
-        .otherwise(pl.lit(STATUS_SUSPENDED))
+        .then(pl.lit("pending"))
+        .otherwise(pl.lit("suspended"))
     )
-    persons = persons.with_columns(status=status).with_columns(
-        penalty=pl.col("suspected_fraud") & (pl.col("overpaid") > 0)
-    )
+    penalty = pl.col("suspected_fraud") & (pl.col("overpaid") > 0)
     persons = persons.select(
         "person",
         "id_number",
-        "status",
-        "certified_on",
-        "suspected_fraud",
-        "paid_on_time",
-        "backpaid",
-        "withheld",
-        "overpaid",
-        repay=pl.when(pl.col("penalty")).then(pl.col("overpaid")),
-        fine_min=pl.when(pl.col("penalty")).then(pl.col("overpaid") * 2),
-        fine_max=pl.when(pl.col("penalty")).then(pl.col("overpaid") * 5),
+        status=status,
+        certified_on="certified_on",
+        suspected_fraud="suspected_fraud",
+        paid_on_time="paid_on_time",
+        backpaid="backpaid",
+        withheld="withheld",
+        overpaid="overpaid",
+        repay=pl.when(penalty).then(pl.col("overpaid")),
+        fine_min=pl.when(penalty).then(pl.col("overpaid") * 2),
+        fine_max=pl.when(penalty).then(pl.col("overpaid") * 5),
     ).sort("person")
+    stage("status and penalties")
     return BatchResult(persons, months, rejected.sort(["person", "index"]))
+
+
+def _explode(
+    data: BatchInput, persons: pl.DataFrame, columns: list[str], last: int
+) -> pl.DataFrame:
+    """One row per entitlement per month it runs in, with the person's ``columns``."""
+    lower = pl.max_horizontal(pl.col("start"), pl.col("run_first"))
+    upper = pl.min_horizontal(pl.col("end").fill_null(last), pl.lit(last))
+    return (
+        data.entitlements.join(
+            persons.select("person", "run_first", *columns), on="person", how="left"
+        )
+        .with_columns(month=pl.int_ranges(lower, upper + 1, dtype=pl.Int32))
+        .explode("month")
+        .drop_nulls("month")
+        .drop("start", "end", "run_first")
+        .rename({"amount": "base"})
+        .sort("entitlement", "month")
+    )
+
+
+def _months_fixed(
+    data: BatchInput, persons: pl.DataFrame, campaign: Campaign, day: int, last: int
+) -> pl.DataFrame:
+    """Fixed window: the held runs of a person are the months from the first payday after the
+    window to (not including) the first payday on or after their certification or the report
+    of their death."""
+    assert campaign.window is not None
+    end = campaign.window.end
+    suspend_m = Month.of(end).index + (1 if end.day >= day else 0)
+    persons = persons.with_columns(
+        release_m=pl.min_horizontal(
+            _first_run_on_or_after(pl.col("certified_on"), day).fill_null(NEVER), pl.col("known_m")
+        ),
+    )
+    rows = _explode(data, persons, ["covered", "known_m", "death_m", "release_m"], last)
+    month = pl.col("month")
+    held = pl.col("covered") & (month >= suspend_m) & (month < pl.col("release_m"))
+    release = pl.when(pl.col("release_m") <= last).then(pl.col("release_m"))
+    after_death = pl.col("death_m").is_not_null() & (month > pl.col("death_m"))
+    outcome = _outcome(
+        after_death,
+        month >= pl.col("known_m"),
+        held,
+        release,
+        pl.col("release_m") >= pl.col("known_m"),
+    )
+    return rows.with_columns(
+        outcome=outcome,
+        paid_in=pl.when(held & (month < pl.col("known_m"))).then(release).otherwise(month),
+    ).drop("covered", "known_m", "death_m", "release_m")
+
+
+def _months_rolling(
+    data: BatchInput, persons: pl.DataFrame, counting: pl.DataFrame, day: int, last: int
+) -> pl.DataFrame:
+    """Rolling cycle: each run looks up the person's last certification on or before its
+    payday; a held month waits for the next run that does not hold."""
+    runs = (
+        persons.select("person", "covered", "known_m", "cycle_months", "first_due", "run_first")
+        .with_columns(month=pl.int_ranges(pl.col("run_first"), last + 1, dtype=pl.Int32))
+        .explode("month")
+        .drop_nulls("month")
+        .with_columns(payday=_payday(pl.col("month"), day))
+        .sort("payday")
+        .join_asof(
+            counting.select("person", cert=pl.col("on")).sort("cert"),
+            left_on="payday",
+            right_on="cert",
+            by="person",
+            strategy="backward",
+            check_sortedness=False,
+        )
+    )
+    due = (
+        pl.when(pl.col("cert").is_null())
+        .then(pl.col("first_due"))
+        .otherwise(pl.col("cert").dt.offset_by(pl.format("{}mo", pl.col("cycle_months"))))
+    )
+    runs = (
+        runs.with_columns(
+            held=pl.col("covered")
+            & (pl.col("month") < pl.col("known_m"))
+            & (pl.col("payday") > due)
+        )
+        .sort("person", "month")
+        .with_columns(
+            next_free=pl.when(~pl.col("held")).then(pl.col("month")).shift(-1).over("person")
+        )
+        .with_columns(next_free=pl.col("next_free").fill_null(strategy="backward").over("person"))
+        .select("person", "month", "held", "next_free")
+    )
+    rows = _explode(data, persons, ["known_m", "death_m"], last).join(
+        runs, on=["person", "month"], how="left"
+    )
+    month = pl.col("month")
+    release = pl.col("next_free")
+    after_death = pl.col("death_m").is_not_null() & (month > pl.col("death_m"))
+    outcome = _outcome(
+        after_death,
+        month >= pl.col("known_m"),
+        pl.col("held"),
+        release,
+        release >= pl.col("known_m"),
+    )
+    return rows.with_columns(
+        outcome=outcome,
+        paid_in=pl.when(pl.col("held") & (month < pl.col("known_m")))
+        .then(release)
+        .otherwise(month),
+    ).drop("known_m", "death_m", "held", "next_free")
