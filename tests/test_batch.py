@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contract_compare import differences
-from hypothesis import given, note, settings
+from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 
 import sscert
+from contract_compare import differences
 from sscert import strategies as sst
 
 pytest.importorskip("polars")
 
-from sscert.batch import batch_calculate  # noqa: E402
+from sscert.batch import batch_calculate
 
 ROLLING = str(Path(__file__).resolve().parent.parent / "examples" / "rolling-hebei-2024.toml")
 CASES = st.one_of(
@@ -31,7 +31,26 @@ CASES = st.one_of(
 )
 
 
+#: A death reported after the last payroll day but on the as-of date: the months paid before
+#: it was known stay overpaid (not dropped).
+REPORTED_ON_THE_AS_OF_DATE = {
+    "campaign": ROLLING,
+    "as_of": "2024-09-02",
+    "people": [
+        {
+            "id_number": "130630200001010013",
+            "entitlements": [
+                {"scheme": "enterprise_pension", "start": "2000-01", "monthly_amount": "1.00"}
+            ],
+            "events": [{"type": "died", "on": "2024-02-01", "reported_on": "2024-09-02"}],
+        }
+    ],
+}
+
+
 @settings(max_examples=settings.default.max_examples)
+@example(REPORTED_ON_THE_AS_OF_DATE)
+@example({**REPORTED_ON_THE_AS_OF_DATE, "campaign": "laiyuan-2023", "as_of": "2023-09-02"})
 @given(CASES)
 def test_batch_equals_calculate(case: dict[str, Any]) -> None:
     note(repr(case))
@@ -97,3 +116,17 @@ def test_bad_tables_name_table_row_and_column() -> None:
         ("events", 2, "reported_on"),
     } <= found
     assert "130630194803150027" not in str(caught.value)
+
+
+@settings(max_examples=40)
+@given(sst.cases(max_people=6))
+def test_nested_rows_give_the_same_answers(case: dict[str, Any]) -> None:
+    from sscert.batch import evaluate_batch, to_result_dict  # noqa: PLC0415
+    from sscert.batch.nested import flatten, nest_case  # noqa: PLC0415
+    from sscert.values.months import Month  # noqa: PLC0415
+
+    as_of = dt.date.fromisoformat(case["as_of"])
+    first = Month.parse(case["from"]) if case.get("from") else None
+    data = flatten(nest_case(case["people"]))
+    batch = evaluate_batch(data, sscert.load_campaign(case["campaign"]), as_of, first)
+    assert differences(to_result_dict(as_of, batch), sscert.calculate(case)) == []

@@ -104,9 +104,13 @@ def _outcome(
     known_at_release: pl.Expr,
 ) -> pl.Expr:
     """The outcome as a small integer code (cheap to compute on millions of rows)."""
-    # After a known death month: stopped, or overpaid when it was paid before the death was known.
+    # After a known death month: dropped, or overpaid when paid before the death was known.
     after = (
-        pl.when(known_now | release.is_null() | (held & known_at_release))
+        pl.when(known_now)
+        .then(STOPPED)
+        .when(~held)
+        .then(OVERPAID)
+        .when(release.is_null() | known_at_release)
         .then(STOPPED)
         .otherwise(OVERPAID)
     )
