@@ -116,7 +116,7 @@ def batch(
     except (StoreError, BatchInputError, ValueError, OSError, pl.exceptions.PolarsError) as error:
         raise fail(f"bad input:\n{error}") from None
     stage(f"{data.people.height:,} people, {data.entitlements.height:,} entitlements: calculating")
-    result = evaluate_batch(data, campaign, day, first_month)
+    result = evaluate_batch(data, campaign, day, first_month, progress=stage)
     stage(f"{result.months.height:,} month rows: writing {fmt}")
     paths = write_outputs(result, out, fmt, unmasked=unmasked)
     stage("done")

@@ -1,0 +1,138 @@
+"""`sscert batch` end to end, and the Spark adapter on a local session."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import sscert
+from sscert.cli.app import cli
+from sscert.store import case_to_records
+
+pytest.importorskip("polars")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = json.loads((ROOT / "examples" / "laiyuan-2023-case.json").read_text(encoding="utf-8"))
+
+
+def _store(tmp_path: Path) -> Path:
+    db = tmp_path / "s.db"
+    CliRunner().invoke(cli, ["store", "init", str(db)])
+    lines = tmp_path / "r.jsonl"
+    lines.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in case_to_records(EXAMPLE))
+    )
+    assert CliRunner().invoke(cli, ["store", "import", str(db), str(lines)]).exit_code == 0
+    return db
+
+
+def test_batch_from_a_store_to_csv(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "batch",
+            "--campaign",
+            "laiyuan-2023",
+            "--as-of",
+            "2023-09-30",
+            "--store",
+            str(_store(tmp_path)),
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "month rows decided" in result.stderr
+    persons = list(csv.DictReader((out / "persons.csv").read_text(encoding="utf-8").splitlines()))
+    expected = sscert.calculate(EXAMPLE)["people"]
+    assert [p["status"] for p in persons] == [p["status"] for p in expected]
+    assert [p["overpaid"] for p in persons] == [p["totals"]["overpaid"] for p in expected]
+    assert all("********" in p["id_number"] for p in persons)
+    fraud = next(p for p in persons if p["suspected_fraud"] == "true")
+    assert fraud["fine_max"] == "118004.00"
+    months = list(csv.DictReader((out / "months.csv").read_text(encoding="utf-8").splitlines()))
+    assert len(months) == sum(len(p["months"]) for p in expected)
+
+
+def test_batch_from_tables_refuses_bad_input(tmp_path: Path) -> None:
+    entitlements = tmp_path / "entitlements.csv"
+    entitlements.write_text(
+        "id_number,scheme,start,monthly_amount\n130630194803150027,enterprise_pension,2008-05,1\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli,
+        [
+            "batch",
+            "--campaign",
+            "laiyuan-2023",
+            "--as-of",
+            "2023-09-30",
+            "--entitlements",
+            str(entitlements),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "entitlements row 1: id_number: the check character does not match" in result.stderr
+    assert "130630194803150027" not in result.stderr
+
+
+def _spark_ready() -> bool:
+    try:
+        import pyspark  # noqa: F401, PLC0415
+    except ImportError:
+        return False
+    return shutil.which("java") is not None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not _spark_ready(), reason="needs pyspark and Java (pip install 'sscert[spark]')"
+)
+def test_spark_adapter_on_a_local_session() -> None:
+    from pyspark.sql import SparkSession  # noqa: PLC0415
+
+    from sscert.batch.nested import nest_case  # noqa: PLC0415
+    from sscert.batch.spark import run_on_spark  # noqa: PLC0415
+
+    people = [*EXAMPLE["people"]]
+    for number, person in enumerate(EXAMPLE["people"] * 3):  # more people, in other regions
+        clone = json.loads(json.dumps(person))
+        body = f"{11 + number:02d}0101{clone['id_number'][6:17]}"
+        clone["id_number"] = body + sscert.values.identity.check_character(body)
+        people.append(clone)
+    case = {**EXAMPLE, "people": people}
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("sscert-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
+    try:
+        frame = spark.createDataFrame(nest_case(people).to_arrow())
+        rows = run_on_spark(frame, "laiyuan-2023", dt.date(2023, 9, 30), partitions=3).collect()
+    finally:
+        spark.stop()
+    expected = {p["id_number"]: p for p in sscert.calculate(case)["people"]}
+    assert len(rows) == len(people)
+    for row in rows:
+        want = expected[row["id_number"]]
+        assert row["status"] == want["status"]
+        assert row["region"] == row["id_number"][:6]
+        for key in ("paid_on_time", "backpaid", "withheld", "overpaid"):
+            assert row[key] == want["totals"][key]
+        assert {(m["month"], m["outcome"], m["paid"]) for m in row["months"] or []} == {
+            (m["month"], m["outcome"], m["paid"]) for m in want["months"]
+        }
