@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,10 @@ def _spark_ready() -> bool:
 @pytest.mark.skipif(
     not _spark_ready(), reason="needs pyspark and Java (pip install 'sscert[spark]')"
 )
-def test_spark_adapter_on_a_local_session() -> None:
+def test_spark_adapter_on_a_local_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")  # a local session stays on loopback
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # workers run this environment
+    import polars as pl  # noqa: PLC0415
     from pyspark.sql import SparkSession  # noqa: PLC0415
 
     from sscert.batch.nested import nest_case  # noqa: PLC0415
@@ -121,7 +125,9 @@ def test_spark_adapter_on_a_local_session() -> None:
         .getOrCreate()
     )
     try:
-        frame = spark.createDataFrame(nest_case(people).to_arrow())
+        frame = spark.createDataFrame(
+            nest_case(people).to_arrow(compat_level=pl.CompatLevel.oldest())
+        )
         rows = run_on_spark(frame, "laiyuan-2023", dt.date(2023, 9, 30), partitions=3).collect()
     finally:
         spark.stop()

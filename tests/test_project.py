@@ -46,3 +46,4 @@ def test_ci_builds_the_docs_and_installs_chromium() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "mkdocs build --strict" in ci
     assert "apt-get install -y -qq chromium" in ci
+    assert "pip install -e '.[spark]'" in ci

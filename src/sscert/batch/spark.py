@@ -35,6 +35,21 @@ RESULT_SCHEMA = (
 )
 
 
+def _spark_type(kind: pa.DataType) -> pa.DataType:
+    """Spark reads Arrow's 32-bit offsets: large lists and strings become plain ones."""
+    if pa.types.is_large_list(kind) or pa.types.is_list(kind):
+        return pa.list_(_spark_type(kind.value_type))
+    if pa.types.is_struct(kind):
+        return pa.struct([pa.field(f.name, _spark_type(f.type)) for f in kind])
+    if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        return pa.string()
+    return kind
+
+
+def _spark_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([pa.field(f.name, _spark_type(f.type)) for f in schema])
+
+
 def _evaluate_partition(
     batches: Iterator[pa.RecordBatch], campaign_name: str, as_of: dt.date, first: str | None
 ) -> Iterator[pa.RecordBatch]:
@@ -85,7 +100,8 @@ def _evaluate_partition(
                 "months",
             )
         )
-        yield from persons.to_arrow().to_batches()
+        table = persons.to_arrow(compat_level=pl.CompatLevel.oldest())
+        yield from table.cast(_spark_schema(table.schema)).to_batches()
 
 
 def run_on_spark(
