@@ -80,20 +80,7 @@ class Attestation:
     key_id: str
     signature: str = ""
 
-    def payload(self) -> bytes:
-        """The canonical bytes that are signed: sorted-key compact JSON, UTF-8."""
-        body = {
-            "v": VERSION,
-            "channel": self.channel,
-            "id_number": self.id_number,
-            "campaign": self.campaign,
-            "at": self.at.isoformat(),
-            "nonce": self.nonce,
-            "key_id": self.key_id,
-        }
-        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-    def to_dict(self) -> dict[str, str]:
+    def _fields(self) -> dict[str, str]:
         return {
             "channel": self.channel,
             "id_number": self.id_number,
@@ -101,8 +88,15 @@ class Attestation:
             "at": self.at.isoformat(),
             "nonce": self.nonce,
             "key_id": self.key_id,
-            "signature": self.signature,
         }
+
+    def payload(self) -> bytes:
+        """The canonical bytes that are signed: sorted-key compact JSON, UTF-8."""
+        body = {"v": VERSION, **self._fields()}
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def to_dict(self) -> dict[str, str]:
+        return {**self._fields(), "signature": self.signature}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Attestation:

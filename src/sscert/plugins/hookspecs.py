@@ -29,7 +29,7 @@ PROJECT = "sscert"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
-__all__ = ["PROJECT", "hookimpl", "hookspec"]
+__all__ = ["PROJECT", "hookimpl", "hookspec", "provides"]
 
 
 @hookspec
@@ -98,3 +98,16 @@ def sscert_status_changed(change: StatusChange) -> None:
     every plugin. The return value is ignored.
     """
     raise NotImplementedError
+
+
+def provides(*specs: ChannelSpec) -> object:
+    """A ready ``sscert_channels`` implementation that describes ``specs``::
+
+    sscert_channels = provides(ChannelSpec("my_app", "我的APP"))
+    """
+
+    @hookimpl
+    def sscert_channels() -> list[ChannelSpec]:
+        return list(specs)
+
+    return sscert_channels

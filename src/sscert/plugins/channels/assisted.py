@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sscert.plugins.channels.common import refuse, succeed
 from sscert.plugins.face import TemplatePhoto
-from sscert.plugins.hookspecs import hookimpl
+from sscert.plugins.hookspecs import hookimpl, provides
 from sscert.plugins.model import (
     AttemptResult,
     CertificationRequest,
@@ -25,19 +25,16 @@ _WHERE = {
 }
 
 
-@hookimpl
-def sscert_channels() -> list[ChannelSpec]:
-    return [
-        ChannelSpec(
-            CODE,
-            "线下辅助认证",
-            "Assisted in person",
-            needs_registration=False,
-            needs_template_photo=False,
-            in_person=True,
-            description="县社保中心、乡镇劳动保障事务所或上门认证(经办条例 第三十条)",
-        )
-    ]
+SPEC = ChannelSpec(
+    CODE,
+    "线下辅助认证",
+    "Assisted in person",
+    needs_registration=False,
+    needs_template_photo=False,
+    in_person=True,
+    description="县社保中心、乡镇劳动保障事务所或上门认证(经办条例 第三十条)",
+)
+sscert_channels = provides(SPEC)
 
 
 @hookimpl

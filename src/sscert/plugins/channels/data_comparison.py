@@ -12,7 +12,7 @@ import datetime as dt
 from sscert.campaigns.model import Campaign, ContactKind
 from sscert.events import CST, Certified
 from sscert.plugins.channels.common import refuse
-from sscert.plugins.hookspecs import hookimpl
+from sscert.plugins.hookspecs import hookimpl, provides
 from sscert.plugins.model import (
     AliveRecord,
     AttemptResult,
@@ -34,19 +34,16 @@ SOURCES = {
 }
 
 
-@hookimpl
-def sscert_channels() -> list[ChannelSpec]:
-    return [
-        ChannelSpec(
-            CODE,
-            "静默认证(数据比对)",
-            "Data matching",
-            needs_registration=False,
-            needs_template_photo=False,
-            in_person=False,
-            description="住院、出行、银行卡、医保结算等记录比对, 短信告知本人 (第二十六条)",
-        )
-    ]
+SPEC = ChannelSpec(
+    CODE,
+    "静默认证(数据比对)",
+    "Data matching",
+    needs_registration=False,
+    needs_template_photo=False,
+    in_person=False,
+    description="住院、出行、银行卡、医保结算等记录比对, 短信告知本人 (第二十六条)",
+)
+sscert_channels = provides(SPEC)
 
 
 @hookimpl

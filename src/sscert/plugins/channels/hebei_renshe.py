@@ -4,26 +4,23 @@ photo. Home → 更多服务 → 社会保险 → 养老保险服务 → 待遇�
 from __future__ import annotations
 
 from sscert.plugins.channels.common import face_attempt
-from sscert.plugins.hookspecs import hookimpl
+from sscert.plugins.hookspecs import hookimpl, provides
 from sscert.plugins.model import AttemptResult, CertificationRequest, ChannelSpec
 from sscert.plugins.services import ChannelServices
 
 CODE = "hebei_renshe"
 
 
-@hookimpl
-def sscert_channels() -> list[ChannelSpec]:
-    return [
-        ChannelSpec(
-            CODE,
-            "河北人社",
-            "Hebei Renshe app",
-            needs_registration=False,
-            needs_template_photo=True,
-            in_person=False,
-            description="首页→更多服务→社会保险→养老保险服务→待遇资格认证→刷脸 (无需注册)",
-        )
-    ]
+SPEC = ChannelSpec(
+    CODE,
+    "河北人社",
+    "Hebei Renshe app",
+    needs_registration=False,
+    needs_template_photo=True,
+    in_person=False,
+    description="首页→更多服务→社会保险→养老保险服务→待遇资格认证→刷脸 (无需注册)",
+)
+sscert_channels = provides(SPEC)
 
 
 @hookimpl

@@ -16,7 +16,7 @@ import re
 from attrs import frozen
 
 from sscert.plugins.channels.common import face_attempt, refuse
-from sscert.plugins.hookspecs import hookimpl
+from sscert.plugins.hookspecs import hookimpl, provides
 from sscert.plugins.model import AttemptResult, CertificationRequest, ChannelSpec, Message
 from sscert.plugins.services import Account, ChannelServices, check_password, hash_password
 from sscert.values.identity import IdNumber, InvalidIdNumber
@@ -160,19 +160,16 @@ def identity_page(session: str, services: ChannelServices) -> IdentityPage | Non
     )
 
 
-@hookimpl
-def sscert_channels() -> list[ChannelSpec]:
-    return [
-        ChannelSpec(
-            CODE,
-            "易人社",
-            "Yirenshe app",
-            needs_registration=True,
-            needs_template_photo=True,
-            in_person=False,
-            description="注册→登录→养老待遇资格认证→本人认证→刷脸",
-        )
-    ]
+SPEC = ChannelSpec(
+    CODE,
+    "易人社",
+    "Yirenshe app",
+    needs_registration=True,
+    needs_template_photo=True,
+    in_person=False,
+    description="注册→登录→养老待遇资格认证→本人认证→刷脸",
+)
+sscert_channels = provides(SPEC)
 
 
 @hookimpl
