@@ -401,6 +401,8 @@ def _explode(
         .drop_nulls("month")
         .drop("start", "end", "run_first")
         .rename({"amount": "base"})
+        # entitlements are in person order, so the rows are too: group-bys take the fast path
+        .with_columns(pl.col("person").set_sorted())
         .sort("entitlement", "month")
     )
 
@@ -477,7 +479,7 @@ def _months_rolling(
         .select("person", "month", "held", "next_free")
     )
     rows = _explode(data, persons, ["known_m", "death_m"], last).join(
-        runs, on=["person", "month"], how="left"
+        runs, on=["person", "month"], how="left", maintain_order="left"
     )
     month = pl.col("month")
     release = pl.col("next_free")
