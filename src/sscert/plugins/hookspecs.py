@@ -7,6 +7,7 @@ third-party ones, which are found through the ``sscert`` entry-point group.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -25,11 +26,13 @@ if TYPE_CHECKING:
     from sscert.plugins.services import ChannelServices
     from sscert.rules.engine import PersonResult
 
+_Certify = Callable[["CertificationRequest", "ChannelServices"], "AttemptResult"]
+
 PROJECT = "sscert"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
-__all__ = ["PROJECT", "hookimpl", "hookspec", "provides"]
+__all__ = ["PROJECT", "certifies", "hookimpl", "hookspec", "provides"]
 
 
 @hookspec
@@ -111,3 +114,26 @@ def provides(*specs: ChannelSpec) -> object:
         return list(specs)
 
     return sscert_channels
+
+
+def certifies(code: str) -> Callable[[_Certify], object]:
+    """Make ``function(request, services)`` the ``sscert_certify`` implementation of the
+    channel ``code``: it answers for that channel only (``None`` for every other)::
+
+        @certifies("my_app")
+        def sscert_certify(request, services): ...
+    """
+
+    def register(function: _Certify) -> object:
+        @hookimpl
+        def sscert_certify(
+            request: CertificationRequest, services: ChannelServices
+        ) -> AttemptResult | None:
+            if request.channel != code:
+                return None
+            return function(request, services)
+
+        sscert_certify.__doc__ = function.__doc__
+        return sscert_certify
+
+    return register

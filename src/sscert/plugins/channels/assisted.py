@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sscert.plugins.channels.common import refuse, succeed
 from sscert.plugins.face import TemplatePhoto
-from sscert.plugins.hookspecs import hookimpl, provides
+from sscert.plugins.hookspecs import certifies, provides
 from sscert.plugins.model import (
     AttemptResult,
     CertificationRequest,
@@ -37,12 +37,8 @@ SPEC = ChannelSpec(
 sscert_channels = provides(SPEC)
 
 
-@hookimpl
-def sscert_certify(
-    request: CertificationRequest, services: ChannelServices
-) -> AttemptResult | None:
-    if request.channel != CODE:
-        return None
+@certifies(CODE)
+def sscert_certify(request: CertificationRequest, services: ChannelServices) -> AttemptResult:
     staff = request.staff
     if staff is None or not staff.staff_id.strip():
         return refuse(

@@ -12,7 +12,7 @@ import datetime as dt
 from sscert.campaigns.model import Campaign, ContactKind
 from sscert.events import CST, Certified
 from sscert.plugins.channels.common import refuse
-from sscert.plugins.hookspecs import hookimpl, provides
+from sscert.plugins.hookspecs import certifies, hookimpl, provides
 from sscert.plugins.model import (
     AliveRecord,
     AttemptResult,
@@ -46,12 +46,8 @@ SPEC = ChannelSpec(
 sscert_channels = provides(SPEC)
 
 
-@hookimpl
-def sscert_certify(
-    request: CertificationRequest, services: ChannelServices
-) -> AttemptResult | None:
-    if request.channel != CODE:
-        return None
+@certifies(CODE)
+def sscert_certify(request: CertificationRequest, services: ChannelServices) -> AttemptResult:
     return refuse(
         request,
         "not_an_attempt",

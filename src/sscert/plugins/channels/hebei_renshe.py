@@ -4,7 +4,7 @@ photo. Home → 更多服务 → 社会保险 → 养老保险服务 → 待遇�
 from __future__ import annotations
 
 from sscert.plugins.channels.common import face_attempt
-from sscert.plugins.hookspecs import hookimpl, provides
+from sscert.plugins.hookspecs import certifies, provides
 from sscert.plugins.model import AttemptResult, CertificationRequest, ChannelSpec
 from sscert.plugins.services import ChannelServices
 
@@ -23,12 +23,8 @@ SPEC = ChannelSpec(
 sscert_channels = provides(SPEC)
 
 
-@hookimpl
-def sscert_certify(
-    request: CertificationRequest, services: ChannelServices
-) -> AttemptResult | None:
-    if request.channel != CODE:
-        return None
+@certifies(CODE)
+def sscert_certify(request: CertificationRequest, services: ChannelServices) -> AttemptResult:
     return face_attempt(
         request,
         services,

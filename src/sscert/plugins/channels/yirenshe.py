@@ -16,7 +16,7 @@ import re
 from attrs import frozen
 
 from sscert.plugins.channels.common import face_attempt, refuse
-from sscert.plugins.hookspecs import hookimpl, provides
+from sscert.plugins.hookspecs import certifies, provides
 from sscert.plugins.model import AttemptResult, CertificationRequest, ChannelSpec, Message
 from sscert.plugins.services import Account, ChannelServices, check_password, hash_password
 from sscert.values.identity import IdNumber, InvalidIdNumber
@@ -172,12 +172,8 @@ SPEC = ChannelSpec(
 sscert_channels = provides(SPEC)
 
 
-@hookimpl
-def sscert_certify(
-    request: CertificationRequest, services: ChannelServices
-) -> AttemptResult | None:
-    if request.channel != CODE:
-        return None
+@certifies(CODE)
+def sscert_certify(request: CertificationRequest, services: ChannelServices) -> AttemptResult:
     owner = services.accounts.session_owner(request.session) if request.session else None
     if owner is None:
         return refuse(
