@@ -313,6 +313,12 @@ def parse_case(data: object, *, known_channels: frozenset[str] | set[str] | None
     return Case(campaign, wire.as_of, wire.from_, tuple(people))
 
 
+def _first_seen(seen: dict[Any, int], key: object, index: int) -> int | None:
+    """Where ``key`` was first seen, or ``None`` when this is the first time (remembered)."""
+    first = seen.setdefault(key, index)
+    return None if first == index else first
+
+
 def _people(
     wire: list[PersonIn], channels: set[str], errors: list[tuple[str, str]]
 ) -> list[Person]:
@@ -320,15 +326,14 @@ def _people(
     seen: dict[IdNumber, int] = {}
     for i, person in enumerate(wire):
         path = f"people[{i}]"
-        if person.id_number in seen:
+        first = _first_seen(seen, person.id_number, i)
+        if first is not None:
             errors.append(
                 (
                     f"{path}.id_number",
-                    f"{person.id_number.masked} is already people[{seen[person.id_number]}]: "
-                    "a person appears once",
+                    f"{person.id_number.masked} is already people[{first}]: a person appears once",
                 )
             )
-        seen.setdefault(person.id_number, i)
         entitlements = _entitlements(person.entitlements, path, errors)
         events = _events(person.events, path, channels, errors)
         people.append(
@@ -351,27 +356,27 @@ def _entitlements(
     schemes: dict[Scheme, int] = {}
     for k, item in enumerate(wire):
         here = f"{path}.entitlements[{k}]"
-        if item.scheme in schemes:
+        first = _first_seen(schemes, item.scheme, k)
+        if first is not None:
             errors.append(
                 (
                     f"{here}.scheme",
-                    f"{item.scheme.value} is already entitlements[{schemes[item.scheme]}]: "
+                    f"{item.scheme.value} is already entitlements[{first}]: "
                     "one entitlement per scheme",
                 )
             )
-        schemes.setdefault(item.scheme, k)
         if item.end is not None and item.end < item.start:
             errors.append((f"{here}.end", f"{item.end} is before start {item.start}"))
         months: dict[Month, int] = {}
         for j, change in enumerate(item.changes):
-            if change.from_ in months:
+            first = _first_seen(months, change.from_, j)
+            if first is not None:
                 errors.append(
                     (
                         f"{here}.changes[{j}].from",
-                        f"changes[{months[change.from_]}] already starts in {change.from_}",
+                        f"changes[{first}] already starts in {change.from_}",
                     )
                 )
-            months.setdefault(change.from_, j)
         result.append(
             Entitlement(
                 item.scheme,
