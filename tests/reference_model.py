@@ -83,6 +83,7 @@ def _person(
     start, end = campaign.window.start, campaign.window.end
     win_first, win_last = (start.year, start.month), (end.year, end.month)
     certs = []  # (index, date, reason or None)
+    presented = []  # dates of attempts where the person presented themselves (C11)
     death = None
     for index, event in enumerate(person.get("events", [])):
         if event["type"] == "certified":
@@ -95,6 +96,8 @@ def _person(
             elif day < start:
                 reason = "before_window"
             certs.append((index, day, reason))
+            if event["channel"] != "data_comparison":
+                presented.append(day)
         else:
             on = dt.date.fromisoformat(event["on"])
             reported = dt.date.fromisoformat(event["reported_on"])
@@ -178,7 +181,7 @@ def _person(
         "withheld": total("withheld", "due"),
         "overpaid": total("overpaid", "paid"),
     }
-    fraud = death is not None and any(day > death[0] for _, day, _ in certs)
+    fraud = death is not None and any(day > death[0] for day in presented)
     overpaid = Decimal(totals["overpaid"])
     penalty = (
         {

@@ -32,6 +32,7 @@ import polars as pl
 from attrs import frozen
 
 from sscert.campaigns import Campaign
+from sscert.rules.penalty import NOT_FRAUD_EVIDENCE
 from sscert.schemes import Scheme
 from sscert.values.months import Month
 
@@ -328,7 +329,10 @@ def evaluate_batch(
     # C11: a certification attempt dated after a known death.
     fraud = (
         certs.join(deaths, on="person")
-        .filter(pl.col("on") > pl.col("death_on"))
+        .filter(
+            (pl.col("on") > pl.col("death_on"))
+            & ~pl.col("channel").is_in(sorted(NOT_FRAUD_EVIDENCE))
+        )
         .group_by("person")
         .agg(suspected_fraud=pl.lit(True))
     )

@@ -24,6 +24,8 @@ from sscert.values.money import Money, to_decimal
 __all__ = ["MAX_MULTIPLIER", "MIN_MULTIPLIER", "FraudPenalty", "fraud_evidence", "fraud_penalty"]
 
 MIN_MULTIPLIER: Final = Decimal(2)
+#: Channels whose records are never fraud evidence (C11): data matching, whose dates lag.
+NOT_FRAUD_EVIDENCE: Final = frozenset({"data_comparison"})
 MAX_MULTIPLIER: Final = Decimal(5)
 
 
@@ -86,8 +88,14 @@ def fraud_penalty(amount: Money | Decimal | str | int, multiplier: object = None
 
 
 def fraud_evidence(facts: Facts) -> tuple[KnownCertification, ...]:
-    """The certifications that are evidence of fraud: dated after a known death (C11)."""
+    """The certification attempts that are evidence of suspected fraud (C11): dated after a
+    known death, through a channel where the person presents themselves. A data-matching
+    record (``data_comparison``) is never evidence: other systems' dates lag."""
     death = facts.death
     if death is None or death.reported_on > facts.as_of:
         return ()
-    return tuple(c for c in facts.certifications if c.on > death.on)
+    return tuple(
+        c
+        for c in facts.certifications
+        if c.on > death.on and c.event.channel not in NOT_FRAUD_EVIDENCE
+    )
