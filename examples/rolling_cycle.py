@@ -11,12 +11,13 @@ from pathlib import Path
 
 import sscert
 
-CAMPAIGN = str(Path(__file__).with_name("rolling-hebei-2024.toml"))
+#: A campaign file is loaded by the caller and handed to calculate: a case names it by id.
+CAMPAIGN = sscert.load_campaign(Path(__file__).with_name("rolling-hebei-2024.toml"))
 
 
 def main() -> None:
     case = {
-        "campaign": CAMPAIGN,
+        "campaign": CAMPAIGN.id,
         "as_of": "2025-03-31",
         "people": [
             {
@@ -48,7 +49,7 @@ def main() -> None:
             },
         ],
     }
-    result = sscert.calculate(case)
+    result = sscert.calculate(case, campaigns=[CAMPAIGN])
     for person in result["people"]:
         print(f"{person['name']}: {person['status']}, next due {person['next_due']}")
         for row in person["months"]:

@@ -34,9 +34,12 @@ def test_conformance_case(case_file: Path) -> None:
 def test_scenario(scenario_file: Path) -> None:
     scenario = json.loads(scenario_file.read_text(encoding="utf-8"))
     case = scenario["case"]
+    campaigns = []
     if isinstance(case["campaign"], str) and case["campaign"].endswith(".toml"):
-        case = {**case, "campaign": str(SCENARIOS / case["campaign"])}
-    result = sscert.calculate(case)
+        campaign = sscert.load_campaign(SCENARIOS / case["campaign"])
+        campaigns.append(campaign)
+        case = {**case, "campaign": campaign.id}
+    result = sscert.calculate(case, campaigns=campaigns)
     assert differences(scenario["expected"], result) == [], scenario["description"]
     for i, checks in enumerate(scenario.get("also", [])):
         person = result["people"][i]

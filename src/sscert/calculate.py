@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sscert.contract import Case, parse_case
+from sscert.contract import CampaignsArg, Case, parse_case
 from sscert.rules.engine import PersonResult, evaluate
 from sscert.rules.payroll import MonthOutcome
 
@@ -23,14 +23,22 @@ __all__ = [
 
 
 def calculate(
-    case: dict[str, Any], *, known_channels: Iterable[str] | None = None
+    case: dict[str, Any],
+    *,
+    known_channels: Iterable[str] | None = None,
+    campaigns: CampaignsArg = None,
 ) -> dict[str, Any]:
     """Apply rules C1-C12 to every person of ``case`` and return the result as plain data.
 
     See ``docs/calculate.md`` for the case and result shapes. ``known_channels`` adds
-    channel codes provided by plugins to those sscert knows.
+    channel codes provided by plugins to those sscert knows. The case's ``campaign`` names
+    a bundled campaign or one of ``campaigns`` (a mapping by id, or campaigns loaded by the
+    caller, e.g. with :func:`~sscert.load_campaign` from a file): never a file.
+
+    Raises :class:`~sscert.InputError` naming the path of every bad field, and no other
+    exception for any input.
     """
-    parsed = parse_case(case, known_channels=set(known_channels or ()))
+    parsed = parse_case(case, known_channels=known_channels, campaigns=campaigns)
     return result_to_dict(parsed, calculate_case(parsed))
 
 

@@ -8,7 +8,7 @@ into paths a caller can act on; they are then turned into the domain's ``Person`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NewType, TypeVar, get_args, get_origin
 
 import attrs
@@ -18,13 +18,23 @@ from cattrs.cols import list_structure_factory
 from cattrs.errors import ClassValidationError, IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
-from sscert.campaigns import Campaign, CampaignError, load_campaign
+from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS, is_channel_code
 from sscert.events import Certified, Died, Event
 from sscert.people import AmountChange, Entitlement, Person
 from sscert.schemes import Scheme
 from sscert.serialization import make_converter
-from sscert.values.identity import IdNumber
+from sscert.values.identity import IdNumber, mask_id_text
+from sscert.values.limits import (
+    MAX_TEXT,
+    LimitError,
+    check_depth,
+    parse_amount,
+    parse_date,
+    parse_moment,
+    parse_month,
+    preview,
+)
 from sscert.values.money import Money
 from sscert.values.months import Month
 
@@ -35,7 +45,9 @@ __all__ = [
     "DiedIn",
     "EntitlementIn",
     "InputError",
+    "InvalidPerson",
     "parse_case",
+    "parse_case_lenient",
     "structure_part",
 ]
 
@@ -96,9 +108,9 @@ class PersonIn:
     id_number: IdNumber
     entitlements: list[EntitlementIn]
     events: list[CertifiedIn | DiedIn] = attrs.field(factory=list)
-    name: str | None = None
+    name: str | None = attrs.field(default=None, repr=False)
     township: str | None = None
-    phone: str | None = None
+    phone: str | None = attrs.field(default=None, repr=False)
 
 
 @frozen
@@ -125,45 +137,24 @@ class Case:
 def _strict_str(value: object, _: type) -> str:
     if not isinstance(value, str):
         raise TypeError(f"must be text, not {_json_type(value)}")
+    if len(value) > MAX_TEXT:
+        raise LimitError(f"is longer than {MAX_TEXT} characters ({len(value)})")
     return value
 
 
-def _positive_amount(value: object, _: type) -> Money:
-    if not isinstance(value, str):
-        raise TypeError(f'must be a string like "2856.40", not {_json_type(value)}')
-    try:
-        amount = Money.parse_exact(value)
-    except ValueError:
-        raise ValueError(
-            f"must be an amount with at most 2 decimal places, not {value!r}"
-        ) from None
-    if not amount.is_positive:
-        raise ValueError(f"must be greater than zero, not {value!r}")
-    return amount
+def _limited(parse: Callable[[object, str], Any], what: str) -> Callable[[object, type], Any]:
+    def hook(value: object, _: type) -> Any:
+        if not isinstance(value, str):
+            raise TypeError(f"must be {what}, not {_json_type(value)}")
+        return parse(value, "")
+
+    return hook
 
 
-def _moment(value: object, _: type) -> dt.date | dt.datetime:
-    if not isinstance(value, str):
-        raise TypeError(f"must be an ISO date or date-time, not {_json_type(value)}")
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-        if len(value) < 16 or value[10] not in "T ":
-            raise ValueError(value)
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"not an ISO date or date-time: {value!r}") from None
-
-
-def _date(value: object, _: type) -> dt.date:
-    if not isinstance(value, str):
-        raise TypeError(f"must be an ISO date (YYYY-MM-DD), not {_json_type(value)}")
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+_positive_amount = _limited(parse_amount, 'a string like "2856.40"')
+_moment = _limited(parse_moment, "an ISO date or date-time")
+_date = _limited(parse_date, "an ISO date (YYYY-MM-DD)")
+_month = _limited(parse_month, "a month (YYYY-MM)")
 
 
 def _scheme(value: object, _: type) -> Scheme:
@@ -192,7 +183,7 @@ def _json_type(value: object) -> str:
 def _make() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
     base = make_converter()
-    conv.register_structure_hook(Month, base.get_structure_hook(Month))
+    conv.register_structure_hook(Month, _month)
     conv.register_structure_hook(IdNumber, base.get_structure_hook(IdNumber))
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(PositiveAmount, _positive_amount)
@@ -290,63 +281,161 @@ def structure_part(data: object, kind: type[_W]) -> _W:
 # --- from wire to domain -------------------------------------------------------------------
 
 
-def parse_case(data: object, *, known_channels: frozenset[str] | set[str] | None = None) -> Case:
-    """Structure and validate a case; raise :class:`InputError` naming every bad field.
+CampaignsArg = Mapping[str, Campaign] | Iterable[Campaign] | None
 
-    ``known_channels`` adds channel codes (from plugins) to those sscert knows.
-    """
+
+@frozen
+class InvalidPerson:
+    """A person left out of a lenient parse: where they were, who (masked), and why."""
+
+    index: int
+    id_number: str | None
+    errors: tuple[tuple[str, str], ...]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{path}: {problem}" for path, problem in self.errors)
+
+
+def _campaign(name: str, campaigns: CampaignsArg) -> Campaign:
+    """The campaign a case names: one the caller gave, else a bundled one — never a file
+    named by the case (a case is data from outside; a file path is the caller's choice)."""
+    given = (
+        dict(campaigns) if isinstance(campaigns, Mapping) else {c.id: c for c in campaigns or ()}
+    )
+    if name in given:
+        return given[name]
+    bundled = bundled_campaigns()
+    if name in bundled:
+        return load_campaign(name)
+    known = ", ".join([*given, *bundled])
+    raise InputError(
+        [
+            (
+                "campaign",
+                f"unknown campaign {preview(name)} (known: {known}); a campaign file is given "
+                "by the caller (calculate(case, campaigns=...) or --campaign-file), not by the "
+                "case",
+            )
+        ]
+    )
+
+
+def _head(
+    data: object, campaigns: CampaignsArg, known_channels: Iterable[str] | None
+) -> tuple[CaseIn, Campaign, set[str], list[object]]:
     if not isinstance(data, Mapping):
         raise InputError([("case", f"must be a JSON object, not {_json_type(data)}")])
     try:
-        wire = _CONVERTER.structure(data, CaseIn)
-    except (ClassValidationError, IterableValidationError) as error:
-        raise InputError(list(_leaves(error, ""))) from None
-    errors: list[tuple[str, str]] = []
+        check_depth(data)
+    except LimitError as error:
+        raise InputError([("case", str(error))]) from None
+    head = {k: v for k, v in data.items() if k != "people"}
     try:
-        campaign = load_campaign(wire.campaign)
-    except CampaignError as error:
-        raise InputError([("campaign", str(error))]) from None
+        wire = _CONVERTER.structure({**head, "people": []}, CaseIn)
+    except (ClassValidationError, IterableValidationError) as error:
+        errors = list(_leaves(error, ""))
+        if "people" not in data:
+            errors.append(("people", "missing"))
+        raise InputError(errors) from None
+    if "people" not in data:
+        raise InputError([("people", "missing")])
+    people = data["people"]
+    if not isinstance(people, list):
+        raise InputError([("people", f"must be a list, not {_json_type(people)}")])
+    campaign = _campaign(wire.campaign, campaigns)
     channels = set(KNOWN_CHANNELS) | set(campaign.channels) | set(known_channels or ())
-    people = _people(wire.people, channels, errors)
+    return wire, campaign, channels, people
+
+
+def _person(
+    item: object, index: int, channels: set[str], seen: dict[IdNumber, int]
+) -> tuple[Person | None, list[tuple[str, str]]]:
+    path = f"people[{index}]"
+    try:
+        wire = _CONVERTER.structure(item, PersonIn)
+    except (ClassValidationError, IterableValidationError, FieldError) as error:
+        return None, list(_leaves(error, path))
+    except (TypeError, ValueError) as error:
+        return None, [(path, str(error))]
+    errors: list[tuple[str, str]] = []
+    first = _first_seen(seen, wire.id_number, index)
+    if first is not None:
+        errors.append(
+            (
+                f"{path}.id_number",
+                f"{wire.id_number.masked} is already people[{first}]: a person appears once",
+            )
+        )
+    entitlements = _entitlements(wire.entitlements, path, errors)
+    events = _events(wire.events, path, channels, errors)
+    person = Person(
+        wire.id_number,
+        tuple(entitlements),
+        tuple(events),
+        wire.name,
+        wire.township,
+        wire.phone,
+    )
+    return (None if errors else person), errors
+
+
+def _masked_id(item: object) -> str | None:
+    text = item.get("id_number") if isinstance(item, Mapping) else None
+    return mask_id_text(text) if isinstance(text, str) else None
+
+
+def parse_case(
+    data: object,
+    *,
+    known_channels: Iterable[str] | None = None,
+    campaigns: CampaignsArg = None,
+) -> Case:
+    """Structure and validate a case; raise :class:`InputError` naming every bad field.
+
+    ``known_channels`` adds channel codes (from plugins) to those sscert knows;
+    ``campaigns`` (a mapping by id, or campaigns) adds campaigns beside the bundled ones.
+    """
+    wire, campaign, channels, items = _head(data, campaigns, known_channels)
+    errors: list[tuple[str, str]] = []
+    people: list[Person] = []
+    seen: dict[IdNumber, int] = {}
+    for index, item in enumerate(items):
+        person, problems = _person(item, index, channels, seen)
+        errors.extend(problems)
+        if person is not None:
+            people.append(person)
     if errors:
         raise InputError(errors)
     return Case(campaign, wire.as_of, wire.from_, tuple(people))
+
+
+def parse_case_lenient(
+    data: object,
+    *,
+    known_channels: Iterable[str] | None = None,
+    campaigns: CampaignsArg = None,
+) -> tuple[Case, list[InvalidPerson]]:
+    """Like :func:`parse_case`, but a bad person is left out and listed with the reason
+    instead of failing the whole case (a store that holds one bad record still gives
+    everyone else's results). A bad campaign, as-of date or first month still raises."""
+    wire, campaign, channels, items = _head(data, campaigns, known_channels)
+    people: list[Person] = []
+    invalid: list[InvalidPerson] = []
+    seen: dict[IdNumber, int] = {}
+    for index, item in enumerate(items):
+        person, problems = _person(item, index, channels, seen)
+        if person is None:
+            invalid.append(InvalidPerson(index, _masked_id(item), tuple(problems)))
+        else:
+            people.append(person)
+    return Case(campaign, wire.as_of, wire.from_, tuple(people)), invalid
 
 
 def _first_seen(seen: dict[Any, int], key: object, index: int) -> int | None:
     """Where ``key`` was first seen, or ``None`` when this is the first time (remembered)."""
     first = seen.setdefault(key, index)
     return None if first == index else first
-
-
-def _people(
-    wire: list[PersonIn], channels: set[str], errors: list[tuple[str, str]]
-) -> list[Person]:
-    people: list[Person] = []
-    seen: dict[IdNumber, int] = {}
-    for i, person in enumerate(wire):
-        path = f"people[{i}]"
-        first = _first_seen(seen, person.id_number, i)
-        if first is not None:
-            errors.append(
-                (
-                    f"{path}.id_number",
-                    f"{person.id_number.masked} is already people[{first}]: a person appears once",
-                )
-            )
-        entitlements = _entitlements(person.entitlements, path, errors)
-        events = _events(person.events, path, channels, errors)
-        people.append(
-            Person(
-                person.id_number,
-                tuple(entitlements),
-                tuple(events),
-                person.name,
-                person.township,
-                person.phone,
-            )
-        )
-    return people
 
 
 def _entitlements(

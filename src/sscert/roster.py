@@ -14,9 +14,9 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,9 +27,10 @@ from sscert.schemes import Scheme
 from sscert.store.archive import neutralise
 from sscert.store.sqlite import SQLiteStore
 from sscert.values.identity import IdNumber, InvalidIdNumber, mask_id_text
+from sscert.values.limits import LimitError, check_text, parse_amount, parse_month
 from sscert.values.money import Money
 from sscert.values.months import Month
-from sscert.values.phone import InvalidPhoneNumber, PhoneNumber, mask_phone_text
+from sscert.values.phone import InvalidPhoneNumber, mask_phone_text, parse_contact_phone
 
 __all__ = [
     "DEFAULT_COLUMNS",
@@ -199,9 +200,16 @@ class _Bad(ValueError):
 def _text(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value).strip()
+
+
+def _cell_text(value: object, column: str) -> str:
+    try:
+        return check_text(_text(value))
+    except LimitError as error:
+        raise _Bad(column, str(error)) from None
 
 
 def _id_number(value: object, column: str) -> IdNumber:
@@ -212,47 +220,45 @@ def _id_number(value: object, column: str) -> IdNumber:
             "as text and export again",
         )
     try:
-        return IdNumber.parse(_text(value))
+        return IdNumber.parse(_cell_text(value, column))
     except InvalidIdNumber as error:
         raise _Bad(column, str(error)) from None
+
+
+_GROUPED: Final = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?", re.ASCII)
 
 
 def _amount(value: object, column: str) -> Money:
     if isinstance(value, bool):
         raise _Bad(column, "not an amount")
     # A spreadsheet number: its shortest decimal form is what the cell shows and holds.
-    text = repr(value) if isinstance(value, float) else _text(value).replace(",", "")
+    text = repr(value) if isinstance(value, float) else _cell_text(value, column)
+    if _GROUPED.fullmatch(text):  # 2,856.40 as Excel shows thousands
+        text = text.replace(",", "")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise _Bad(column, f"not an amount: {_text(value)!r}") from None
-    if not number.is_finite() or number.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise _Bad(column, f"an amount has at most 2 decimal places, not {text}")
-    if number <= 0:
-        raise _Bad(column, f"must be greater than zero, not {text}")
-    return Money(number)
+        return parse_amount(text)
+    except LimitError as error:
+        raise _Bad(column, str(error)) from None
 
 
 def _month(value: object, column: str) -> Month:
     if isinstance(value, dt.datetime | dt.date):
-        return Month.of(value)
+        text = f"{value.year:04d}-{value.month:02d}"
+    else:
+        text = _cell_text(value, column)
     try:
-        return Month.parse_lenient(_text(value))
-    except ValueError:
-        raise _Bad(column, f"not a month (YYYY-MM or YYYYMM): {_text(value)!r}") from None
+        return parse_month(text, compact=True)
+    except LimitError as error:
+        raise _Bad(column, str(error)) from None
 
 
 def _phone(value: object, column: str) -> str | None:
-    text = _text(value)
+    text = _cell_text(value, column)
     if not text:
         return None
     try:
-        return PhoneNumber.parse(text).value
+        return parse_contact_phone(text)
     except InvalidPhoneNumber:
-        compact = text.replace(" ", "").replace("—", "-")
-        digits = compact.replace("-", "")
-        if digits.isdigit() and digits.startswith("0") and 10 <= len(digits) <= 12:
-            return compact
         raise _Bad(column, "not a mainland mobile or landline number") from None
 
 
@@ -273,7 +279,7 @@ def row_records(
         if _text(cell(name)) == "" and not isinstance(cell(name), dt.date):
             raise _Bad(headers[name], "empty")
     id_number = _id_number(cell("id_number"), headers["id_number"])
-    name = _text(cell("name"))
+    name = _cell_text(cell("name"), headers["name"])
     try:
         scheme = Scheme.from_text(_text(cell("scheme")))
     except ValueError as error:
@@ -285,7 +291,7 @@ def row_records(
         end = _month(cell("end"), headers["end"])
         if end < start:
             raise _Bad(headers["end"], f"{end} is before the start {start}")
-    township = "".join(_text(cell("township")).split())
+    township = "".join(_cell_text(cell("township"), headers["township"]).split())
     phone = _phone(cell("phone"), headers.get("phone", "phone")) if "phone" in where else None
     key = _digest(id_number)
     person: dict[str, Any] = {

@@ -398,7 +398,7 @@ def _normalised(text: str) -> str:
 @st.composite
 def cases(
     draw: st.DrawFn,
-    campaign: str = "laiyuan-2023",
+    campaign: str | Campaign = "laiyuan-2023",
     *,
     min_people: int = 1,
     max_people: int = 3,
@@ -407,7 +407,10 @@ def cases(
     typical_as_of_from: dt.date = dt.date(2023, 2, 10),
 ) -> dict[str, object]:
     """Whole cases for ``sscert.calculate``: valid input, as-of dates before, in and after
-    the window, deaths reported early and late, rejected and late certifications."""
+    the window, deaths reported early and late, rejected and late certifications.
+
+    ``campaign`` is a bundled id, or a :class:`~sscert.Campaign` the caller will pass to
+    ``calculate(case, campaigns=[campaign])``."""
     people = draw(
         st.lists(
             person_dicts(min_day, max_day),
@@ -417,7 +420,7 @@ def cases(
         )
     )
     case: dict[str, object] = {
-        "campaign": campaign,
+        "campaign": campaign if isinstance(campaign, str) else campaign.id,
         "as_of": draw(
             st.dates(min_day, max_day)
             if draw(st.integers(0, 5)) == 0 or max_day <= typical_as_of_from

@@ -6,7 +6,7 @@ from typing import Any
 from sscert.batch.convert import from_case, to_result_dict
 from sscert.batch.engine import BatchInput, BatchResult, evaluate_batch
 from sscert.batch.tables import BatchInputError, from_store, from_tables, read_table
-from sscert.contract import parse_case
+from sscert.contract import CampaignsArg, parse_case
 
 __all__ = [
     "BatchInput",
@@ -22,8 +22,8 @@ __all__ = [
 ]
 
 
-def batch_calculate(case: dict[str, Any]) -> dict[str, Any]:
+def batch_calculate(case: dict[str, Any], *, campaigns: CampaignsArg = None) -> dict[str, Any]:
     """``calculate`` through the batch engine: the same case in, the same required keys out."""
-    parsed = parse_case(case)
+    parsed = parse_case(case, campaigns=campaigns)
     result = evaluate_batch(from_case(parsed), parsed.campaign, parsed.as_of, parsed.first)
     return to_result_dict(parsed.as_of, result)

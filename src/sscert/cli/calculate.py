@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from sscert.campaigns import CampaignError, load_campaign
 from sscert.cli.output import dump_json
 from sscert.contract import InputError
 from sscert.plugins import calculate_with_plugins, make_plugin_manager
+from sscert.values.limits import loads
 
 __all__ = ["calculate_command"]
 
@@ -17,12 +18,17 @@ __all__ = ["calculate_command"]
 @click.command("calculate")
 @click.argument("case_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
+    "--campaign-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A campaign TOML file the case may name by its id (besides the bundled ones).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the result to this file instead of standard output.",
 )
-def calculate_command(case_file: Path, output: Path | None) -> None:
+def calculate_command(case_file: Path, campaign_file: Path | None, output: Path | None) -> None:
     """Apply rules C1-C12 to the people of CASE_FILE and print the result as JSON.
 
     Exit status: 0 on success; 2 for bad input, with the path of the bad field on stderr.
@@ -33,13 +39,20 @@ def calculate_command(case_file: Path, output: Path | None) -> None:
         click.echo(f"sscert: cannot read {case_file}: {error}", err=True)
         raise SystemExit(2) from None
     try:
-        case = json.loads(text)
-    except json.JSONDecodeError as error:
-        click.echo(f"sscert: {case_file} is not JSON: {error}", err=True)
+        case = loads(text)
+    except ValueError as error:
+        click.echo(f"sscert: {case_file} is not JSON sscert accepts: {error}", err=True)
         raise SystemExit(2) from None
+    campaigns = []
+    if campaign_file is not None:
+        try:
+            campaigns.append(load_campaign(campaign_file))
+        except CampaignError as error:
+            click.echo(f"sscert: {error}", err=True)
+            raise SystemExit(2) from None
     pm = make_plugin_manager()
     try:
-        result = calculate_with_plugins(case, pm)
+        result = calculate_with_plugins(case, pm, campaigns=campaigns)
     except InputError as error:
         click.echo(f"sscert: {case_file}: bad input", err=True)
         click.echo(str(error), err=True)

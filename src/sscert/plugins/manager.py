@@ -18,7 +18,7 @@ from attrs import frozen
 
 from sscert.calculate import calculate_case, result_to_dict
 from sscert.campaigns.model import Campaign
-from sscert.contract import parse_case
+from sscert.contract import CampaignsArg, parse_case
 from sscert.plugins import hookspecs
 from sscert.plugins.channels import BUILTIN
 from sscert.plugins.model import (
@@ -129,11 +129,13 @@ def channel_codes(pm: pluggy.PluginManager) -> set[str]:
     return {listing.spec.code for listing in list_channels(pm)}
 
 
-def calculate_with_plugins(case: dict[str, Any], pm: pluggy.PluginManager) -> dict[str, Any]:
+def calculate_with_plugins(
+    case: dict[str, Any], pm: pluggy.PluginManager, *, campaigns: CampaignsArg = None
+) -> dict[str, Any]:
     """``calculate`` with what plugins add: their channel codes, and a regional policy's
     choice of fine multiplier (added to ``penalty`` as ``multiplier`` and ``fine``, with the
     policy's ``reason``). Without such plugins the result is exactly ``calculate``'s."""
-    parsed = parse_case(case, known_channels=channel_codes(pm))
+    parsed = parse_case(case, known_channels=channel_codes(pm), campaigns=campaigns)
     results = calculate_case(parsed)
     data = result_to_dict(parsed, results)
     for person, result in zip(data["people"], results, strict=True):

@@ -11,9 +11,9 @@ from typing import Final
 
 from attrs import field, frozen
 
-__all__ = ["InvalidPhoneNumber", "PhoneNumber", "mask_phone_text"]
+__all__ = ["InvalidPhoneNumber", "PhoneNumber", "mask_phone_text", "parse_contact_phone"]
 
-MOBILE: Final = re.compile(r"^1[3-9]\d{9}$")
+MOBILE: Final = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
 _PREFIX: Final = re.compile(r"^(?:\+86|0086)[\s-]?")
 _SEPARATORS: Final = re.compile(r"[\s-]")
 
@@ -68,3 +68,23 @@ class PhoneNumber:
 
     def __repr__(self) -> str:
         return f"PhoneNumber('{self.masked}')"
+
+
+_LANDLINE: Final = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}", re.ASCII)
+
+
+def parse_contact_phone(text: str) -> str:
+    """A person's contact number as stored: a mainland mobile (its 11 digits) or a landline
+    with its area code (``0312-7315640``); ``InvalidPhoneNumber`` for anything else."""
+    try:
+        return PhoneNumber.parse(text).value
+    except InvalidPhoneNumber:
+        compact = _SEPARATORS.sub("", text.strip().replace("—", "-"))
+        spaced = text.strip().replace(" ", "").replace("—", "-")
+        if _LANDLINE.fullmatch(spaced):
+            return spaced
+        if _LANDLINE.fullmatch(compact):
+            return compact
+        raise InvalidPhoneNumber(
+            f"not a mainland mobile or landline number: {mask_phone_text(compact)!r}"
+        ) from None

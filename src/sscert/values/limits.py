@@ -1,0 +1,230 @@
+"""The limits of input: one set, checked once where input becomes data.
+
+``calculate``, ``store import``, ``roster import`` and ``sscert batch`` all parse their
+values through the functions here (the batch engine applies the same bounds as column
+expressions), so a value one of them refuses is refused by all of them, and a value that
+got in cannot break a later step: no date past the calendar's end, no amount that overflows
+a total, no text that is a file name, no JSON that exhausts the stack.
+
+* dates and months: years 1900 to 2100;
+* amounts: positive, at most :data:`MAX_MONTHLY_AMOUNT` yuan a month, at most 2 decimals;
+* digits: ASCII only (full-width ``２０２３`` and Arabic-Indic ``٢٠٢٣`` are refused, not read);
+* text fields: at most :data:`MAX_TEXT` characters;
+* JSON: at most :data:`MAX_DEPTH` levels of nesting, a line at most :data:`MAX_LINE_BYTES`.
+
+Every refusal is a :class:`LimitError` (a ``ValueError``) whose message says what the value
+should look like, without echoing more than a short prefix of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import IO, Any, Final
+
+from sscert.values.money import Money
+from sscert.values.months import Month
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_LINE_BYTES",
+    "MAX_MONTHLY_AMOUNT",
+    "MAX_TEXT",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "LimitError",
+    "bounded_lines",
+    "check_depth",
+    "check_text",
+    "loads",
+    "parse_amount",
+    "parse_date",
+    "parse_moment",
+    "parse_month",
+    "preview",
+]
+
+MIN_YEAR: Final = 1900
+MAX_YEAR: Final = 2100
+#: The largest monthly amount sscert accepts, in yuan.
+MAX_MONTHLY_AMOUNT: Final = Money("1000000.00")
+MAX_TEXT: Final = 200
+MAX_DEPTH: Final = 32
+MAX_LINE_BYTES: Final = 1 << 20
+
+_DATE: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+_MONTH: Final = re.compile(r"([0-9]{4})-?([0-9]{2})", re.ASCII)
+_MOMENT: Final = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?",
+    re.ASCII,
+)
+_AMOUNT: Final = re.compile(r"[0-9]{1,7}(?:\.[0-9]{1,2})?", re.ASCII)
+_CST: Final = dt.timezone(dt.timedelta(hours=8))
+
+
+def _say(what: str, rest: str) -> str:
+    return f"{what} {rest}" if what else rest
+
+
+class LimitError(ValueError):
+    """A value outside sscert's input limits, or not of the expected form."""
+
+
+def preview(value: object, width: int = 40) -> str:
+    """A short ``repr`` of a value for an error message: never the whole of a huge input."""
+    if isinstance(value, str) and len(value) > width:
+        return f"{value[:width]!r}… ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= width + 10 else text[: width + 10] + "…"
+
+
+def _year(year: int, what: str, value: object) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise LimitError(
+            _say(what, f"must be in the years {MIN_YEAR} to {MAX_YEAR}, not {preview(value)}")
+        )
+
+
+def _text_of(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(_say(what, f"must be text, not {type(value).__name__}"))
+    if len(value) > MAX_TEXT:
+        raise LimitError(_say(what, f"is longer than {MAX_TEXT} characters ({len(value)})"))
+    return value.strip()
+
+
+def parse_date(value: object, what: str = "a date") -> dt.date:
+    """``YYYY-MM-DD`` in ASCII digits, years 1900-2100."""
+    text = _text_of(value, what)
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise LimitError(_say(what, f"must be an ISO date (YYYY-MM-DD), not {preview(value)}"))
+    _year(int(match[1]), what, value)
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise LimitError(_say(what, f"is not a real day: {preview(value)}")) from None
+
+
+def parse_month(value: object, what: str = "a month", *, compact: bool = False) -> Month:
+    """``YYYY-MM`` (or ``YYYYMM`` when ``compact``) in ASCII digits, years 1900-2100."""
+    text = _text_of(value, what)
+    match = _MONTH.fullmatch(text)
+    if not match or (not compact and "-" not in text):
+        form = "YYYY-MM or YYYYMM" if compact else "YYYY-MM"
+        raise LimitError(_say(what, f"must be a month ({form}), not {preview(value)}"))
+    _year(int(match[1]), what, value)
+    month = int(match[2])
+    if not 1 <= month <= 12:
+        raise LimitError(_say(what, f"is not a month (01 to 12): {preview(value)}"))
+    return Month(int(match[1]), month)
+
+
+def parse_moment(value: object, what: str = "a time") -> dt.date | dt.datetime:
+    """An ISO date, or an ISO date-time with an optional offset (``Z`` or ``±HH:MM``).
+
+    ASCII digits only; the date, and its China Standard Time date, in 1900-2100.
+    """
+    text = _text_of(value, what)
+    if len(text) == 10:
+        return parse_date(text, what)
+    match = _MOMENT.fullmatch(text)
+    if not match:
+        raise LimitError(_say(what, f"must be an ISO date or date-time, not {preview(value)}"))
+    day = parse_date(match[1], what)
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise LimitError(_say(what, f"is not a real time: {preview(value)}")) from None
+    offset = moment.utcoffset()
+    if offset is not None:
+        if abs(offset) > dt.timedelta(hours=14):
+            raise LimitError(_say(what, f"an offset is at most ±14:00, not {preview(value)}"))
+        _year(moment.astimezone(_CST).year, what, value)
+    _year(day.year, what, value)
+    return moment
+
+
+def parse_amount(value: object, what: str = "an amount") -> Money:
+    """A positive amount of yuan as text with at most 2 decimals, at most
+    :data:`MAX_MONTHLY_AMOUNT`; ASCII digits, no exponent, no separators."""
+    if not isinstance(value, str):
+        raise TypeError(_say(what, f'must be a string like "2856.40", not {type(value).__name__}'))
+    text = _text_of(value, what)
+    if not _AMOUNT.fullmatch(text):
+        raise LimitError(
+            _say(
+                what,
+                f"must be yuan with at most 2 decimal places, like 2856.40, not {preview(value)}",
+            )
+        )
+    amount = Money(Decimal(text))
+    if not amount.is_positive:
+        raise LimitError(_say(what, f"must be greater than zero, not {preview(value)}"))
+    if amount > MAX_MONTHLY_AMOUNT:
+        raise LimitError(
+            _say(what, f"must be at most {MAX_MONTHLY_AMOUNT} yuan a month, not {text}")
+        )
+    return amount
+
+
+def check_text(value: object, what: str = "a text") -> str:
+    """Text of at most :data:`MAX_TEXT` characters, stripped."""
+    return _text_of(value, what)
+
+
+def check_depth(data: object, limit: int = MAX_DEPTH) -> None:
+    """Refuse decoded JSON nested deeper than ``limit`` levels (walked without recursion)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: list[object] = list(item.values())
+        elif isinstance(item, list | tuple):
+            children = list(item)
+        else:
+            continue
+        if depth > limit:
+            raise LimitError(f"nested more than {limit} levels deep")
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _no_constant(name: str) -> object:
+    raise LimitError(f"{name} is not a JSON number sscert accepts")
+
+
+def loads(text: str | bytes) -> Any:
+    """Decode JSON within the limits: nesting at most :data:`MAX_DEPTH` levels (deeper input
+    is refused, never a ``RecursionError``), no ``NaN`` or ``Infinity``. Raises
+    :class:`LimitError` or ``json.JSONDecodeError`` (both ``ValueError``)."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise LimitError(f"nested more than {MAX_DEPTH} levels deep") from None
+    check_depth(data)
+    return data
+
+
+def bounded_lines(
+    stream: IO[bytes], limit: int = MAX_LINE_BYTES, chunk: int = 1 << 16
+) -> Iterator[tuple[int, bytes | None]]:
+    """The lines of a binary stream as ``(line number, bytes)``, ``bytes`` ``None`` for a
+    line longer than ``limit`` bytes — which is skipped without ever being held whole."""
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # drain the rest of the over-long line, a chunk at a time
+                rest = stream.readline(chunk)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield number, None
+            continue
+        yield number, line
