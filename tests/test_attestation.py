@@ -17,6 +17,7 @@ from sscert.attestation import (
     TrustedKey,
 )
 from sscert.events import CST
+from sscert.keys import private_key_pem
 
 PERSON = IdNumber.parse("130630194803150028")
 OTHER = IdNumber.parse("11010519491231002X")
@@ -149,7 +150,7 @@ def test_the_verifier_holds_public_keys_only(signer: AttestationSigner) -> None:
     trusted = TrustedKey.from_pem("k", "yirenshe", signer.trusted_key().public_pem())
     assert not hasattr(trusted.public_key, "sign")
     assert b"PRIVATE" not in trusted.public_pem()
-    again = AttestationSigner.from_pem("yirenshe", "k", signer.private_pem())
+    again = AttestationSigner.from_pem("yirenshe", "k", private_key_pem(signer))
     verifier = AttestationVerifier([trusted])
     assert verifier.verify(
         again.sign(PERSON, "laiyuan-2023", AT), id_number=PERSON, campaign=LAIYUAN

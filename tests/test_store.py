@@ -417,9 +417,9 @@ def test_backup_is_a_verified_store(db: Path, tmp_path: Path) -> None:
     assert run("store", "backup", str(db), str(copy)).exit_code == 2
 
 
-def test_a_file_that_is_not_text_cannot_run(db: Path, tmp_path: Path) -> None:
+def test_a_line_that_is_not_text_is_rejected_alone(db: Path, tmp_path: Path) -> None:
     path = tmp_path / "binary.jsonl"
     path.write_bytes(b"\xff\xfe\x00garbage\x81\n")
     result = run("store", "import", str(db), str(path))
-    assert result.exit_code == 2
-    assert "not UTF-8" in result.stderr
+    assert result.exit_code == 1
+    assert f"{path}:1: rejected: not UTF-8" in result.stderr

@@ -14,17 +14,16 @@ import base64
 import datetime as dt
 import enum
 import json
+import re
 import secrets
 from collections.abc import Mapping, MutableSet
-from typing import Any
+from typing import Any, Final
 
 from attrs import field, frozen
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
-    NoEncryption,
-    PrivateFormat,
     PublicFormat,
     load_pem_private_key,
     load_pem_public_key,
@@ -34,6 +33,7 @@ from sscert.campaigns.model import Campaign
 from sscert.events import Certified, cst_date
 from sscert.rules.knowledge import counting_from
 from sscert.values.identity import IdNumber, mask_id_text
+from sscert.values.limits import check_text, parse_moment, preview
 
 __all__ = [
     "Attestation",
@@ -57,6 +57,7 @@ class Refusal(enum.StrEnum):
     WRONG_PERSON = "wrong_person"
     WRONG_CAMPAIGN = "wrong_campaign"
     OUTSIDE_CAMPAIGN = "outside_campaign"
+    FUTURE = "future"
     REPLAY = "replay"
 
 
@@ -100,17 +101,27 @@ class Attestation:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Attestation:
+        """An attestation from its JSON form; :class:`AttestationRefused` (``malformed``) for
+        a missing, unknown or non-text field, a field past the input limits, or a time
+        without an offset. The signature is checked later, by a verifier."""
+        fields = ("channel", "id_number", "campaign", "at", "nonce", "key_id", "signature")
+        if not isinstance(data, Mapping):
+            raise AttestationRefused(Refusal.MALFORMED, "an attestation is an object")
+        extra = sorted(str(k) for k in data if k not in fields)
+        if extra:
+            raise AttestationRefused(Refusal.MALFORMED, f"unknown field {preview(extra[0])}")
         try:
-            at = dt.datetime.fromisoformat(str(data["at"]))
-            values = {k: data[k] for k in ("channel", "id_number", "campaign", "nonce", "key_id")}
-            signature = data["signature"]
-        except (KeyError, ValueError, TypeError) as error:
-            raise AttestationRefused(Refusal.MALFORMED, f"not an attestation: {error}") from None
-        if not all(isinstance(v, str) for v in (*values.values(), signature)):
-            raise AttestationRefused(Refusal.MALFORMED, "attestation fields must be text")
-        if at.tzinfo is None:
+            values = {k: check_text(data[k], k) for k in fields}
+            at = parse_moment(values.pop("at"), "at")
+        except KeyError as error:
+            raise AttestationRefused(Refusal.MALFORMED, f"{error.args[0]}: missing") from None
+        except (TypeError, ValueError) as error:
+            raise AttestationRefused(Refusal.MALFORMED, str(error)) from None
+        if not isinstance(at, dt.datetime) or at.tzinfo is None:
             raise AttestationRefused(Refusal.MALFORMED, "the attestation time has no offset")
-        return cls(at=at, signature=signature, **values)
+        if not all(values.values()):
+            raise AttestationRefused(Refusal.MALFORMED, "attestation fields must not be empty")
+        return cls(at=at, **values)
 
     def __repr__(self) -> str:
         return (
@@ -119,12 +130,25 @@ class Attestation:
         )
 
 
-def _b64(data: bytes) -> str:
+_B64URL: Final = re.compile(r"[A-Za-z0-9_-]*", re.ASCII)
+SIGNATURE_BYTES: Final = 64
+
+
+def b64encode(data: bytes) -> str:
+    """URL-safe base64 without padding: the one text form of signatures."""
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def b64decode_strict(text: object, length: int = SIGNATURE_BYTES) -> bytes:
+    """Decode :func:`b64encode`'s form, strictly: only the URL-safe alphabet, no padding, no
+    white space, exactly ``length`` bytes, and the one canonical text of those bytes (no
+    second spelling of the same signature). ``ValueError`` otherwise."""
+    if not isinstance(text, str) or not _B64URL.fullmatch(text):
+        raise ValueError("not URL-safe base64 without padding")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if len(data) != length or b64encode(data) != text:
+        raise ValueError(f"not the canonical base64 of {length} bytes")
+    return data
 
 
 @frozen
@@ -149,9 +173,6 @@ class AttestationSigner:
             raise ValueError("the private key is not an Ed25519 key")
         return cls(channel, key_id, key)
 
-    def private_pem(self) -> bytes:
-        return self.private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-
     def trusted_key(self) -> TrustedKey:
         """What the verifying side needs: the public key, for this channel only."""
         return TrustedKey(self.key_id, self.channel, self.private_key.public_key())
@@ -172,7 +193,7 @@ class AttestationSigner:
             unsigned.at,
             unsigned.nonce,
             unsigned.key_id,
-            _b64(signature),
+            b64encode(signature),
         )
 
 
@@ -218,7 +239,7 @@ class AttestationVerifier:
                 f"key {key.key_id!r} signs for {key.channel}, not {attestation.channel}",
             )
         try:
-            key.public_key.verify(_unb64(attestation.signature), attestation.payload())
+            key.public_key.verify(b64decode_strict(attestation.signature), attestation.payload())
         except (InvalidSignature, ValueError):
             raise AttestationRefused(
                 Refusal.TAMPERED, "the signature does not match the attestation"
@@ -231,9 +252,13 @@ class AttestationVerifier:
         id_number: IdNumber,
         campaign: Campaign,
         as_of: dt.date | None = None,
+        not_after: dt.datetime | None = None,
     ) -> None:
         """Raise :class:`AttestationRefused` unless the attestation verifies; does not use
-        up its nonce (see :meth:`verify`)."""
+        up its nonce (see :meth:`verify`).
+
+        ``not_after`` bounds the attested time (a store passes the import's wall-clock time
+        plus a few minutes of clock skew): an attestation from the future is refused."""
         self.check_signature(attestation)
         if attestation.id_number != id_number.value:
             raise AttestationRefused(
@@ -253,6 +278,12 @@ class AttestationVerifier:
         if as_of is not None and day > as_of:
             raise AttestationRefused(
                 Refusal.OUTSIDE_CAMPAIGN, f"dated {day}, after the as-of date {as_of}"
+            )
+        if not_after is not None and attestation.at > not_after:
+            raise AttestationRefused(
+                Refusal.FUTURE,
+                f"dated {attestation.at.isoformat()}, after {not_after.isoformat()}: a "
+                "certification cannot be attested before it happens",
             )
         if attestation.channel not in campaign.channels:
             raise AttestationRefused(

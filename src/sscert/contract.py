@@ -48,6 +48,7 @@ __all__ = [
     "InvalidPerson",
     "parse_case",
     "parse_case_lenient",
+    "parse_people_lenient",
     "structure_part",
 ]
 
@@ -420,16 +421,26 @@ def parse_case_lenient(
     instead of failing the whole case (a store that holds one bad record still gives
     everyone else's results). A bad campaign, as-of date or first month still raises."""
     wire, campaign, channels, items = _head(data, campaigns, known_channels)
+    people, invalid = parse_people_lenient(items, channels)
+    return Case(campaign, wire.as_of, wire.from_, people), invalid
+
+
+def parse_people_lenient(
+    items: Sequence[object], channels: Iterable[str]
+) -> tuple[tuple[Person, ...], list[InvalidPerson]]:
+    """The valid people of ``items`` (the ``people`` list of a case), and the invalid ones
+    with their reasons. ``channels`` are every channel code a certification may name."""
+    known = set(KNOWN_CHANNELS) | set(channels)
     people: list[Person] = []
     invalid: list[InvalidPerson] = []
     seen: dict[IdNumber, int] = {}
     for index, item in enumerate(items):
-        person, problems = _person(item, index, channels, seen)
+        person, problems = _person(item, index, known, seen)
         if person is None:
             invalid.append(InvalidPerson(index, _masked_id(item), tuple(problems)))
         else:
             people.append(person)
-    return Case(campaign, wire.as_of, wire.from_, tuple(people)), invalid
+    return tuple(people), invalid
 
 
 def _first_seen(seen: dict[Any, int], key: object, index: int) -> int | None:

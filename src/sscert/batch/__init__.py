@@ -3,9 +3,15 @@ people at once, on Polars, with the same answers as :func:`sscert.calculate`."""
 
 from typing import Any
 
-from sscert.batch.convert import from_case, to_result_dict
+from sscert.batch.convert import from_case, from_people, to_result_dict
 from sscert.batch.engine import BatchInput, BatchResult, evaluate_batch
-from sscert.batch.tables import BatchInputError, from_store, from_tables, read_table
+from sscert.batch.tables import (
+    BatchInputError,
+    from_store,
+    from_store_checked,
+    from_tables,
+    read_table,
+)
 from sscert.contract import CampaignsArg, parse_case
 
 __all__ = [
@@ -15,7 +21,9 @@ __all__ = [
     "batch_calculate",
     "evaluate_batch",
     "from_case",
+    "from_people",
     "from_store",
+    "from_store_checked",
     "from_tables",
     "read_table",
     "to_result_dict",

@@ -4,6 +4,7 @@ into the same dictionaries ``calculate`` returns (for checks and for small roste
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -11,8 +12,9 @@ import polars as pl
 from sscert.batch.engine import BatchInput, BatchResult
 from sscert.contract import Case
 from sscert.events import Certified, Died
+from sscert.people import Person
 
-__all__ = ["fen_text", "from_case", "to_result_dict"]
+__all__ = ["fen_text", "from_case", "from_people", "to_result_dict"]
 
 _ENTITLEMENTS = {
     "person": pl.Int64,
@@ -34,12 +36,17 @@ def _fen(amount: Any) -> int:
 
 def from_case(case: Case) -> BatchInput:
     """The columns of a validated case (people in case order)."""
+    return from_people(case.people)
+
+
+def from_people(persons: Sequence[Person]) -> BatchInput:
+    """The columns of validated people (in their order)."""
     people: dict[str, list[Any]] = {"person": [], "id_number": []}
     ents: dict[str, list[Any]] = {k: [] for k in _ENTITLEMENTS}
     changes: dict[str, list[Any]] = {k: [] for k in _CHANGES}
     certs: dict[str, list[Any]] = {k: [] for k in _CERTS}
     deaths: dict[str, list[Any]] = {k: [] for k in _DEATHS}
-    for number, person in enumerate(case.people):
+    for number, person in enumerate(persons):
         people["person"].append(number)
         people["id_number"].append(person.id_number.value)
         for position, entitlement in enumerate(person.entitlements):

@@ -13,19 +13,21 @@ Bad values raise :class:`BatchInputError` naming the table, the row and the colu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import polars as pl
 
+from sscert.batch.convert import from_people
 from sscert.batch.engine import BatchInput
 from sscert.channels import KNOWN_CHANNELS
+from sscert.contract import InvalidPerson
 from sscert.schemes import Scheme
+from sscert.store.cases import load_people
 from sscert.store.sqlite import SQLiteStore
 
-__all__ = ["BatchInputError", "from_store", "from_tables", "read_table"]
+__all__ = ["BatchInputError", "from_store", "from_store_checked", "from_tables", "read_table"]
 
 WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 MAX_PROBLEMS: Final = 20
@@ -323,26 +325,16 @@ def from_tables(
 
 
 def from_store(store: SQLiteStore, *, known_channels: Iterable[str] = ()) -> BatchInput:
-    """The store's records as batch input (people in the order first imported)."""
-    tables: dict[str, list[dict[str, Any]]] = {
-        "person": [],
-        "entitlement": [],
-        "amount_change": [],
-        "event": [],
-    }
-    for _, _, kind, body, _, _ in store.rows():
-        tables[kind].append(json.loads(body))
-    order = [{"id_number": r["id_number"]} for rows in tables.values() for r in rows]
+    """The store's people as batch input (in the order first imported). People whose
+    records do not make a valid case are left out: :func:`from_store_checked` names them."""
+    return from_store_checked(store, known_channels=known_channels)[0]
 
-    def frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pl.DataFrame:
-        return pl.DataFrame(
-            {c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.Utf8)
-        )
 
-    return from_tables(
-        frame(tables["entitlement"], ("id_number", "scheme", "start", "end", "monthly_amount")),
-        frame(tables["event"], ("id_number", "type", "at", "channel", "on", "reported_on")),
-        frame(tables["amount_change"], ("id_number", "scheme", "from", "monthly_amount")),
-        frame(order, ("id_number",)),
-        known_channels=known_channels,
-    )
+def from_store_checked(
+    store: SQLiteStore, *, known_channels: Iterable[str] = ()
+) -> tuple[BatchInput, tuple[InvalidPerson, ...]]:
+    """The store's valid people as batch input, and the people left out with the reason —
+    the same people, for the same reasons, as ``store calculate``, ``report`` and ``remind``
+    (:func:`sscert.store.load_people`)."""
+    people, invalid = load_people(store, known_channels=known_channels)
+    return from_people(people), invalid

@@ -13,7 +13,7 @@ from sscert.cli.channels import channels
 from sscert.cli.demo import demo
 from sscert.cli.output import ensure_utf8_streams
 from sscert.cli.roster import roster
-from sscert.cli.store import store
+from sscert.cli.store import keys, store
 
 __all__ = ["cli", "main"]
 
@@ -28,6 +28,7 @@ cli.add_command(campaign)
 cli.add_command(calculate_command)
 cli.add_command(channels)
 cli.add_command(store)
+cli.add_command(keys)
 cli.add_command(roster)
 cli.add_command(remind)
 cli.add_command(report)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 
 import click
 
-from sscert.campaigns import CampaignError, load_campaign
-from sscert.values.months import Month
+from sscert.cli.store import load_campaign_option, parse_as_of
+from sscert.contract import InvalidPerson
 
 __all__ = ["batch"]
 
@@ -58,7 +57,9 @@ def batch(
 ) -> None:
     """Rules C1-C12 for a whole roster at once: per-person results and per-month outcomes.
 
-    Exit status: 0 on success, 2 for bad input (the table, row and column on stderr).
+    Exit status: 0 on success; 1 when a store holds people whose records do not make a
+    valid case (named on stderr; everyone else is calculated); 2 for bad input (the table,
+    row and column on stderr).
     """
     try:
         import polars as pl  # noqa: PLC0415
@@ -66,7 +67,7 @@ def batch(
         from sscert.batch import (  # noqa: PLC0415
             BatchInputError,
             evaluate_batch,
-            from_store,
+            from_store_checked,
             from_tables,
             read_table,
         )
@@ -85,20 +86,17 @@ def batch(
     def stage(message: str) -> None:
         click.echo(f"  [{time.perf_counter() - started:6.1f} s] {message}", err=True)
 
-    try:
-        campaign = load_campaign(campaign_name)
-        day = dt.date.fromisoformat(as_of)
-        first_month = Month.parse(first) if first else None
-    except (CampaignError, ValueError) as error:
-        raise fail(str(error)) from None
+    campaign = load_campaign_option(campaign_name)
+    day, first_month = parse_as_of(as_of, first)
     if (store_path is None) == (entitlements is None):
         raise fail("give either --store or --entitlements (with --events, --changes, --people)")
     known = channel_codes(make_plugin_manager())
+    invalid: tuple[InvalidPerson, ...] = ()
     try:
         if store_path is not None:
             stage(f"reading the store {store_path}")
             with SQLiteStore.open(store_path) as store:
-                data = from_store(store, known_channels=known)
+                data, invalid = from_store_checked(store, known_channels=known)
         else:
             assert entitlements is not None
             stage("reading the tables")
@@ -122,3 +120,7 @@ def batch(
     stage("done")
     for path in paths:
         click.echo(str(path))
+    for person in invalid:
+        click.echo(f"sscert: {person.id_number}: not calculated: {person.reason}", err=True)
+    if invalid:
+        raise SystemExit(1)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from sscert.contract import InputError
+from sscert.cli.store import load_campaign_option, parse_as_of
 from sscert.plugins import channel_codes, make_plugin_manager
 from sscert.reports import Snapshot, take_snapshot, write_reminders, write_report
 from sscert.store import SQLiteStore, StoreError
@@ -16,20 +15,22 @@ __all__ = ["remind", "report"]
 
 
 def _snapshot(db: Path, campaign: str, as_of: str) -> Snapshot:
-    try:
-        day = dt.date.fromisoformat(as_of)
-    except ValueError:
-        click.echo(f"sscert: --as-of: not a date (YYYY-MM-DD): {as_of!r}", err=True)
-        raise SystemExit(2) from None
+    loaded = load_campaign_option(campaign)
+    day, _ = parse_as_of(as_of)
     try:
         with SQLiteStore.open(db) as store:
-            return take_snapshot(store, campaign, day, channel_codes(make_plugin_manager()))
+            return take_snapshot(store, loaded, day, channel_codes(make_plugin_manager()))
     except StoreError as error:
         click.echo(f"sscert: {error}", err=True)
         raise SystemExit(2) from None
-    except InputError as error:
-        click.echo(f"sscert: the store's records do not make a valid case:\n{error}", err=True)
-        raise SystemExit(2) from None
+
+
+def _finish(snapshot: Snapshot) -> None:
+    """Name the people left out (their records do not make a valid case); exit 1 if any."""
+    for person in snapshot.invalid:
+        click.echo(f"sscert: {person.id_number}: not calculated: {person.reason}", err=True)
+    if snapshot.invalid:
+        raise SystemExit(1)
 
 
 @click.command("remind")
@@ -46,6 +47,7 @@ def remind(db: Path, campaign: str, as_of: str, out: Path, unmasked: bool) -> No
     click.echo(f"{len(snapshot.needing_reminder)} people to remind, as of {snapshot.as_of}:")
     for path in paths.values():
         click.echo(f"  {path}")
+    _finish(snapshot)
 
 
 @click.command("report")
@@ -58,3 +60,4 @@ def report(db: Path, campaign: str, as_of: str, out: Path) -> None:
     snapshot = _snapshot(db, campaign, as_of)
     write_report(snapshot, out)
     click.echo(f"report: {out.resolve()}")
+    _finish(snapshot)

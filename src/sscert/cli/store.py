@@ -1,27 +1,40 @@
-"""``sscert store``: init, import, verify, calculate and export a campaign store."""
+"""``sscert store``: init, import, verify, checkpoint, calculate, export and back up a
+campaign store; ``sscert keys generate``."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from sscert.attestation import AttestationVerifier, TrustedKey
-from sscert.campaigns import CampaignError, load_campaign
+from sscert.campaigns import Campaign, CampaignError, load_campaign
 from sscert.cli.output import dump_json
-from sscert.contract import InputError
-from sscert.plugins import calculate_with_plugins, channel_codes, make_plugin_manager
-from sscert.store import SQLiteStore, StoreError, export_archive
+from sscert.keys import KeyFileError, generate_key_files, load_private_key, load_public_key
+from sscert.plugins import case_result_with_plugins, channel_codes, make_plugin_manager
+from sscert.store import (
+    CheckpointError,
+    SQLiteStore,
+    StoreError,
+    export_archive,
+    invalid_dicts,
+    load_case,
+    make_checkpoint,
+    read_checkpoint,
+    trusted_keys_from_json,
+    verify_against,
+)
+from sscert.values.limits import LimitError, parse_date, parse_month
 from sscert.values.months import Month
+from sscert.values.privacy import redact
 
-__all__ = ["store"]
+__all__ = ["keys", "load_campaign_option", "parse_as_of", "store"]
 
 
 def _fail(message: str) -> SystemExit:
-    click.echo(f"sscert: {message}", err=True)
+    click.echo(f"sscert: {redact(message)}", err=True)
     return SystemExit(2)
 
 
@@ -32,6 +45,36 @@ def _open(db: Path) -> SQLiteStore:
         raise _fail(str(error)) from None
 
 
+def load_campaign_option(name_or_path: str) -> Campaign:
+    """The campaign a command's ``--campaign`` names: a bundled id or a file (the
+    operator's own choice of file); exit 2 naming the problem otherwise."""
+    try:
+        return load_campaign(name_or_path)
+    except CampaignError as error:
+        raise _fail(str(error)) from None
+
+
+def parse_as_of(as_of: str, first: str | None = None) -> tuple[dt.date, Month | None]:
+    """``--as-of`` and ``--from`` within the input limits; exit 2 otherwise."""
+    try:
+        return parse_date(as_of, "--as-of"), parse_month(first, "--from") if first else None
+    except LimitError as error:
+        raise _fail(str(error)) from None
+
+
+def _trusted_keys(path: Path | None) -> list[TrustedKey] | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _fail(f"cannot read {path}: {error}") from None
+    try:
+        return trusted_keys_from_json(text)
+    except ValueError as error:
+        raise _fail(f"{path}: not a list of trusted keys ({error})") from None
+
+
 @click.group()
 def store() -> None:
     """The campaign store: append-only, hash-chained, crash-safe (SQLite)."""
@@ -39,28 +82,34 @@ def store() -> None:
 
 @store.command("init")
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
-def init(db: Path) -> None:
+@click.option(
+    "--trusted-keys",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON list of {key_id, channel, public_key_pem}: make an attested store that "
+    "accepts only certifications with an attestation signed by one of these keys.",
+)
+def init(db: Path, trusted_keys: Path | None) -> None:
     """Create a store in DB; an existing store is left untouched."""
+    keys = _trusted_keys(trusted_keys)
     try:
-        opened, created = SQLiteStore.init(db)
+        opened, created = SQLiteStore.init(db, trusted_keys=keys)
     except StoreError as error:
         raise _fail(str(error)) from None
+    attested = opened.attested
     opened.close()
-    click.echo(f"created store {db}" if created else f"{db} is already a store: left untouched")
-
-
-def _verifier(keys: Path | None) -> AttestationVerifier | None:
-    if keys is None:
-        return None
-    try:
-        items = json.loads(keys.read_text(encoding="utf-8"))
-        trusted = [
-            TrustedKey.from_pem(i["key_id"], i["channel"], i["public_key_pem"].encode())
-            for i in items
-        ]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise _fail(f"{keys}: not a list of trusted keys ({error})") from None
-    return AttestationVerifier(trusted)
+    if not created:
+        click.echo(f"{db} is already a store: left untouched")
+        return
+    if attested:
+        click.echo(
+            f"created attested store {db}: certifications need an attestation signed by one "
+            f"of {len(keys or [])} trusted keys"
+        )
+    else:
+        click.echo(
+            f"created store {db} (no trusted keys: certifications are accepted without "
+            "attestation; `store verify` counts them)"
+        )
 
 
 @store.command("import")
@@ -69,20 +118,26 @@ def _verifier(keys: Path | None) -> AttestationVerifier | None:
 @click.option(
     "--trusted-keys",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="JSON list of {key_id, channel, public_key_pem}: verify events' attestations.",
+    help="JSON list of {key_id, channel, public_key_pem}: verify events' attestations "
+    "(an attested store uses its own policy; keys outside it are refused).",
 )
 def import_(db: Path, file: Path, trusted_keys: Path | None) -> None:
     """Import FILE (one JSON record a line) into the store DB.
+
+    Each line is checked on its own: a line that is not UTF-8, longer than 1 MiB, nested
+    too deep or not a valid record is rejected with its number and reason, and the others
+    are stored. The last line printed is the chain's new head.
 
     Exit status: 0 when every line was stored or already there, 1 when some lines were
     rejected (the rest are stored), 2 when the import could not run.
     """
     opened = _open(db)
-    verifier = _verifier(trusted_keys)
+    keys = _trusted_keys(trusted_keys)
+    verifier = AttestationVerifier(keys) if keys is not None else None
     try:
-        handle = file.open(encoding="utf-8-sig")
+        handle = file.open("rb")
     except OSError as error:
-        raise _fail(f"cannot read {file}: {error}") from None
+        raise _fail(f"cannot read {file}: {error.strerror}") from None
     large = file.stat().st_size > 5_000_000
 
     def progress(count: int) -> None:
@@ -91,51 +146,143 @@ def import_(db: Path, file: Path, trusted_keys: Path | None) -> None:
 
     with opened, handle:
         try:
-            report = opened.import_lines(
+            report = opened.import_stream(
                 handle,
                 known_channels=channel_codes(make_plugin_manager()),
                 verifier=verifier,
+                now=dt.datetime.now(dt.UTC),
                 progress=progress,
             )
-        except UnicodeDecodeError as error:
-            raise _fail(
-                f"{file} is not UTF-8 text ({error.reason} at byte {error.start}); the lines "
-                "before the last committed batch are stored, run the import again once fixed"
-            ) from None
+        except StoreError as error:
+            raise _fail(str(error)) from None
     for rejection in report.rejected:
-        click.echo(f"{file}:{rejection.line}: rejected: {rejection.reason}", err=True)
+        click.echo(f"{file}:{rejection.line}: rejected: {redact(rejection.reason)}", err=True)
     click.echo(
         f"stored {report.stored}, already present {report.present}, rejected {len(report.rejected)}"
     )
+    rows, head = report.head
+    click.echo(f"head: {rows} rows, hash {head}")
     raise SystemExit(0 if report.ok else 1)
+
+
+def _broken(message: str) -> SystemExit:
+    click.echo(f"sscert: {redact(message)}", err=True)
+    click.echo(f"BROKEN: {redact(message)}")
+    return SystemExit(1)
 
 
 @store.command("verify")
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
-def verify(db: Path) -> None:
-    """Check the hash chain. Exit 0 when it holds, 1 naming the first bad row."""
+@click.option(
+    "--checkpoint",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A signed checkpoint (store checkpoint) the store must extend.",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The public key (NAME.pub) that signed the checkpoint.",
+)
+def verify(db: Path, checkpoint: Path | None, public_key: Path | None) -> None:
+    """Check the hash chain, and that the store extends a signed checkpoint.
+
+    Exit status: 0 when the chain holds (and extends the checkpoint); 1 naming the first
+    bad row, a store cut short or rewritten, or a file that is no longer a store; 2 when
+    the check cannot run (no such file, a checkpoint or key that cannot be read or does not
+    verify).
+    """
+    if (checkpoint is None) != (public_key is None):
+        raise _fail("--checkpoint and --public-key go together")
+    anchor = None
+    if checkpoint is not None and public_key is not None:
+        try:
+            anchor = read_checkpoint(checkpoint, load_public_key(public_key))
+        except (KeyFileError, CheckpointError) as error:
+            raise _fail(str(error)) from None
+    if not db.is_file():
+        raise _fail(f"{db}: no such file")
+    try:
+        opened = SQLiteStore.open(db)
+    except StoreError as error:
+        raise _broken(str(error)) from None
+    with opened:
+        broken = opened.verify()
+        if broken is None and anchor is not None:
+            broken = verify_against(opened, anchor)
+        try:
+            seq, head = opened.head()
+            unattested = opened.unattested_certifications()
+        except Exception as error:
+            raise _broken(f"the store cannot be read ({error})") from None
+        attested = opened.attested
+    if broken is not None:
+        where = f" (record {broken.record_id!r})" if broken.record_id else ""
+        raise _broken(f"chain broken at row {broken.seq}{where}: {broken.reason}")
+    click.echo(f"chain holds: {seq} rows, head {head}")
+    if anchor is not None:
+        click.echo(
+            f"extends the checkpoint of {anchor.rows} rows signed at {anchor.time} "
+            f"by {anchor.key_id}"
+        )
+    if attested:
+        click.echo("attested store: every certification carries a verified attestation")
+    else:
+        click.echo(
+            f"{unattested} certifications are unattested (this store was created without "
+            "trusted keys)"
+        )
+
+
+@store.command("checkpoint")
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "key_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The private key (NAME.key from `sscert keys generate`) that signs the checkpoint.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the checkpoint: keep it away from the store.",
+)
+def checkpoint(db: Path, key_file: Path, out: Path) -> None:
+    """Sign the store's current row count and head hash into a checkpoint file."""
+    try:
+        key = load_private_key(key_file)
+    except KeyFileError as error:
+        raise _fail(str(error)) from None
+    if out.exists():
+        raise _fail(f"{out} exists: a checkpoint is never overwritten, choose a new name")
     with _open(db) as opened:
         broken = opened.verify()
-        seq, head = opened.head()
-    if broken is not None:
-        click.echo(
-            f"chain broken at row {broken.seq} (record {broken.record_id!r}): {broken.reason}",
-            err=True,
-        )
-        click.echo(f"BROKEN at row {broken.seq}")
-        raise SystemExit(1)
-    click.echo(f"chain holds: {seq} rows, head {head}")
+        if broken is not None:
+            raise _broken(f"chain broken at row {broken.seq}: {broken.reason}")
+        signed = make_checkpoint(opened, key, dt.datetime.now(dt.UTC))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(dump_json(signed.to_dict()) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"cannot write {out}: {error.strerror}") from None
+    click.echo(f"checkpoint: {signed.rows} rows, head {signed.head}, key {signed.key_id} → {out}")
 
 
 @store.command("backup")
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
 def backup(db: Path, destination: Path) -> None:
-    """Copy the store DB to DESTINATION consistently, even while imports run."""
+    """Copy the store DB to DESTINATION consistently, even while imports run (the folder
+    is created when missing)."""
     if destination.exists():
         raise _fail(f"{destination} exists: choose a new file for the backup")
     with _open(db) as opened:
-        opened.backup(destination)
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            opened.backup(destination)
+        except (OSError, StoreError) as error:
+            raise _fail(f"cannot write the backup {destination}: {error}") from None
     with _open(destination) as copy:
         broken = copy.verify()
         seq, head = copy.head()
@@ -150,20 +297,24 @@ def backup(db: Path, destination: Path) -> None:
 @click.option("--as-of", "as_of", required=True, help="The as-of date, YYYY-MM-DD.")
 @click.option("--from", "first", default=None, help="First month simulated, YYYY-MM.")
 def calculate(db: Path, campaign_name: str, as_of: str, first: str | None) -> None:
-    """Print what `sscert calculate` prints for the case equivalent to the store."""
-    try:
-        day = dt.date.fromisoformat(as_of)
-        if first is not None:
-            Month.parse(first)
-    except ValueError as error:
-        raise _fail(str(error)) from None
+    """Print what `sscert calculate` prints for the case equivalent to the store.
+
+    A person whose stored records do not make a valid case is listed under ``invalid``
+    (a key present only then) with the reason, and everyone else is calculated. Exit status: 0; 1 when someone is
+    listed under ``invalid``; 2 when it cannot run.
+    """
+    campaign = load_campaign_option(campaign_name)
+    day, month = parse_as_of(as_of, first)
+    pm = make_plugin_manager()
     with _open(db) as opened:
-        case = opened.case(campaign_name, day, first)
-    try:
-        result = calculate_with_plugins(case, make_plugin_manager())
-    except InputError as error:
-        raise _fail(f"the store's records do not make a valid case:\n{error}") from None
+        stored = load_case(opened, campaign, day, month, known_channels=channel_codes(pm))
+    result = case_result_with_plugins(stored.case, pm)
+    if stored.invalid:
+        result["invalid"] = invalid_dicts(stored.invalid)
     click.echo(dump_json(result))
+    for person in stored.invalid:
+        click.echo(f"sscert: {person.id_number}: not calculated: {person.reason}", err=True)
+    raise SystemExit(1 if stored.invalid else 0)
 
 
 @store.command("export")
@@ -173,10 +324,7 @@ def calculate(db: Path, campaign_name: str, as_of: str, first: str | None) -> No
 @click.option("--unmasked", is_flag=True, help="Write ID and phone numbers in full.")
 def export(db: Path, campaign_name: str, out: Path, unmasked: bool) -> None:
     """Write the archive (JSONL, CSV for Excel, manifest) of a campaign into OUT."""
-    try:
-        campaign = load_campaign(campaign_name)
-    except CampaignError as error:
-        raise _fail(str(error)) from None
+    campaign = load_campaign_option(campaign_name)
     with _open(db) as opened:
         manifest = export_archive(opened, campaign, out, unmasked=unmasked)
     click.echo(
@@ -187,3 +335,26 @@ def export(db: Path, campaign_name: str, out: Path, unmasked: bool) -> None:
     if unmasked:
         click.echo("warning: this archive holds full ID and phone numbers", err=True)
     sys.stdout.flush()
+
+
+@click.group()
+def keys() -> None:
+    """Ed25519 key pairs for signed checkpoints and channel attestations."""
+
+
+@keys.command("generate")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="NAME: writes NAME.key (private, mode 0600) and NAME.pub (public).",
+)
+def generate(out: Path) -> None:
+    """Write a new key pair: NAME.key (keep it secret) and NAME.pub (share it)."""
+    try:
+        key_path, pub_path, key_id = generate_key_files(out)
+    except KeyFileError as error:
+        raise _fail(str(error)) from None
+    click.echo(f"private key: {key_path} (mode 0600: keep it away from the store)")
+    click.echo(f"public key:  {pub_path}")
+    click.echo(f"key id:      {key_id}")

@@ -18,7 +18,7 @@ from attrs import frozen
 
 from sscert.calculate import calculate_case, result_to_dict
 from sscert.campaigns.model import Campaign
-from sscert.contract import CampaignsArg, parse_case
+from sscert.contract import CampaignsArg, Case, parse_case
 from sscert.plugins import hookspecs
 from sscert.plugins.channels import BUILTIN
 from sscert.plugins.model import (
@@ -40,6 +40,7 @@ __all__ = [
     "DuplicateChannel",
     "UnknownChannel",
     "calculate_with_plugins",
+    "case_result_with_plugins",
     "certify",
     "channel_codes",
     "choose_fine",
@@ -136,6 +137,12 @@ def calculate_with_plugins(
     choice of fine multiplier (added to ``penalty`` as ``multiplier`` and ``fine``, with the
     policy's ``reason``). Without such plugins the result is exactly ``calculate``'s."""
     parsed = parse_case(case, known_channels=channel_codes(pm), campaigns=campaigns)
+    return case_result_with_plugins(parsed, pm)
+
+
+def case_result_with_plugins(parsed: Case, pm: pluggy.PluginManager) -> dict[str, Any]:
+    """The result of a validated case, with what plugins add (see
+    :func:`calculate_with_plugins`)."""
     results = calculate_case(parsed)
     data = result_to_dict(parsed, results)
     for person, result in zip(data["people"], results, strict=True):

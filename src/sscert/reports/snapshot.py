@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from attrs import frozen
 
 from sscert.calculate import calculate_case
-from sscert.campaigns import Campaign
-from sscert.contract import parse_case
+from sscert.campaigns import Campaign, load_campaign
+from sscert.contract import InvalidPerson
 from sscert.rules.engine import PersonResult
 from sscert.rules.status import Status
 from sscert.schemes import Scheme
+from sscert.store.cases import load_case
 from sscert.store.sqlite import SQLiteStore
 from sscert.values.money import Money
 
@@ -42,10 +43,15 @@ class Completion:
 
 @frozen
 class Snapshot:
+    """Every person's result as of a date, and the people who could not be calculated."""
+
     campaign: Campaign
     as_of: dt.date
     results: tuple[PersonResult, ...]
     chain_head: str
+    invalid: tuple[InvalidPerson, ...] = ()
+    attested: bool = False
+    unattested: int = 0
 
     @property
     def needing_reminder(self) -> list[PersonResult]:
@@ -137,11 +143,24 @@ def _completion(name: str, results: list[PersonResult]) -> Completion:
 
 def take_snapshot(
     store: SQLiteStore,
-    campaign_name: str,
+    campaign: Campaign | str,
     as_of: dt.date,
     known_channels: Iterable[str] = (),
 ) -> Snapshot:
-    """Calculate every person in ``store`` under the campaign as of ``as_of``."""
-    case = parse_case(store.case(campaign_name, as_of), known_channels=set(known_channels))
-    results = calculate_case(case)
-    return Snapshot(case.campaign, as_of, tuple(results), store.head()[1])
+    """Calculate every person in ``store`` under ``campaign`` as of ``as_of``. A person whose
+    records do not make a valid case is left out and listed in ``invalid``.
+
+    ``campaign`` is a :class:`~sscert.Campaign`, or a bundled id or file named by the
+    operator (:func:`~sscert.load_campaign`)."""
+    loaded = campaign if isinstance(campaign, Campaign) else load_campaign(campaign)
+    stored = load_case(store, loaded, as_of, known_channels=known_channels)
+    results = calculate_case(stored.case)
+    return Snapshot(
+        loaded,
+        as_of,
+        tuple(results),
+        store.head()[1],
+        stored.invalid,
+        store.attested,
+        store.unattested_certifications(),
+    )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -24,12 +23,13 @@ from sscert.contract import (
     structure_part,
 )
 from sscert.values.identity import IdNumber, InvalidIdNumber
-from sscert.values.phone import InvalidPhoneNumber, PhoneNumber
+from sscert.values.limits import LimitError, check_text, preview
+from sscert.values.phone import InvalidPhoneNumber, parse_contact_phone
+from sscert.values.privacy import redact
 
 __all__ = ["KINDS", "Record", "RecordError", "canonical_json", "case_to_records", "parse_record"]
 
 KINDS: Final = ("person", "entitlement", "amount_change", "event")
-_LANDLINE: Final = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 _ALLOWED: Final[dict[str, set[str]]] = {
     "person": {"kind", "id", "id_number", "name", "township", "phone"},
@@ -38,10 +38,21 @@ _ALLOWED: Final[dict[str, set[str]]] = {
     "certified": {"kind", "id", "id_number", "type", "at", "channel", "attestation"},
     "died": {"kind", "id", "id_number", "type", "on", "reported_on"},
 }
+_FIELDS: Final = frozenset().union(*_ALLOWED.values())
 
 
 class RecordError(ValueError):
-    """A line that is not a valid record; the message says which key and why."""
+    """A line that is not a valid record; the message says which key and why, and ``key``
+    names the record's field at fault (``None`` when it is the record as a whole)."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key if key is not None else _key_of(message)
+
+
+def _key_of(message: str) -> str | None:
+    head = message.split(":", 1)[0].strip()
+    return head if head in _FIELDS else None
 
 
 def canonical_json(body: Mapping[str, Any]) -> str:
@@ -49,15 +60,19 @@ def canonical_json(body: Mapping[str, Any]) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-@frozen
+@frozen(repr=False)
 class Record:
-    """A validated record: its id, kind, person and canonical body."""
+    """A validated record: its id, kind, person and canonical body. Its ``repr`` shows the
+    ID number masked and leaves the body (with phone numbers) out."""
 
     id: str
     kind: str
     id_number: IdNumber
     body: dict[str, Any]
     attestation: Attestation | None = None
+
+    def __repr__(self) -> str:
+        return f"Record(id={redact(self.id)!r}, kind={self.kind!r}, id_number={self.id_number!r})"
 
     @property
     def text(self) -> str:
@@ -87,20 +102,21 @@ def _text(data: Mapping[str, Any], key: str, required: bool = True) -> str | Non
     value = data.get(key)
     if value is None:
         if required:
-            raise RecordError(f"{key}: missing")
+            raise RecordError(f"{key}: missing", key)
         return None
     if not isinstance(value, str) or not value.strip():
-        raise RecordError(f"{key}: must be non-empty text")
-    return value.strip()
+        raise RecordError(f"{key}: must be non-empty text", key)
+    try:
+        return check_text(value)
+    except LimitError as error:
+        raise RecordError(f"{key}: {error}", key) from None
 
 
 def _phone(text: str) -> str:
     try:
-        return PhoneNumber.parse(text).value
+        return parse_contact_phone(text)
     except InvalidPhoneNumber:
-        if _LANDLINE.match(text.replace(" ", "")):
-            return text.replace(" ", "")
-        raise RecordError("phone: not a mainland mobile or landline number") from None
+        raise RecordError("phone: not a mainland mobile or landline number", "phone") from None
 
 
 def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Record:
@@ -109,7 +125,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
         raise RecordError("a record must be a JSON object")
     kind = data.get("kind")
     if kind not in KINDS:
-        raise RecordError(f"kind: must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise RecordError(f"kind: must be one of {', '.join(KINDS)}, not {preview(kind)}")
     record_id = _text(data, "id")
     assert record_id is not None
     try:
@@ -118,10 +134,12 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
         raise RecordError(f"id_number: {error}") from None
     shape = kind if kind != "event" else str(data.get("type"))
     if shape not in _ALLOWED:
-        raise RecordError(f"type: an event is 'certified' or 'died', not {data.get('type')!r}")
+        raise RecordError(
+            f"type: an event is 'certified' or 'died', not {preview(data.get('type'))}"
+        )
     unknown = sorted(set(data) - _ALLOWED[shape])
     if unknown:
-        raise RecordError(f"{unknown[0]}: not a key of a {shape} record")
+        raise RecordError(f"{preview(unknown[0])}: not a key of a {shape} record")
     body: dict[str, Any] = {"kind": kind, "id": record_id, "id_number": id_number.value}
     attestation = None
     try:
@@ -208,7 +226,7 @@ def _attestation(data: object, id_number: IdNumber, event: CertifiedIn) -> Attes
 def case_to_records(case: Mapping[str, Any], prefix: str = "case") -> list[dict[str, Any]]:
     """The store records equivalent to a calculation case's people, for loading a case file
     into a store. Record ids are ``{prefix}-{person index}/…``: they never hold the ID
-    number."""
+    number (ids appear in messages and exports)."""
     records: list[dict[str, Any]] = []
     for position, person in enumerate(case.get("people", [])):
         id_number = IdNumber.parse(person["id_number"]).value
@@ -242,7 +260,7 @@ def case_to_records(case: Mapping[str, Any], prefix: str = "case") -> list[dict[
             records.append(
                 {
                     "kind": "event",
-                    "id": f"{id_number}/event/{index}",
+                    "id": f"{key}/event/{index}",
                     "id_number": id_number,
                     **event,
                 }

@@ -4,9 +4,19 @@ Guarantees:
 
 * **Idempotent** — every record has an ``id``; the same record twice is stored once, a
   different record under an existing ``id`` is refused as a conflict naming both.
-* **Tamper-evident** — each row's hash covers its sequence number, its canonical body and
-  the previous row's hash; triggers refuse ``UPDATE`` and ``DELETE``; :meth:`verify` names
-  the first row whose hash does not match.
+* **Tamper-evident** — each row's hash covers every column that carries meaning (its
+  sequence number, id, kind, person, unique key, canonical body) and the previous row's
+  hash; triggers refuse ``UPDATE`` and ``DELETE``; :meth:`SQLiteStore.verify` names the
+  first row that does not match, and, given a signed checkpoint kept elsewhere
+  (:mod:`sscert.store.checkpoint`), also catches a truncated, reordered or rehashed chain.
+* **Attested, when asked** — a store created with trusted keys (its trust policy, kept in
+  the store) accepts a ``certified`` event only with an attestation that verifies under a
+  key trusted for its channel, dated no later than the import's time plus
+  :data:`CLOCK_SKEW`, for a campaign that accepts it.
+* **Poison-proof** — a line that is not UTF-8, longer than 1 MiB, nested too deep or not a
+  valid record is rejected with its line number and reason; the other lines are stored.
+* **Atomic groups** — :meth:`SQLiteStore.import_groups` stores a group of records (a roster
+  row) entirely or not at all.
 * **Crash-safe** — WAL journal and one ``BEGIN IMMEDIATE`` transaction per batch: a process
   killed at any moment leaves the last committed batch; importing the same file again
   completes it with nothing lost and nothing twice. Concurrent importers serialise on the
@@ -18,20 +28,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from attrs import define, field, frozen
 
-from sscert.attestation import AttestationRefused, AttestationVerifier
-from sscert.campaigns import Campaign, load_campaign
+from sscert.attestation import AttestationRefused, AttestationVerifier, TrustedKey
+from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS
+from sscert.contract import CampaignsArg
 from sscert.store.records import Record, RecordError, canonical_json, parse_record
 from sscert.values.identity import mask_id_text
+from sscert.values.limits import LimitError, bounded_lines, loads
+from sscert.values.privacy import redact
 
 __all__ = [
+    "CLOCK_SKEW",
     "GENESIS",
     "ChainBreak",
     "ImportReport",
@@ -39,11 +54,14 @@ __all__ = [
     "SQLiteStore",
     "StoreError",
     "row_hash",
+    "trusted_keys_from_json",
 ]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 GENESIS: Final = "0" * 64
 BATCH: Final = 2000
+#: How far past the import's own clock an attested time may be (clock skew between systems).
+CLOCK_SKEW: Final = dt.timedelta(minutes=5)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,7 +85,6 @@ CREATE TRIGGER IF NOT EXISTS nonces_append_only_delete BEFORE DELETE ON nonces
 BEGIN SELECT RAISE(ABORT, 'used nonces are kept'); END;
 """
 
-
 _INSERT = """
 INSERT INTO records (seq, id, kind, id_number, unique_key, body, prev_hash, hash)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -78,26 +95,52 @@ class StoreError(RuntimeError):
     """The store cannot be opened or used (not a store, a newer schema, …)."""
 
 
-def row_hash(seq: int, prev_hash: str, body: str) -> str:
-    """The hash of one row: SHA-256 over its sequence number, the previous hash and its body."""
+def row_hash(
+    seq: int,
+    *,
+    record_id: str,
+    kind: str,
+    person: str,
+    unique_key: str | None,
+    body: str,
+    prev_hash: str,
+) -> str:
+    """The hash of one row: SHA-256 over every column that carries meaning and the
+    previous row's hash, encoded as one JSON array (no separator can be forged)."""
+    text = json.dumps(
+        [SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _row_hash_v1(seq: int, prev_hash: str, body: str) -> str:
+    """Schema 1 hashed only the sequence number, previous hash and body."""
     return hashlib.sha256(f"{seq}\n{prev_hash}\n{body}".encode()).hexdigest()
 
 
 @frozen
 class Rejection:
+    """A line (or group) not stored: its 1-based number, the reason, and the record id and
+    field at fault when known."""
+
     line: int
     reason: str
     record_id: str | None = None
+    key: str | None = None
 
 
 @define
 class ImportReport:
-    """What an import did: lines stored, already present, rejected (with line and reason)."""
+    """What an import did: lines stored, already present, rejected (with line and reason),
+    and the chain's head after it."""
 
     stored: int = 0
     present: int = 0
     rejected: list[Rejection] = field(factory=list)
     present_lines: list[int] = field(factory=list)
+    head: tuple[int, str] = (0, GENESIS)
 
     @property
     def ok(self) -> bool:
@@ -106,11 +149,17 @@ class ImportReport:
 
 @frozen
 class ChainBreak:
-    """The first row whose hash does not match."""
+    """Why the store does not verify: the first bad row (``seq`` 0 when the store as a
+    whole is at fault) and the reason."""
 
     seq: int
     record_id: str
     reason: str
+
+
+#: One line or group to import: its number, and its records (text, or a problem found
+#: before parsing, such as "not UTF-8").
+_Item = tuple[int, list[str], str | None]
 
 
 class SQLiteStore:
@@ -119,54 +168,108 @@ class SQLiteStore:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._db = connection
+        self._policy: list[TrustedKey] | None = None
+        self._schema = SCHEMA_VERSION
 
     # --- opening ---------------------------------------------------------------------------
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=120, isolation_level=None)
+        db.text_factory = _text_factory
         db.execute("PRAGMA busy_timeout = 120000")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         return db
 
     @classmethod
-    def init(cls, path: str | Path) -> tuple[SQLiteStore, bool]:
+    def init(
+        cls, path: str | Path, *, trusted_keys: Sequence[TrustedKey] | None = None
+    ) -> tuple[SQLiteStore, bool]:
         """Create a store at ``path``; an existing store is left untouched.
 
-        Returns the store and whether it was created.
+        ``trusted_keys`` makes it an *attested* store: its trust policy, recorded in the
+        store, requires every ``certified`` event to carry an attestation that verifies
+        under one of these keys for its channel. Without keys the store accepts unattested
+        events (a county desk recording paper forms) and says so in ``verify``.
+
+        Returns the store and whether it was created. Giving keys for an existing store
+        whose policy differs raises :class:`StoreError`.
         """
         target = Path(path)
         existed = target.exists() and target.stat().st_size > 0
         if existed:
-            return cls.open(target), False
-        db = cls._connect(target)
-        db.executescript(_SCHEMA)  # idempotent: two processes may initialise at once
-        db.execute(
-            "INSERT OR IGNORE INTO meta (key, value)"
-            " VALUES ('schema_version', ?), ('kind', 'sscert-store')",
-            (str(SCHEMA_VERSION),),
-        )
-        return cls(target, db), True
+            store = cls.open(target)
+            if trusted_keys is not None and _policy_json(trusted_keys) != _policy_json(
+                store.trust_policy() or []
+            ):
+                store.close()
+                raise StoreError(
+                    f"{target} is already a store with another trust policy: it is kept as it "
+                    "is (a policy is fixed when the store is created)"
+                )
+            return store, False
+        if not target.parent.is_dir():
+            raise StoreError(f"{target.parent} is not a folder: create it first")
+        try:
+            db = cls._connect(target)
+            db.executescript(_SCHEMA)  # idempotent: two processes may initialise at once
+            meta = [
+                ("schema_version", str(SCHEMA_VERSION)),
+                ("kind", "sscert-store"),
+                ("pseudonym_key", secrets.token_hex(32)),
+            ]
+            if trusted_keys is not None:
+                meta.append(("trusted_keys", _policy_json(trusted_keys)))
+            db.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", meta)
+        except sqlite3.Error as error:
+            raise StoreError(f"{target}: cannot create a store ({error})") from None
+        return cls.open(target), True
 
     @classmethod
     def open(cls, path: str | Path) -> SQLiteStore:
+        """Open a store; :class:`StoreError` saying why when the file is not one."""
         target = Path(path)
         if not target.is_file():
             raise StoreError(f"{target}: no store here (create one with `sscert store init`)")
         try:
             db = cls._connect(target)
-            row = db.execute("SELECT value FROM meta WHERE key = 'kind'").fetchone()
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             raise StoreError(f"{target}: not an sscert store ({error})") from None
-        if row is None or row[0] != "sscert-store":
-            raise StoreError(f"{target}: not an sscert store")
-        version = int(
-            db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-        )
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{target}: made by a newer sscert (schema {version})")
-        return cls(target, db)
+        store = cls(target, db)
+        try:
+            meta = store._meta()
+            tables = {
+                row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        except sqlite3.Error as error:
+            db.close()
+            raise StoreError(f"{target}: not an sscert store ({error})") from None
+        if meta.get("kind") != "sscert-store":
+            db.close()
+            raise StoreError(f"{target}: not an sscert store (its meta table names no store)")
+        missing = {"records", "nonces"} - tables
+        if missing:
+            db.close()
+            raise StoreError(f"{target}: the table {sorted(missing)[0]} is missing")
+        try:
+            version = int(meta.get("schema_version", ""))
+        except ValueError:
+            db.close()
+            raise StoreError(f"{target}: its schema version is missing or unreadable") from None
+        if version > SCHEMA_VERSION or version < 1:
+            db.close()
+            raise StoreError(f"{target}: made by another sscert (schema {version})")
+        store._schema = version
+        try:
+            store._policy = _parse_policy(meta["trusted_keys"]) if "trusted_keys" in meta else None
+        except ValueError as error:
+            db.close()
+            raise StoreError(f"{target}: its trust policy is unreadable ({error})") from None
+        return store
+
+    def _meta(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
 
     def close(self) -> None:
         self._db.close()
@@ -174,11 +277,14 @@ class SQLiteStore:
     def backup(self, destination: str | Path) -> None:
         """A consistent copy of the store, taken online (SQLite's backup API) while others
         may be importing. The copy is a store of its own."""
-        target = sqlite3.connect(destination)
+        target = Path(destination)
+        if not target.parent.is_dir():
+            raise StoreError(f"{target.parent} is not a folder: create it first")
+        copy = sqlite3.connect(target)
         try:
-            self._db.backup(target)
+            self._db.backup(copy)
         finally:
-            target.close()
+            copy.close()
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -186,122 +292,215 @@ class SQLiteStore:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    # --- the trust policy ------------------------------------------------------------------
+
+    def trust_policy(self) -> list[TrustedKey] | None:
+        """The keys an attested store trusts, or ``None`` for a store that accepts
+        unattested certifications."""
+        return list(self._policy) if self._policy is not None else None
+
+    @property
+    def attested(self) -> bool:
+        return self._policy is not None
+
+    def pseudonym(self, id_number: str) -> str:
+        """A stable id for a person in this store that does not reveal the ID number (a
+        keyed hash; the key is the store's own), for record ids such as a roster's."""
+        key = self._meta().get("pseudonym_key", "")
+        return hashlib.blake2b(
+            id_number.encode(), key=bytes.fromhex(key)[:64], digest_size=12
+        ).hexdigest()
+
+    def unattested_certifications(self) -> int:
+        """How many ``certified`` events carry no attestation."""
+        count = 0
+        for (body,) in self._db.execute("SELECT body FROM records WHERE kind = 'event'"):
+            try:
+                data = json.loads(body)
+            except ValueError:
+                continue
+            if isinstance(data, dict) and data.get("type") == "certified":
+                count += "attestation" not in data
+        return count
+
     # --- importing -------------------------------------------------------------------------
 
     def import_lines(
         self,
-        lines: Iterable[str],
+        lines: Iterable[str | bytes | None],
         *,
         known_channels: Iterable[str] = (),
         verifier: AttestationVerifier | None = None,
-        campaign_for: Callable[[str], Campaign] = load_campaign,
+        campaigns: CampaignsArg = None,
+        now: dt.datetime | None = None,
         progress: Callable[[int], None] | None = None,
         batch_size: int = BATCH,
     ) -> ImportReport:
-        """Import JSON lines (1-based line numbers in the report). Blank lines are skipped.
+        """Import JSON lines, one record each (1-based line numbers in the report). Blank
+        lines are skipped; a line given as ``bytes`` must be UTF-8, ``None`` stands for a
+        line refused as too long.
 
-        ``known_channels`` adds plugin channel codes; ``verifier`` checks attestations
-        (an event with one and no verifier is rejected); ``campaign_for`` loads the campaign
-        an attestation names.
+        ``known_channels`` adds plugin channel codes. ``verifier`` checks attestations in a
+        store without a trust policy (an event with one and no verifier is rejected); an
+        attested store uses its own policy and refuses a verifier with other keys.
+        ``campaigns`` adds campaigns (beside the bundled ones) that attestations may name.
+        ``now`` is the import's wall-clock time (default: the system clock), which bounds
+        attested times.
         """
+
+        def items() -> Iterator[_Item]:
+            for number, line in enumerate(lines, start=1):
+                item = _line_item(number, line)
+                if item is not None:
+                    yield item
+
+        return self._import(
+            items(),
+            known_channels=known_channels,
+            verifier=verifier,
+            campaigns=campaigns,
+            now=now,
+            progress=progress,
+            batch_size=batch_size,
+        )
+
+    def import_stream(
+        self,
+        stream: IO[bytes],
+        **options: Any,
+    ) -> ImportReport:
+        """Import a binary stream of JSON lines: each line is read with a bound (a line
+        longer than 1 MiB is refused without being held whole) and decoded on its own (a
+        line that is not UTF-8 is refused, the others are stored). Options as
+        :meth:`import_lines`."""
+
+        def lines() -> Iterator[bytes | None]:
+            for number, line in bounded_lines(stream):
+                if number == 1 and line is not None and line.startswith(b"\xef\xbb\xbf"):
+                    yield line[3:]  # after a UTF-8 byte order mark
+                else:
+                    yield line
+
+        return self.import_lines(lines(), **options)
+
+    def import_groups(
+        self,
+        groups: Iterable[Sequence[Mapping[str, Any]]],
+        *,
+        known_channels: Iterable[str] = (),
+        verifier: AttestationVerifier | None = None,
+        campaigns: CampaignsArg = None,
+        now: dt.datetime | None = None,
+        progress: Callable[[int], None] | None = None,
+        batch_size: int = BATCH,
+    ) -> ImportReport:
+        """Import groups of records, each group all or nothing (a roster row's person and
+        entitlement): when one record of a group is rejected, none of it is stored.
+        Numbers in the report are 1-based group numbers; a group counts as present when
+        every record of it was already there."""
+
+        def items() -> Iterator[_Item]:
+            for number, group in enumerate(groups, start=1):
+                yield number, [json.dumps(r, ensure_ascii=False) for r in group], None
+
+        return self._import(
+            items(),
+            known_channels=known_channels,
+            verifier=verifier,
+            campaigns=campaigns,
+            now=now,
+            progress=progress,
+            batch_size=batch_size,
+        )
+
+    def _import(
+        self,
+        items: Iterable[_Item],
+        *,
+        known_channels: Iterable[str],
+        verifier: AttestationVerifier | None,
+        campaigns: CampaignsArg,
+        now: dt.datetime | None,
+        progress: Callable[[int], None] | None,
+        batch_size: int,
+    ) -> ImportReport:
+        checker = _Checker(
+            self._db,
+            self._verifier(verifier),
+            self.attested,
+            _campaign_finder(campaigns),
+            (now or dt.datetime.now(dt.UTC)) + CLOCK_SKEW,
+        )
         channels = set(KNOWN_CHANNELS) | set(known_channels)
         report = ImportReport()
-        batch: list[tuple[int, Record | None, str | None]] = []
+        batch: list[tuple[int, list[Record], str | None, str | None]] = []
         count = 0
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            batch.append(self._parse(number, line, channels))
+        for number, texts, problem in items:
+            batch.append(_parse_item(number, texts, problem, channels))
             if len(batch) >= batch_size:
-                self._write(batch, report, verifier, campaign_for)
+                self._write(batch, report, checker)
                 count += len(batch)
                 batch = []
                 if progress:
                     progress(count)
         if batch:
-            self._write(batch, report, verifier, campaign_for)
+            self._write(batch, report, checker)
             count += len(batch)
             if progress:
                 progress(count)
+        report.head = self.head()
         return report
 
-    @staticmethod
-    def _parse(number: int, line: str, channels: set[str]) -> tuple[int, Record | None, str | None]:
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            return number, None, f"not JSON: {error.msg} at column {error.colno}"
-        try:
-            return number, parse_record(data, channels), None
-        except RecordError as error:
-            return number, None, str(error)
+    def _verifier(self, given: AttestationVerifier | None) -> AttestationVerifier | None:
+        if self._policy is None:
+            return given
+        if given is not None:
+            allowed = {(k.key_id, k.channel, k.public_pem()) for k in self._policy}
+            extra = [
+                k.key_id
+                for k in given.keys.values()
+                if (k.key_id, k.channel, k.public_pem()) not in allowed
+            ]
+            if extra:
+                raise StoreError(
+                    f"key {extra[0]!r} is not in this store's trust policy: an attested store "
+                    "trusts only the keys it was created with"
+                )
+        return AttestationVerifier(self._policy)
 
     def _write(
         self,
-        batch: list[tuple[int, Record | None, str | None]],
+        batch: list[tuple[int, list[Record], str | None, str | None]],
         report: ImportReport,
-        verifier: AttestationVerifier | None,
-        campaign_for: Callable[[str], Campaign],
+        checker: _Checker,
     ) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            head = db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-            seq, prev = (head[0], head[1]) if head else (0, GENESIS)
+            seq, prev = self.head()
             stored = present = 0
             rejected: list[Rejection] = []
             present_lines: list[int] = []
-            for number, record, parse_problem in batch:
-                if record is None:
-                    rejected.append(Rejection(number, parse_problem or "invalid"))
-                    continue
-                text = record.text
-                existing = db.execute(
-                    "SELECT body FROM records WHERE id = ?", (record.id,)
-                ).fetchone()
-                if existing is not None:
-                    if existing[0] == text:
-                        present += 1
-                        present_lines.append(number)
-                    else:
-                        rejected.append(
-                            Rejection(
-                                number,
-                                f"conflict: record id {record.id!r} already holds a different "
-                                f"record; this line ({_describe(record.body)}) differs from the "
-                                f"stored one ({_describe(json.loads(existing[0]))})",
-                                record.id,
-                            )
-                        )
-                    continue
-                problem = self._cross_check(record)
-                if problem is None and record.attestation is not None:
-                    problem = self._check_attestation(record, verifier, campaign_for)
+            for number, records, problem, key in batch:
                 if problem is not None:
-                    rejected.append(Rejection(number, problem, record.id))
+                    rejected.append(Rejection(number, problem, None, key))
                     continue
-                seq += 1
-                digest = row_hash(seq, prev, text)
-                db.execute(
-                    _INSERT,
-                    (
-                        seq,
-                        record.id,
-                        record.kind,
-                        record.id_number.value,
-                        record.unique_key,
-                        text,
-                        prev,
-                        digest,
-                    ),
-                )
-                if record.attestation is not None:
-                    db.execute(
-                        "INSERT INTO nonces (nonce, record_id) VALUES (?, ?)",
-                        (record.attestation.nonce, record.id),
+                db.execute("SAVEPOINT item")
+                outcome = self._write_item(records, seq, prev, checker)
+                if isinstance(outcome, Rejection):
+                    db.execute("ROLLBACK TO item")
+                    db.execute("RELEASE item")
+                    rejected.append(
+                        Rejection(number, outcome.reason, outcome.record_id, outcome.key)
                     )
-                prev = digest
-                stored += 1
+                    continue
+                db.execute("RELEASE item")
+                new, seq, prev = outcome
+                if new:
+                    stored += new
+                else:
+                    present += 1
+                    present_lines.append(number)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -311,61 +510,60 @@ class SQLiteStore:
         report.rejected.extend(rejected)
         report.present_lines.extend(present_lines)
 
-    def _cross_check(self, record: Record) -> str | None:
-        db = self._db
-        key = record.unique_key
-        if key is not None:
-            other = db.execute("SELECT id FROM records WHERE unique_key = ?", (key,)).fetchone()
-            if other is not None:
-                what = {
-                    "person": "a person record",
-                    "entitlement": f"an entitlement in {record.body.get('scheme')}",
-                    "amount_change": f"an amount change for {record.body.get('scheme')} from "
-                    f"{record.body.get('from')}",
-                    "event": "a death",
-                }[record.kind]
-                return (
-                    f"conflict: {record.id_number.masked} already has {what} (record {other[0]!r})"
-                )
-        if record.kind == "amount_change":
-            owner = f"{record.id_number.value}|entitlement|{record.body['scheme']}"
-            if (
-                db.execute("SELECT 1 FROM records WHERE unique_key = ?", (owner,)).fetchone()
-                is None
-            ):
-                return (
-                    f"{record.id_number.masked} has no entitlement in {record.body['scheme']} "
-                    "yet: import the entitlement before its amount changes"
-                )
-        return None
-
-    def _check_attestation(
-        self,
-        record: Record,
-        verifier: AttestationVerifier | None,
-        campaign_for: Callable[[str], Campaign],
-    ) -> str | None:
-        attestation = record.attestation
-        assert attestation is not None
-        if verifier is None:
-            return "attestation: no trusted keys were given to verify it"
-        used = self._db.execute(
-            "SELECT record_id FROM nonces WHERE nonce = ?", (attestation.nonce,)
+    def _head_in_transaction(self) -> tuple[int, str]:
+        head = self._db.execute(
+            "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1"
         ).fetchone()
-        if used is not None:
-            return f"attestation refused: replay: its nonce was already used by record {used[0]!r}"
-        try:
-            verifier.check_signature(attestation)
-            campaign = campaign_for(attestation.campaign)
-        except AttestationRefused as error:
-            return f"attestation refused: {error}"
-        except ValueError as error:
-            return f"attestation refused: unknown campaign {attestation.campaign!r}: {error}"
-        try:
-            verifier.check(attestation, id_number=record.id_number, campaign=campaign)
-        except AttestationRefused as error:
-            return f"attestation refused: {error}"
-        return None
+        return (int(head[0]), str(head[1])) if head else (0, GENESIS)
+
+    def _write_item(
+        self, records: list[Record], seq: int, prev: str, checker: _Checker
+    ) -> Rejection | tuple[int, int, str]:
+        """Store the records of one line or group; a :class:`Rejection` for the first one
+        that cannot be stored (the caller rolls the group back)."""
+        db = self._db
+        new = 0
+        for record in records:
+            text = record.text
+            existing = db.execute("SELECT body FROM records WHERE id = ?", (record.id,)).fetchone()
+            if existing is not None:
+                if existing[0] == text:
+                    continue
+                return Rejection(
+                    0,
+                    f"conflict: record id {redact(record.id)!r} already holds a different "
+                    f"record; this line ({_describe(record.body)}) differs from the stored "
+                    f"one ({_describe_text(existing[0])})",
+                    record.id,
+                    _first_difference(record.body, existing[0]),
+                )
+            problem = _cross_check(db, record) or checker.check(record)
+            if problem is not None:
+                reason, key = problem
+                return Rejection(0, reason, record.id, key)
+            seq += 1
+            unique = record.unique_key
+            digest = row_hash(
+                seq,
+                record_id=record.id,
+                kind=record.kind,
+                person=record.id_number.value,
+                unique_key=unique,
+                body=text,
+                prev_hash=prev,
+            )
+            db.execute(
+                _INSERT,
+                (seq, record.id, record.kind, record.id_number.value, unique, text, prev, digest),
+            )
+            if record.attestation is not None:
+                db.execute(
+                    "INSERT INTO nonces (nonce, record_id) VALUES (?, ?)",
+                    (record.attestation.nonce, record.id),
+                )
+            prev = digest
+            new += 1
+        return new, seq, prev
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -375,13 +573,29 @@ class SQLiteStore:
             "SELECT seq, id, kind, body, prev_hash, hash FROM records ORDER BY seq"
         )
 
+    def person_rows(self) -> Iterator[tuple[int, str, str, str]]:
+        """Every row in chain order as ``(seq, kind, person, body)``."""
+        yield from self._db.execute("SELECT seq, kind, id_number, body FROM records ORDER BY seq")
+
     def records(self) -> Iterator[dict[str, Any]]:
+        """Every record's body, in chain order (a body that is not a JSON object is
+        skipped: :meth:`verify` and :func:`~sscert.store.load_case` report it)."""
         for _, _, _, body, _, _ in self.rows():
-            yield json.loads(body)
+            try:
+                data = json.loads(body)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                yield data
 
     def head(self) -> tuple[int, str]:
+        """The chain's head: its row count and the last row's hash."""
         row = self._db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-        return (row[0], row[1]) if row else (0, GENESIS)
+        return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+    def hash_at(self, seq: int) -> str | None:
+        row = self._db.execute("SELECT hash FROM records WHERE seq = ?", (seq,)).fetchone()
+        return str(row[0]) if row else None
 
     def counts(self) -> dict[str, int]:
         counts = {"person": 0, "entitlement": 0, "amount_change": 0, "event": 0}
@@ -389,58 +603,30 @@ class SQLiteStore:
             counts[kind] = number
         return counts
 
-    def verify(self) -> ChainBreak | None:
-        """Walk the chain; return the first row that does not match, or ``None``."""
-        prev = GENESIS
-        for expected_seq, (seq, record_id, _, body, prev_hash, digest) in enumerate(
-            self.rows(), start=1
-        ):
-            if seq != expected_seq:
-                return ChainBreak(seq, record_id, f"row {expected_seq} is missing")
-            if prev_hash != prev:
-                return ChainBreak(
-                    seq, record_id, "its previous hash is not the hash of the row before"
-                )
-            if row_hash(seq, prev_hash, body) != digest:
-                return ChainBreak(seq, record_id, "its content does not match its hash")
-            prev = digest
-        return None
-
     def case(self, campaign: str, as_of: dt.date, first: str | None = None) -> dict[str, Any]:
         """The calculation case equivalent to the store's contents: people in the order they
-        first appear, entitlements with their changes, events in import order."""
+        first appear, entitlements with their changes, events in import order. Records that
+        cannot be read are left out here; :func:`~sscert.store.load_case` reports them."""
+        return self.case_and_problems(campaign, as_of, first)[0]
+
+    def case_and_problems(
+        self, campaign: str, as_of: dt.date, first: str | None = None
+    ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        """:meth:`case`, and per person (by the ID number column) the problems of the rows
+        that could not be folded into it (an unreadable body, an amount change with no
+        entitlement): such a person's case would be wrong, so callers leave them out."""
         people: dict[str, dict[str, Any]] = {}
         entitlements: dict[tuple[str, str], dict[str, Any]] = {}
-        for record in self.records():
+        problems: dict[str, list[str]] = {}
+        for seq, kind, person_key, body in self.person_rows():
             person = people.setdefault(
-                record["id_number"],
-                {"id_number": record["id_number"], "entitlements": [], "events": []},
+                person_key, {"id_number": person_key, "entitlements": [], "events": []}
             )
-            kind = record["kind"]
-            if kind == "person":
-                for key in ("name", "township", "phone"):
-                    if key in record:
-                        person[key] = record[key]
-            elif kind == "entitlement":
-                entitlement: dict[str, Any] = {
-                    k: record[k]
-                    for k in ("scheme", "start", "end", "monthly_amount")
-                    if k in record
-                }
-                entitlement["changes"] = []
-                person["entitlements"].append(entitlement)
-                entitlements[(record["id_number"], record["scheme"])] = entitlement
-            elif kind == "amount_change":
-                entitlements[(record["id_number"], record["scheme"])]["changes"].append(
-                    {"from": record["from"], "monthly_amount": record["monthly_amount"]}
-                )
-            elif record["type"] == "certified":
-                person["events"].append(
-                    {"type": "certified", "at": record["at"], "channel": record["channel"]}
-                )
-            else:
-                person["events"].append(
-                    {"type": "died", "on": record["on"], "reported_on": record["reported_on"]}
+            try:
+                _fold(person, entitlements, person_key, kind, json.loads(body))
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                problems.setdefault(person_key, []).append(
+                    f"stored record {seq} cannot be used ({_short(error)})"
                 )
         case: dict[str, Any] = {
             "campaign": campaign,
@@ -449,16 +635,360 @@ class SQLiteStore:
         }
         if first is not None:
             case["from"] = first
-        return case
+        return case, problems
 
     def people_count(self) -> int:
         return int(self._db.execute("SELECT count(DISTINCT id_number) FROM records").fetchone()[0])
 
+    def verify(self) -> ChainBreak | None:
+        """Walk the chain; return the first row that does not match, or ``None``.
+
+        Each row must have the next sequence number, point at the previous row's hash, match
+        its own hash over every column, and have columns that agree with its body (kind,
+        id, person and unique key). A database error is a break too, never an exception.
+        """
+        try:
+            return self._verify()
+        except sqlite3.Error as error:
+            return ChainBreak(0, "", f"the database cannot be read ({error})")
+
+    def _verify(self) -> ChainBreak | None:
+        prev = GENESIS
+        rows = self._db.execute(
+            "SELECT seq, id, kind, id_number, unique_key, body, prev_hash, hash "
+            "FROM records ORDER BY seq"
+        )
+        for expected, row in enumerate(rows, start=1):
+            seq, record_id, kind, person, unique, body, prev_hash, digest = row
+            shown = redact(str(record_id))
+            if seq != expected:
+                return ChainBreak(seq, shown, f"row {expected} is missing")
+            if prev_hash != prev:
+                return ChainBreak(seq, shown, "its previous hash is not the hash of the row before")
+            if self._schema == 1:
+                actual = _row_hash_v1(seq, prev_hash, body)
+            else:
+                actual = row_hash(
+                    seq,
+                    record_id=record_id,
+                    kind=kind,
+                    person=person,
+                    unique_key=unique,
+                    body=body,
+                    prev_hash=prev_hash,
+                )
+            if actual != digest:
+                return ChainBreak(seq, shown, "its content does not match its hash")
+            problem = _columns_problem(record_id, kind, person, unique, body)
+            if problem is not None:
+                return ChainBreak(seq, shown, problem)
+            prev = digest
+        return None
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _text_factory(data: bytes) -> str:
+    """Text from the database; bytes that are not UTF-8 are kept as escapes so that a
+    damaged row gives a verdict (its hash no longer matches), not a decoding error."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _fold(
+    person: dict[str, Any],
+    entitlements: dict[tuple[str, str], dict[str, Any]],
+    person_key: str,
+    kind: str,
+    record: Any,
+) -> None:
+    """Add one stored record to its person's case (``KeyError``/``TypeError``/``ValueError``
+    for a record that does not have the shape of its kind)."""
+    if not isinstance(record, dict):
+        raise ValueError("its body is not a JSON object")
+    if kind == "person":
+        for key in ("name", "township", "phone"):
+            if key in record:
+                person[key] = record[key]
+    elif kind == "entitlement":
+        entitlement: dict[str, Any] = {
+            k: record[k] for k in ("scheme", "start", "end", "monthly_amount") if k in record
+        }
+        entitlement["changes"] = []
+        person["entitlements"].append(entitlement)
+        entitlements[(person_key, str(record["scheme"]))] = entitlement
+    elif kind == "amount_change":
+        owner = entitlements.get((person_key, str(record["scheme"])))
+        if owner is None:
+            raise ValueError(f"an amount change for {record['scheme']} with no entitlement")
+        owner["changes"].append(
+            {"from": record["from"], "monthly_amount": record["monthly_amount"]}
+        )
+    elif kind == "event" and record.get("type") == "certified":
+        person["events"].append(
+            {"type": "certified", "at": record["at"], "channel": record["channel"]}
+        )
+    elif kind == "event" and record.get("type") == "died":
+        person["events"].append(
+            {"type": "died", "on": record["on"], "reported_on": record["reported_on"]}
+        )
+    else:
+        raise ValueError(f"unknown kind {str(kind)[:40]!r}")
+
+
+def _short(error: BaseException) -> str:
+    text = redact(str(error))
+    if isinstance(error, KeyError):
+        text = f"{text} is missing"
+    return text[:120]
+
+
+def _policy_json(keys: Sequence[TrustedKey]) -> str:
+    items = sorted(
+        (
+            {"key_id": k.key_id, "channel": k.channel, "public_key_pem": k.public_pem().decode()}
+            for k in keys
+        ),
+        key=lambda item: (item["channel"], item["key_id"]),
+    )
+    return json.dumps(items, ensure_ascii=False, sort_keys=True)
+
+
+def _parse_policy(text: str) -> list[TrustedKey]:
+    items = json.loads(text)
+    if not isinstance(items, list) or not items:
+        raise ValueError("the trust policy names no key")
+    return [
+        TrustedKey.from_pem(i["key_id"], i["channel"], i["public_key_pem"].encode()) for i in items
+    ]
+
+
+def trusted_keys_from_json(text: str) -> list[TrustedKey]:
+    """A trusted-keys file: a JSON list of ``{key_id, channel, public_key_pem}``.
+    ``ValueError`` naming the entry at fault otherwise."""
+    try:
+        items = loads(text)
+    except ValueError as error:
+        raise ValueError(f"not JSON: {error}") from None
+    if not isinstance(items, list) or not items:
+        raise ValueError("must be a non-empty JSON list of {key_id, channel, public_key_pem}")
+    keys = []
+    for i, item in enumerate(items):
+        try:
+            keys.append(
+                TrustedKey.from_pem(
+                    str(item["key_id"]), str(item["channel"]), str(item["public_key_pem"]).encode()
+                )
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"entry {i}: not a trusted key ({error})") from None
+    return keys
+
+
+def _campaign_finder(campaigns: CampaignsArg) -> Callable[[str], Campaign | None]:
+    given = (
+        dict(campaigns) if isinstance(campaigns, Mapping) else {c.id: c for c in campaigns or ()}
+    )
+
+    def find(name: str) -> Campaign | None:
+        if name in given:
+            return given[name]
+        if name in bundled_campaigns():
+            return load_campaign(name)
+        return None  # an attestation never makes the store open a file
+
+    return find
+
+
+def _line_item(number: int, line: str | bytes | None) -> _Item | None:
+    if line is None:
+        return number, [], "line too long: more than 1 MiB"
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return number, [], f"not UTF-8 text ({error.reason} at byte {error.start})"
+    if not line.strip():
+        return None
+    return number, [line], None
+
+
+def _parse_item(
+    number: int, texts: list[str], problem: str | None, channels: set[str]
+) -> tuple[int, list[Record], str | None, str | None]:
+    if problem is not None:
+        return number, [], problem, None
+    records = []
+    for text in texts:
+        try:
+            data = loads(text)
+        except LimitError as error:
+            return number, [], str(error), None
+        except ValueError as error:
+            reason = (
+                f"not JSON: {error.msg} at column {error.colno}"
+                if isinstance(error, json.JSONDecodeError)
+                else f"not JSON: {error}"
+            )
+            return number, [], reason, None
+        try:
+            records.append(parse_record(data, channels))
+        except RecordError as error:
+            return number, [], redact(str(error)), error.key
+    return number, records, None, None
+
+
+class _Checker:
+    """What a record must pass besides its own validity: its attestation."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        verifier: AttestationVerifier | None,
+        attested: bool,
+        campaign_for: Callable[[str], Campaign | None],
+        not_after: dt.datetime,
+    ) -> None:
+        self.db = db
+        self.verifier = verifier
+        self.attested = attested
+        self.campaign_for = campaign_for
+        self.not_after = not_after
+
+    def check(self, record: Record) -> tuple[str, str] | None:
+        certified = record.kind == "event" and record.body.get("type") == "certified"
+        if not certified:
+            return None
+        attestation = record.attestation
+        if attestation is None:
+            if self.attested:
+                return (
+                    "attestation_required: this store accepts only attested certifications "
+                    "(its trust policy), and this event carries no attestation",
+                    "attestation",
+                )
+            return None
+        if self.verifier is None:
+            return "attestation: no trusted keys were given to verify it", "attestation"
+        used = self.db.execute(
+            "SELECT record_id FROM nonces WHERE nonce = ?", (attestation.nonce,)
+        ).fetchone()
+        if used is not None:
+            return (
+                f"attestation refused: replay: its nonce was already used by record "
+                f"{redact(str(used[0]))!r}",
+                "attestation",
+            )
+        try:
+            self.verifier.check_signature(attestation)
+        except AttestationRefused as error:
+            return f"attestation refused: {error}", "attestation"
+        campaign = self.campaign_for(attestation.campaign)
+        if campaign is None:
+            return (
+                f"attestation refused: wrong_campaign: {attestation.campaign!r} is not a "
+                "campaign this import knows",
+                "attestation",
+            )
+        try:
+            self.verifier.check(
+                attestation,
+                id_number=record.id_number,
+                campaign=campaign,
+                not_after=self.not_after,
+            )
+        except AttestationRefused as error:
+            return f"attestation refused: {error}", "attestation"
+        return None
+
+
+def _cross_check(db: sqlite3.Connection, record: Record) -> tuple[str, str] | None:
+    key = record.unique_key
+    if key is not None:
+        other = db.execute("SELECT id FROM records WHERE unique_key = ?", (key,)).fetchone()
+        if other is not None:
+            what, field_name = {
+                "person": ("a person record", "id_number"),
+                "entitlement": (f"an entitlement in {record.body.get('scheme')}", "scheme"),
+                "amount_change": (
+                    f"an amount change for {record.body.get('scheme')} from "
+                    f"{record.body.get('from')}",
+                    "from",
+                ),
+                "event": ("a death", "type"),
+            }[record.kind]
+            return (
+                f"conflict: {record.id_number.masked} already has {what} "
+                f"(record {redact(str(other[0]))!r})",
+                field_name,
+            )
+    if record.kind == "amount_change":
+        owner = f"{record.id_number.value}|entitlement|{record.body['scheme']}"
+        if db.execute("SELECT 1 FROM records WHERE unique_key = ?", (owner,)).fetchone() is None:
+            return (
+                f"{record.id_number.masked} has no entitlement in {record.body['scheme']} "
+                "yet: import the entitlement before its amount changes",
+                "scheme",
+            )
+    return None
+
+
+def _columns_problem(
+    record_id: object, kind: object, person: object, unique: object, body: object
+) -> str | None:
+    """Whether a row's columns agree with its body (a rehashed edit of a column)."""
+    try:
+        data = json.loads(str(body))
+    except ValueError:
+        return "its body is not valid JSON"
+    if not isinstance(data, dict):
+        return "its body is not a JSON object"
+    if data.get("id") != record_id or data.get("kind") != kind:
+        return "its id or kind column differs from its body"
+    if data.get("id_number") != person:
+        return "its person column differs from its body"
+    expected = _unique_key_of(data)
+    if expected != unique:
+        return "its unique key column differs from its body"
+    return None
+
+
+def _unique_key_of(data: dict[str, Any]) -> str | None:
+    person, kind = data.get("id_number"), data.get("kind")
+    if kind == "person":
+        return f"{person}|person"
+    if kind == "entitlement":
+        return f"{person}|entitlement|{data.get('scheme')}"
+    if kind == "amount_change":
+        return f"{person}|amount_change|{data.get('scheme')}|{data.get('from')}"
+    if data.get("type") == "died":
+        return f"{person}|died"
+    return None
+
+
+def _first_difference(body: dict[str, Any], stored: str) -> str | None:
+    try:
+        old = json.loads(stored)
+    except ValueError:
+        return None
+    for key in sorted(set(body) | set(old)):
+        if key not in ("id", "kind") and body.get(key) != old.get(key):
+            return key
+    return None
+
+
+def _describe_text(body: str) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return "unreadable"
+    return _describe(data) if isinstance(data, dict) else "unreadable"
+
 
 def _describe(body: dict[str, Any]) -> str:
     shown = {k: v for k, v in body.items() if k not in ("id", "attestation")}
-    if "id_number" in shown:
+    if isinstance(shown.get("id_number"), str):
         shown["id_number"] = mask_id_text(shown["id_number"])
-    if "phone" in shown:
+    if isinstance(shown.get("phone"), str):
         shown["phone"] = shown["phone"][:3] + "****" + shown["phone"][-4:]
-    return canonical_json(shown)
+    return redact(canonical_json(shown))
