@@ -10,7 +10,6 @@ import pytest
 from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 
-import sscert
 from contract_compare import differences
 from example_campaigns import ROLLING, calculate, campaign_of
 from sscert import strategies as sst

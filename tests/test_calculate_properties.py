@@ -6,7 +6,6 @@ import copy
 import datetime as dt
 import random
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from hypothesis import given, note, settings

@@ -13,6 +13,7 @@ Everything is drawn from ``random.Random(seed)``: the same seed gives the same c
 from __future__ import annotations
 
 import csv
+import hashlib
 import datetime as dt
 import json
 import random
@@ -295,7 +296,9 @@ def run_demo(
     events_path.write_text(
         "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events), encoding="utf-8"
     )
-    store, _ = SQLiteStore.init(store_path)
+    # A key from the seed keeps the demo reproducible; a real store's key is random.
+    key = hashlib.sha256(f"sscert-demo-{seed}".encode()).digest()
+    store, _ = SQLiteStore.init(store_path, pseudonym_key=key)
     with store:
         progress("importing the roster")
         roster_report = import_roster(store, roster_path, campaign=campaign)
@@ -306,7 +309,7 @@ def run_demo(
         if event_report.rejected:
             raise RuntimeError(f"the demo events have rejected lines: {event_report.rejected[:3]}")
         progress(f"running the campaign to {AS_OF}")
-        snapshot = take_snapshot(store, CAMPAIGN, AS_OF)
+        snapshot = take_snapshot(store, campaign, AS_OF)
         reminders = write_reminders(snapshot, folder / "reminders")
         report = write_report(snapshot, folder / "report.html")
         export_archive(store, campaign, folder / "archive")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import json
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -118,10 +116,14 @@ class ColumnMapping:
 
 @frozen
 class RowProblem:
+    """A rejected row (or a warning): its row number as a spreadsheet shows it, the column
+    at fault and why. ``cells`` holds the row as read, for the rejects file; ``repr``
+    leaves it out (it holds ID and phone numbers)."""
+
     row: int
     column: str
     reason: str
-    cells: tuple[str, ...] = ()
+    cells: tuple[str, ...] = field(default=(), repr=False)
 
 
 @define
@@ -262,14 +264,16 @@ def _phone(value: object, column: str) -> str | None:
         raise _Bad(column, "not a mainland mobile or landline number") from None
 
 
-def _digest(id_number: IdNumber) -> str:
-    return hashlib.sha256(id_number.value.encode()).hexdigest()[:24]
-
-
 def row_records(
-    cells: Sequence[object], where: Mapping[str, int], headers: Mapping[str, str]
+    cells: Sequence[object],
+    where: Mapping[str, int],
+    headers: Mapping[str, str],
+    pseudonym: Callable[[str], str],
 ) -> list[dict[str, Any]]:
-    """The person and entitlement records of one roster row; :class:`_Bad` on a bad cell."""
+    """The person and entitlement records of one roster row; :class:`_Bad` on a bad cell.
+
+    Record ids use ``pseudonym`` (the store's keyed hash) of the ID number, never the
+    number itself."""
 
     def cell(name: str) -> object:
         index = where.get(name)
@@ -293,7 +297,7 @@ def row_records(
             raise _Bad(headers["end"], f"{end} is before the start {start}")
     township = "".join(_cell_text(cell("township"), headers["township"]).split())
     phone = _phone(cell("phone"), headers.get("phone", "phone")) if "phone" in where else None
-    key = _digest(id_number)
+    key = pseudonym(id_number.value)
     person: dict[str, Any] = {
         "kind": "person",
         "id": f"roster:person:{key}",
@@ -346,27 +350,19 @@ def import_roster(
         personal_columns=tuple(where[k] for k in ("id_number", "phone") if k in where),
     )
     pending: list[tuple[int, list[dict[str, Any]], tuple[str, ...]]] = []
+    columns = {**headers, "attestation": headers["id_number"], "type": headers["id_number"]}
 
     def flush() -> None:
-        lines: list[str] = []
-        owners: list[int] = []
-        for index, (_, records, _) in enumerate(pending):
-            for record in records:
-                lines.append(json.dumps(record, ensure_ascii=False))
-                owners.append(index)
-        result = store.import_lines(lines)
-        failed: dict[int, str] = {}
-        for rejection in result.rejected:
-            failed.setdefault(owners[rejection.line - 1], rejection.reason)
-        # A row's last record is its entitlement: the row was already there when it was.
-        entitlement_line = {}
-        for line, owner in enumerate(owners, start=1):
-            entitlement_line[owner] = line
+        # One group per row: a row is stored whole or not at all.
+        result = store.import_groups([records for _, records, _ in pending])
+        failed = {r.line: r for r in result.rejected}
         present = set(result.present_lines)
-        for index, (row, _, cells) in enumerate(pending):
+        for index, (row, _, cells) in enumerate(pending, start=1):
             if index in failed:
-                report.rejected.append(RowProblem(row, headers["id_number"], failed[index], cells))
-            elif entitlement_line[index] in present:
+                rejection = failed[index]
+                column = columns.get(rejection.key or "", headers["id_number"])
+                report.rejected.append(RowProblem(row, column, rejection.reason, cells))
+            elif index in present:
                 report.already_present += 1
             else:
                 report.imported += 1
@@ -378,7 +374,7 @@ def import_roster(
         report.rows += 1
         shown = tuple(_text(c) for c in cells)
         try:
-            records = row_records(cells, where, headers)
+            records = row_records(cells, where, headers, store.pseudonym)
         except _Bad as bad:
             report.rejected.append(RowProblem(number, bad.column, str(bad), shown))
             continue

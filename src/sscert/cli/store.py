@@ -300,8 +300,9 @@ def calculate(db: Path, campaign_name: str, as_of: str, first: str | None) -> No
     """Print what `sscert calculate` prints for the case equivalent to the store.
 
     A person whose stored records do not make a valid case is listed under ``invalid``
-    (a key present only then) with the reason, and everyone else is calculated. Exit status: 0; 1 when someone is
-    listed under ``invalid``; 2 when it cannot run.
+    (a key present only then) with the reason, and everyone else is calculated.
+
+    Exit status: 0; 1 when someone is listed under ``invalid``; 2 when it cannot run.
     """
     campaign = load_campaign_option(campaign_name)
     day, month = parse_as_of(as_of, first)

@@ -16,6 +16,7 @@ from typing import Any
 import pluggy
 from attrs import frozen
 
+from sscert.attestation import Attestation, AttestationRefused, AttestationVerifier
 from sscert.calculate import calculate_case, result_to_dict
 from sscert.campaigns.model import Campaign
 from sscert.contract import CampaignsArg, Case, parse_case
@@ -28,11 +29,13 @@ from sscert.plugins.model import (
     ChannelSpec,
     DataMatch,
     FineDecision,
+    Message,
     StatusChange,
 )
 from sscert.plugins.services import ChannelServices
 from sscert.rules.engine import PersonResult
 from sscert.rules.penalty import FraudPenalty, fraud_penalty
+from sscert.values.identity import IdNumber
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -153,24 +156,110 @@ def case_result_with_plugins(parsed: Case, pm: pluggy.PluginManager) -> dict[str
     return data
 
 
+def _providers(pm: pluggy.PluginManager) -> dict[int, set[str]]:
+    """Each registered plugin (by ``id``) and the channel codes it provides."""
+    codes: dict[int, set[str]] = {}
+    by_name = dict(pm.list_name_plugin())
+    for listing in list_channels(pm):
+        codes.setdefault(id(by_name[listing.plugin]), set()).add(listing.spec.code)
+    return codes
+
+
+def _call(impl: Any, **kwargs: object) -> Any:
+    return impl.function(*(kwargs[name] for name in impl.argnames))
+
+
+def _attestation_problem(
+    attestation: Attestation | None,
+    services: ChannelServices,
+    channels: set[str],
+    id_number: IdNumber,
+    campaign: Campaign,
+) -> str | None:
+    """Why a plugin's attestation is not to be trusted, or ``None``: it must be for a
+    channel the plugin provides, for the person and campaign asked about, and verify under
+    the public key of the embedding system's signer for that channel."""
+    if attestation is None:
+        return None
+    if attestation.channel not in channels:
+        return f"signed for {attestation.channel}, a channel the plugin does not provide"
+    if attestation.id_number != id_number.value or attestation.campaign != campaign.id:
+        return "signed for another person or campaign"
+    try:
+        trusted = services.signer_for(attestation.channel).trusted_key()
+        AttestationVerifier([trusted]).check_signature(attestation)
+    except (LookupError, AttestationRefused) as error:
+        return str(error)
+    return None
+
+
 def certify(
     pm: pluggy.PluginManager, request: CertificationRequest, services: ChannelServices
 ) -> AttemptResult:
-    """Drive one certification attempt through the plugin that provides its channel."""
-    result: AttemptResult | None = pm.hook.sscert_certify(request=request, services=services)
-    if result is None:
-        raise UnknownChannel(f"no plugin provides channel {request.channel!r}")
-    return result
+    """Drive one certification attempt through the plugin that provides its channel.
+
+    Only that plugin is called, and it is lent only its own channels' signers
+    (:meth:`ChannelServices.lend`). A success whose attestation does not verify under the
+    channel's key is turned into a refusal (``attestation_refused``): nothing a plugin
+    returns is trusted unverified.
+    """
+    providers = _providers(pm)
+    for impl in reversed(pm.hook.sscert_certify.get_hookimpls()):
+        channels = providers.get(id(impl.plugin), set())
+        if request.channel not in channels:
+            continue
+        result: AttemptResult | None = _call(
+            impl, request=request, services=services.lend(channels)
+        )
+        if result is None:
+            continue
+        problem = _attestation_problem(
+            result.attestation, services, {request.channel}, request.id_number, request.campaign
+        )
+        if problem is None and result.success and result.attestation is None:
+            problem = "a success without an attestation"
+        if problem is not None:
+            return AttemptResult(
+                False,
+                request.channel,
+                Message(
+                    "认证未完成：认证凭证无法核验，请联系工作人员。",
+                    "Certification not completed: its attestation could not be verified; "
+                    "contact staff.",
+                ),
+                "attestation_refused",
+            )
+        return result
+    raise UnknownChannel(f"no plugin provides channel {request.channel!r}")
 
 
 def match_record(
     pm: pluggy.PluginManager, record: AliveRecord, campaign: Campaign, services: ChannelServices
 ) -> DataMatch | None:
-    """An outside record as a certification, when a plugin recognises its source."""
-    match: DataMatch | None = pm.hook.sscert_match_record(
-        record=record, campaign=campaign, services=services
-    )
-    return match
+    """An outside record as a certification, when a plugin recognises its source.
+
+    Plugins are asked in turn (the last registered first), each lent only its own
+    channels' signers; the first that answers decides. A match whose event or attestation
+    is for a channel that plugin does not provide, or whose attestation does not verify,
+    is refused with ``ValueError``.
+    """
+    providers = _providers(pm)
+    for impl in reversed(pm.hook.sscert_match_record.get_hookimpls()):
+        channels = providers.get(id(impl.plugin), set())
+        match: DataMatch | None = _call(
+            impl, record=record, campaign=campaign, services=services.lend(channels)
+        )
+        if match is None:
+            continue
+        problem = _attestation_problem(
+            match.attestation, services, channels, record.id_number, campaign
+        )
+        if problem is None and match.event.channel not in channels:
+            problem = f"an event for {match.event.channel}, a channel the plugin does not provide"
+        if problem is not None:
+            raise ValueError(f"a data-matching plugin returned an untrusted match: {problem}")
+        return match
+    return None
 
 
 def choose_fine(

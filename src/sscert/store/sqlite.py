@@ -170,6 +170,7 @@ class SQLiteStore:
         self._db = connection
         self._policy: list[TrustedKey] | None = None
         self._schema = SCHEMA_VERSION
+        self._pseudonym_key = b"sscert"
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -184,7 +185,11 @@ class SQLiteStore:
 
     @classmethod
     def init(
-        cls, path: str | Path, *, trusted_keys: Sequence[TrustedKey] | None = None
+        cls,
+        path: str | Path,
+        *,
+        trusted_keys: Sequence[TrustedKey] | None = None,
+        pseudonym_key: bytes | None = None,
     ) -> tuple[SQLiteStore, bool]:
         """Create a store at ``path``; an existing store is left untouched.
 
@@ -192,6 +197,9 @@ class SQLiteStore:
         store, requires every ``certified`` event to carry an attestation that verifies
         under one of these keys for its channel. Without keys the store accepts unattested
         events (a county desk recording paper forms) and says so in ``verify``.
+
+        ``pseudonym_key`` (default: 32 random bytes) keys :meth:`pseudonym`; give one only
+        to make a store reproducible (a demo, a test).
 
         Returns the store and whether it was created. Giving keys for an existing store
         whose policy differs raises :class:`StoreError`.
@@ -217,7 +225,7 @@ class SQLiteStore:
             meta = [
                 ("schema_version", str(SCHEMA_VERSION)),
                 ("kind", "sscert-store"),
-                ("pseudonym_key", secrets.token_hex(32)),
+                ("pseudonym_key", (pseudonym_key or secrets.token_bytes(32)).hex()),
             ]
             if trusted_keys is not None:
                 meta.append(("trusted_keys", _policy_json(trusted_keys)))
@@ -261,6 +269,11 @@ class SQLiteStore:
             db.close()
             raise StoreError(f"{target}: made by another sscert (schema {version})")
         store._schema = version
+        try:
+            store._pseudonym_key = bytes.fromhex(meta.get("pseudonym_key", ""))[:64] or b"sscert"
+        except ValueError:
+            db.close()
+            raise StoreError(f"{target}: its pseudonym key is unreadable") from None
         try:
             store._policy = _parse_policy(meta["trusted_keys"]) if "trusted_keys" in meta else None
         except ValueError as error:
@@ -306,9 +319,8 @@ class SQLiteStore:
     def pseudonym(self, id_number: str) -> str:
         """A stable id for a person in this store that does not reveal the ID number (a
         keyed hash; the key is the store's own), for record ids such as a roster's."""
-        key = self._meta().get("pseudonym_key", "")
         return hashlib.blake2b(
-            id_number.encode(), key=bytes.fromhex(key)[:64], digest_size=12
+            id_number.encode(), key=self._pseudonym_key, digest_size=12
         ).hexdigest()
 
     def unattested_certifications(self) -> int:
