@@ -13,8 +13,8 @@ Everything is drawn from ``random.Random(seed)``: the same seed gives the same c
 from __future__ import annotations
 
 import csv
-import hashlib
 import datetime as dt
+import hashlib
 import json
 import random
 from collections.abc import Callable
