@@ -37,6 +37,7 @@ from sscert.values.limits import (
 )
 from sscert.values.money import Money
 from sscert.values.months import Month
+from sscert.values.privacy import redact
 
 __all__ = [
     "Case",
@@ -65,7 +66,7 @@ class InputError(ValueError):
     """
 
     def __init__(self, errors: Sequence[tuple[str, str]]) -> None:
-        self.errors = list(errors)
+        self.errors = [(redact(path), redact(problem)) for path, problem in errors]
         super().__init__("\n".join(f"{path}: {problem}" for path, problem in self.errors))
 
 

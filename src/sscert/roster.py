@@ -22,7 +22,7 @@ from attrs import define, field, frozen
 
 from sscert.campaigns import Campaign
 from sscert.schemes import Scheme
-from sscert.store.archive import neutralise
+from sscert.spreadsheet import neutralise
 from sscert.store.sqlite import SQLiteStore
 from sscert.values.identity import IdNumber, InvalidIdNumber, mask_id_text
 from sscert.values.limits import LimitError, check_text, parse_amount, parse_month

@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import polars as pl
-from attrs import frozen
+from attrs import field, frozen
 
 from sscert.campaigns import Campaign
 from sscert.rules.penalty import NOT_FRAUD_EVIDENCE
@@ -41,6 +41,11 @@ __all__ = ["OUTCOMES", "BatchInput", "BatchResult", "evaluate_batch"]
 OUTCOMES = pl.Enum(["paid", "withheld", "backpaid", "stopped", "overpaid"])
 SCHEMES = pl.Enum([s.value for s in Scheme])
 NEVER = 10**7  # a month index later than any real one
+
+
+def _shape(frame: pl.DataFrame) -> str:
+    """A table's shape for ``repr``: its rows hold full ID numbers, never shown."""
+    return f"<{frame.height} rows × {frame.width} columns>"
 
 
 @frozen
@@ -56,11 +61,11 @@ class BatchInput:
     * ``deaths``: person, index, on (Date), reported_on (Date)
     """
 
-    people: pl.DataFrame
-    entitlements: pl.DataFrame
-    changes: pl.DataFrame
-    certifications: pl.DataFrame
-    deaths: pl.DataFrame
+    people: pl.DataFrame = field(repr=_shape)
+    entitlements: pl.DataFrame = field(repr=_shape)
+    changes: pl.DataFrame = field(repr=_shape)
+    certifications: pl.DataFrame = field(repr=_shape)
+    deaths: pl.DataFrame = field(repr=_shape)
 
 
 @frozen
@@ -68,9 +73,9 @@ class BatchResult:
     """``persons``: one row per person; ``months``: one row per entitlement per month;
     ``rejected``: the certifications that do not count, with their reason."""
 
-    persons: pl.DataFrame
-    months: pl.DataFrame
-    rejected: pl.DataFrame
+    persons: pl.DataFrame = field(repr=_shape)
+    months: pl.DataFrame = field(repr=_shape)
+    rejected: pl.DataFrame = field(repr=_shape)
 
 
 def _payday(month: pl.Expr, day: int) -> pl.Expr:

@@ -26,11 +26,13 @@ from sscert.contract import InvalidPerson
 from sscert.schemes import Scheme
 from sscert.store.cases import load_people
 from sscert.store.sqlite import SQLiteStore
+from sscert.values.limits import MAX_MONTHLY_AMOUNT, MAX_YEAR, MIN_YEAR
 
 __all__ = ["BatchInputError", "from_store", "from_store_checked", "from_tables", "read_table"]
 
 WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 MAX_PROBLEMS: Final = 20
+MAX_FEN: Final = int(MAX_MONTHLY_AMOUNT.amount * 100)
 
 
 class BatchInputError(ValueError):
@@ -71,7 +73,7 @@ def _id_number(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         .then(text.str.slice(0, 6) + pl.lit("19") + text.str.slice(6, 9))
         .otherwise(text.str.slice(0, 17))
     )
-    digits_ok = first17.str.contains(r"^\d{17}$")
+    digits_ok = first17.str.contains(r"^[0-9]{17}$")
     total = pl.sum_horizontal(
         [first17.str.slice(i, 1).cast(pl.Int64, strict=False) * w for i, w in enumerate(WEIGHTS)]
     )
@@ -83,7 +85,7 @@ def _id_number(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         .then(pl.lit("missing"))
         .when(~text.str.len_chars().is_in([15, 18]))
         .then(pl.lit("an ID number has 18 characters (or 15 digits)"))
-        .when(~digits_ok | ~text.str.contains(r"^(\d{15}|\d{17}[\dX])$"))
+        .when(~digits_ok | ~text.str.contains(r"^([0-9]{15}|[0-9]{17}[0-9X])$"))
         .then(pl.lit("an ID number is digits, with an optional final X"))
         .when(birth.is_null() | (birth.dt.year() < 1800))
         .then(pl.lit("not a real birth date"))
@@ -93,28 +95,37 @@ def _id_number(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return normalised, why
 
 
+def _in_years(year: pl.Expr) -> pl.Expr:
+    """The input limits' years (sscert.values.limits), as an expression."""
+    return (year >= MIN_YEAR) & (year <= MAX_YEAR)
+
+
 def _month(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    ok = column.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")
+    ok = column.str.contains(r"^[0-9]{4}-(0[1-9]|1[0-2])$") & _in_years(
+        column.str.slice(0, 4).cast(pl.Int32, strict=False)
+    )
     index = (
         column.str.slice(0, 4).cast(pl.Int32, strict=False) * 12
         + column.str.slice(5, 2).cast(pl.Int32, strict=False)
         - 1
     )
     return pl.when(ok).then(index), pl.when(~ok.fill_null(False)).then(
-        pl.lit("not a month YYYY-MM")
+        pl.lit(f"not a month YYYY-MM in {MIN_YEAR}-{MAX_YEAR}")
     )
 
 
 def _fen(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    ok = column.str.contains(r"^\d+(\.\d{1,2})?$")
-    whole = column.str.extract(r"^(\d+)", 1).cast(pl.Int64, strict=False)
-    fraction = column.str.extract(r"\.(\d{1,2})$", 1).fill_null("0").str.pad_end(2, "0")
+    ok = column.str.contains(r"^[0-9]{1,7}(\.[0-9]{1,2})?$")
+    whole = column.str.extract(r"^([0-9]+)", 1).cast(pl.Int64, strict=False)
+    fraction = column.str.extract(r"\.([0-9]{1,2})$", 1).fill_null("0").str.pad_end(2, "0")
     fen = whole * 100 + fraction.cast(pl.Int64, strict=False)
     why = (
         pl.when(~ok.fill_null(False))
-        .then(pl.lit("an amount is a number with at most 2 decimals"))
+        .then(pl.lit("an amount is yuan with at most 2 decimals, like 2856.40"))
         .when(fen <= 0)
         .then(pl.lit("must be greater than zero"))
+        .when(fen > MAX_FEN)
+        .then(pl.lit(f"must be at most {MAX_MONTHLY_AMOUNT} yuan a month"))
     )
     return pl.when(ok).then(fen), why
 
@@ -123,7 +134,7 @@ def _cst_date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """C1: the CST date of an ISO date or date-time text (with or without an offset)."""
     text = column.str.replace(" ", "T")
     is_date = text.str.len_chars() == 10
-    offset = text.str.extract(r"(Z|[+-]\d{2}:\d{2})$", 1)
+    offset = text.str.extract(r"(Z|[+-][0-9]{2}:[0-9]{2})$", 1)
     minutes = (
         pl.when(offset.is_null())
         .then(480)
@@ -137,7 +148,10 @@ def _cst_date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
             * pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
         )
     )
-    core = text.str.replace(r"(Z|[+-]\d{2}:\d{2})$", "")
+    core = text.str.replace(r"(Z|[+-][0-9]{2}:[0-9]{2})$", "")
+    ascii_ok = core.str.contains(
+        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?$"
+    )
     moment = pl.coalesce(
         core.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False),
         core.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False),
@@ -145,12 +159,21 @@ def _cst_date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     )
     cst = (moment - pl.duration(minutes=minutes) + pl.duration(hours=8)).dt.date()
     day = pl.when(is_date).then(text.str.to_date("%Y-%m-%d", strict=False)).otherwise(cst)
-    return day, pl.when(day.is_null()).then(pl.lit("not an ISO date or date-time"))
+    local = core.str.slice(0, 4).cast(pl.Int32, strict=False)
+    ok = ascii_ok & _in_years(local) & _in_years(day.dt.year())
+    ok = ok & (minutes.abs() <= 14 * 60)
+    return pl.when(ok).then(day), pl.when(~ok.fill_null(False) | day.is_null()).then(
+        pl.lit(f"not an ISO date or date-time in {MIN_YEAR}-{MAX_YEAR}")
+    )
 
 
 def _date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    day = column.str.to_date("%Y-%m-%d", strict=False)
-    return day, pl.when(day.is_null()).then(pl.lit("not an ISO date"))
+    ok = column.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    day = pl.when(ok).then(column.str.to_date("%Y-%m-%d", strict=False))
+    day = pl.when(_in_years(day.dt.year())).then(day)
+    return day, pl.when(day.is_null()).then(
+        pl.lit(f"not an ISO date (YYYY-MM-DD) in {MIN_YEAR}-{MAX_YEAR}")
+    )
 
 
 def _collect(

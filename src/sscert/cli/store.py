@@ -207,8 +207,7 @@ def verify(db: Path, checkpoint: Path | None, public_key: Path | None) -> None:
         raise _broken(str(error)) from None
     with opened:
         broken = opened.verify()
-        if broken is None and anchor is not None:
-            broken = verify_against(opened, anchor)
+        short = broken is None and anchor is not None and verify_against(opened, anchor)
         try:
             seq, head = opened.head()
             unattested = opened.unattested_certifications()
@@ -218,6 +217,8 @@ def verify(db: Path, checkpoint: Path | None, public_key: Path | None) -> None:
     if broken is not None:
         where = f" (record {broken.record_id!r})" if broken.record_id else ""
         raise _broken(f"chain broken at row {broken.seq}{where}: {broken.reason}")
+    if short:
+        raise _broken(f"the store does not extend the checkpoint: {short.reason}")
     click.echo(f"chain holds: {seq} rows, head {head}")
     if anchor is not None:
         click.echo(

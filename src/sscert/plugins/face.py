@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from attrs import frozen
+from attrs import field, frozen
 
 from sscert.plugins.model import FaceCapture
 from sscert.values.identity import IdNumber
@@ -30,8 +30,8 @@ __all__ = [
 class TemplatePhoto:
     """The reference face made in person (建模), and the name shown beside it."""
 
-    image: bytes
-    name: str
+    image: bytes = field(repr=False)
+    name: str = field(repr=False)
     made_by: str = ""
 
 

@@ -35,6 +35,8 @@ def _figure(width: float, height: float) -> Any:
     import matplotlib  # noqa: PLC0415 - an optional dependency, loaded when needed
 
     matplotlib.rcParams["svg.fonttype"] = "none"
+    matplotlib.rcParams["text.parse_math"] = False  # a township's "$" is text, not TeX
+    matplotlib.rcParams["text.usetex"] = False
     matplotlib.rcParams["svg.hashsalt"] = "sscert"  # the same data, the same file
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = _FONTS

@@ -19,7 +19,7 @@ from sscert.reports.snapshot import Snapshot, township_of
 from sscert.rules.engine import PersonResult
 from sscert.rules.payroll import Outcome
 from sscert.rules.status import Status
-from sscert.store.archive import neutralise
+from sscert.spreadsheet import neutralise, sheet_name, xlsx_append
 from sscert.values.phone import mask_phone_text
 
 __all__ = ["COLUMNS", "notice_text", "reminder_rows", "write_reminders"]
@@ -157,31 +157,31 @@ def _write_xlsx(path: Path, rows: list[dict[str, Any]], snapshot: Snapshot) -> N
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = "汇总"
-    summary.append(["乡镇", "乡镇事务所电话", "待认证", "已暂停发放"])
+    used = {summary.title}
+    xlsx_append(summary, ["乡镇", "乡镇事务所电话", "待认证", "已暂停发放"])
     by_township: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_township[row["乡镇"]].append(row)
     for township, items in by_township.items():
-        summary.append(
+        xlsx_append(
+            summary,
             [
                 township,
                 items[0]["乡镇事务所电话"],
                 sum(r["状态"] == "待认证" for r in items),
                 sum(r["状态"] == "已暂停发放" for r in items),
-            ]
+            ],
         )
-        sheet = book.create_sheet(title=township[:31])
-        sheet.append(list(COLUMNS))
+        sheet = book.create_sheet(title=sheet_name(township, used))
+        xlsx_append(sheet, list(COLUMNS))
         for item in items:
-            # Every cell is written as text: no ID number becomes a float, no formula runs.
-            sheet.append([str(item[c]) for c in COLUMNS])
-            for cell in sheet[sheet.max_row]:
-                cell.data_type = "s"
+            # Text cells as text: no ID number becomes a float, no formula runs.
+            xlsx_append(sheet, [str(item[c]) for c in COLUMNS])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
     for cell in summary[1]:
         cell.font = Font(bold=True)
     summary.append([])
-    summary.append([f"{snapshot.campaign.name}，截至 {snapshot.as_of}"])
+    xlsx_append(summary, [f"{snapshot.campaign.name}，截至 {snapshot.as_of}"])
     book.save(path)

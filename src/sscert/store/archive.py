@@ -15,15 +15,16 @@ import csv
 import hashlib
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any, Final
 
 from sscert.campaigns import Campaign
 from sscert.serialization import unstructure
+from sscert.spreadsheet import neutralise
 from sscert.store.sqlite import SQLiteStore
 from sscert.values.identity import mask_id_text
 from sscert.values.phone import mask_phone_text
+from sscert.values.privacy import redact
 
 __all__ = ["CSV_COLUMNS", "export_archive", "neutralise", "verify_archive"]
 
@@ -31,26 +32,30 @@ CSV_COLUMNS: Final = (
     "seq", "id", "kind", "id_number", "name", "township", "phone", "scheme", "start", "end",
     "from", "monthly_amount", "type", "at", "channel", "on", "reported_on", "hash",
 )  # fmt: skip
-_FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet will show as text, never evaluate."""
-    return "'" + cell if cell.startswith(_FORMULA) else cell
-
-
-_ID_LIKE: Final = re.compile(r"\d{17}[\dXx]|\d{15}")
 
 
 def _mask(record: dict[str, Any]) -> dict[str, Any]:
     masked = dict(record)
-    masked["id"] = _ID_LIKE.sub(lambda m: mask_id_text(m[0]), record["id"])
-    masked["id_number"] = mask_id_text(record["id_number"])
+    masked["id"] = redact(str(record.get("id", "")))
+    masked["id_number"] = mask_id_text(str(record.get("id_number", "")))
     if "phone" in record:
-        masked["phone"] = mask_phone_text(record["phone"])
-    if "attestation" in record:
+        masked["phone"] = mask_phone_text(str(record["phone"]))
+    if isinstance(record.get("attestation"), dict):
         masked["attestation"] = {**record["attestation"], "id_number": masked["id_number"]}
+    for key in ("name", "township"):
+        if isinstance(masked.get(key), str):
+            masked[key] = redact(masked[key])
     return masked
+
+
+def _record(body: str) -> dict[str, Any]:
+    """A stored body as an archive line; one that cannot be read is kept as a note (the
+    chain's verdict says why), never a crash."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    return data if isinstance(data, dict) else {"unreadable": True}
 
 
 def _sha256(path: Path) -> str:
@@ -72,7 +77,7 @@ def export_archive(
         writer = csv.writer(table)
         writer.writerow(CSV_COLUMNS)
         for seq, _, _, body, _, digest in store.rows():
-            record = json.loads(body)
+            record = _record(body)
             shown = record if unmasked else _mask(record)
             jsonl.write(json.dumps({"seq": seq, **shown, "hash": digest}, ensure_ascii=False))
             jsonl.write("\n")

@@ -36,13 +36,13 @@ from typing import IO, Any, Final
 
 from attrs import define, field, frozen
 
-from sscert.attestation import AttestationRefused, AttestationVerifier, TrustedKey
+from sscert.attestation import Attestation, AttestationRefused, AttestationVerifier, TrustedKey
 from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import CampaignsArg
 from sscert.store.records import Record, RecordError, canonical_json, parse_record
 from sscert.values.identity import mask_id_text
-from sscert.values.limits import LimitError, bounded_lines, loads
+from sscert.values.limits import LimitError, bounded_lines, loads, parse_moment
 from sscert.values.privacy import redact
 
 __all__ = [
@@ -666,6 +666,7 @@ class SQLiteStore:
 
     def _verify(self) -> ChainBreak | None:
         prev = GENESIS
+        verifier = AttestationVerifier(self._policy) if self._policy is not None else None
         rows = self._db.execute(
             "SELECT seq, id, kind, id_number, unique_key, body, prev_hash, hash "
             "FROM records ORDER BY seq"
@@ -692,6 +693,8 @@ class SQLiteStore:
             if actual != digest:
                 return ChainBreak(seq, shown, "its content does not match its hash")
             problem = _columns_problem(record_id, kind, person, unique, body)
+            if problem is None and verifier is not None and kind == "event":
+                problem = _attestation_problem(verifier, person, body)
             if problem is not None:
                 return ChainBreak(seq, shown, problem)
             prev = digest
@@ -962,6 +965,31 @@ def _columns_problem(
     expected = _unique_key_of(data)
     if expected != unique:
         return "its unique key column differs from its body"
+    return None
+
+
+def _attestation_problem(verifier: AttestationVerifier, person: str, body: str) -> str | None:
+    """In an attested store, whether a stored certification still carries an attestation
+    that verifies for its person, channel and time (a row appended behind the store's back
+    has none that does)."""
+    data = json.loads(body)
+    if data.get("type") != "certified":
+        return None
+    raw = data.get("attestation")
+    if not isinstance(raw, dict):
+        return "a certification without attestation in an attested store"
+    try:
+        attestation = Attestation.from_dict(raw)
+        verifier.check_signature(attestation)
+        at = parse_moment(data.get("at"))
+    except (AttestationRefused, TypeError, ValueError) as error:
+        return f"its attestation does not verify ({error})"
+    if (
+        attestation.id_number != person
+        or attestation.channel != data.get("channel")
+        or attestation.at != at
+    ):
+        return "its attestation is for another person, channel or time"
     return None
 
 

@@ -27,6 +27,7 @@ from typing import IO, Any, Final
 
 from sscert.values.money import Money
 from sscert.values.months import Month
+from sscert.values.privacy import redact
 
 __all__ = [
     "MAX_DEPTH",
@@ -75,11 +76,12 @@ class LimitError(ValueError):
 
 
 def preview(value: object, width: int = 40) -> str:
-    """A short ``repr`` of a value for an error message: never the whole of a huge input."""
+    """A short ``repr`` of a value for an error message: never the whole of a huge input,
+    and never a personal number in full (an ID number typed into the wrong field)."""
     if isinstance(value, str) and len(value) > width:
-        return f"{value[:width]!r}… ({len(value)} characters)"
+        return redact(f"{value[:width]!r}… ({len(value)} characters)")
     text = repr(value)
-    return text if len(text) <= width + 10 else text[: width + 10] + "…"
+    return redact(text if len(text) <= width + 10 else text[: width + 10] + "…")
 
 
 def _year(year: int, what: str, value: object) -> None:

@@ -3,8 +3,8 @@ line may quote what a caller sent, and what a caller sent may hold an ID or mobi
 
 :func:`redact` masks every run of characters that looks like one — 18 characters of an ID
 number (17 digits and a digit or X), an old 15-digit ID number, an 11-digit mobile number —
-wherever it stands in the text. It errs on the side of masking: a 15-digit record number is
-masked too.
+wherever it stands on its own in the text (not inside a longer run of letters and digits,
+such as a hash). It errs on the side of masking: a 15-digit record number is masked too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from sscert.values.phone import mask_phone_text
 __all__ = ["redact"]
 
 _PERSONAL: Final = re.compile(
-    r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15}|(?:\+86|0086)?1[3-9][0-9]{9})(?![0-9])", re.ASCII
+    r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15}|(?:\+86|0086)?1[3-9][0-9]{9})"
+    r"(?![0-9A-Za-z])",
+    re.ASCII,
 )
 
 

@@ -13,31 +13,72 @@ from __future__ import annotations
 
 import re
 
-from attrs import frozen
+from attrs import field, frozen
 
 from sscert.plugins.channels.common import face_attempt, refuse
 from sscert.plugins.hookspecs import certifies, provides
 from sscert.plugins.model import AttemptResult, CertificationRequest, ChannelSpec, Message
 from sscert.plugins.services import Account, ChannelServices, check_password, hash_password
-from sscert.values.identity import IdNumber, InvalidIdNumber
-from sscert.values.phone import InvalidPhoneNumber, PhoneNumber
+from sscert.values.identity import IdNumber, InvalidIdNumber, mask_id_text
+from sscert.values.phone import InvalidPhoneNumber, PhoneNumber, mask_phone_text
 
 CODE = "yirenshe"
 PASSWORD = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[\x21-\x7e]{8,20}$")
 
-__all__ = ["IdentityPage", "Outcome", "Registration", "identity_page", "login", "register"]
+__all__ = [
+    "IdentityPage",
+    "Outcome",
+    "Password",
+    "Registration",
+    "identity_page",
+    "login",
+    "register",
+]
 
 
-@frozen
+@frozen(repr=False)
+class Password:
+    """A password as typed on a form, kept only as its salted scrypt hash, and whether it
+    met the app's rule (8 to 20 characters with letters and digits). The text itself is
+    not kept: it appears in no ``repr``, message or log."""
+
+    hash: str
+    acceptable: bool
+
+    @classmethod
+    def of(cls, text: object) -> Password:
+        if isinstance(text, Password):
+            return text
+        if not isinstance(text, str) or not PASSWORD.match(text):
+            return cls("", False)
+        return cls(hash_password(text), True)
+
+    def __repr__(self) -> str:
+        return "Password(***)"
+
+
+def _password(text: object) -> Password:
+    return Password.of(text)
+
+
+@frozen(repr=False)
 class Registration:
-    """The 立即注册 form."""
+    """The 立即注册 form. The password is hashed on arrival (:class:`Password`); ``repr``
+    masks the ID and mobile numbers."""
 
     name: str
     id_number: str
-    password: str
+    password: Password = field(converter=_password)
     mobile: str
     mobile_again: str
     accepted_terms: bool
+
+    def __repr__(self) -> str:
+        return (
+            f"Registration(id_number={mask_id_text(str(self.id_number))!r}, "
+            f"mobile={mask_phone_text(str(self.mobile))!r}, password=***, "
+            f"accepted_terms={self.accepted_terms!r})"
+        )
 
 
 @frozen
@@ -67,7 +108,7 @@ def register(form: Registration, services: ChannelServices) -> Outcome:
             "The ID number is not valid: check it and type it again (18 characters, the last "
             "may be X).",
         )
-    if not PASSWORD.match(form.password):
+    if not form.password.acceptable:
         return _no(
             "weak_password",
             "密码需为8至20位，并同时包含字母和数字。",
@@ -99,9 +140,7 @@ def register(form: Registration, services: ChannelServices) -> Outcome:
             "该身份证号已注册，请直接登录。",
             "This ID number is already registered: log in instead.",
         )
-    services.accounts.add(
-        Account(id_number, form.name.strip(), mobile, hash_password(form.password), True)
-    )
+    services.accounts.add(Account(id_number, form.name.strip(), mobile, form.password.hash, True))
     return Outcome(True, Message("注册成功，请登录。", "Registered: now log in."))
 
 
@@ -128,7 +167,7 @@ def login(id_number_text: str, password: str, services: ChannelServices) -> Outc
 class IdentityPage:
     """本人认证: the template photo and the name, or the instruction to go and make one."""
 
-    name: str
+    name: str = field(repr=False)
     has_template_photo: bool
     message: Message
 

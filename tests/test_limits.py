@@ -1,0 +1,238 @@
+"""One set of input limits: a value ``calculate`` refuses is refused by ``store import``,
+``roster import`` and ``sscert batch`` too — none of them lets it in to break a later run."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from click.testing import CliRunner, Result
+
+import sscert
+from sscert.batch import BatchInputError, from_tables
+from sscert.cli.app import cli
+from sscert.store import SQLiteStore
+from sscert.values.limits import (
+    MAX_MONTHLY_AMOUNT,
+    LimitError,
+    bounded_lines,
+    check_depth,
+    loads,
+    parse_amount,
+    parse_moment,
+)
+
+PERSON = "130630194803150028"
+BASE: dict[str, Any] = {
+    "campaign": "laiyuan-2023",
+    "as_of": "2023-06-30",
+    "people": [
+        {
+            "id_number": PERSON,
+            "entitlements": [
+                {"scheme": "enterprise_pension", "start": "2008-05", "monthly_amount": "2856.40"}
+            ],
+            "events": [
+                {"type": "certified", "at": "2023-03-01T10:00:00+08:00", "channel": "assisted"},
+            ],
+        }
+    ],
+}
+
+BAD_AMOUNTS = ["1E+2", "2,8,5,6", "１２３.００", "١٢٣", "1000000.01", "0", "-5", " ", "1" * 30]
+BAD_MONTHS = ["1899-12", "2101-01", "２０２３-０５", "2023-13", "9999-12"]
+BAD_MOMENTS = [
+    "9999-12-31",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "2100-12-31T23:00:00-05:00",  # a CST date in 2101
+    "1900-01-01T01:00:00+14:00",  # a CST date in 1899
+    "２０２３-03-01",
+    "2023-03-01T10:00:00+23:00",
+]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def _case_with(path: tuple[Any, ...], value: object) -> dict[str, Any]:
+    case = copy.deepcopy(BASE)
+    target: Any = case
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return case
+
+
+AMOUNT = ("people", 0, "entitlements", 0, "monthly_amount")
+START = ("people", 0, "entitlements", 0, "start")
+AT = ("people", 0, "events", 0, "at")
+
+
+@pytest.mark.parametrize("value", BAD_AMOUNTS)
+def test_an_amount_is_refused_everywhere(value: str, tmp_path: Path) -> None:
+    with pytest.raises(sscert.InputError, match="monthly_amount"):
+        sscert.calculate(_case_with(AMOUNT, value))
+    _refused_by_store(tmp_path, {"monthly_amount": value})
+    _refused_by_batch({"monthly_amount": value}, "monthly_amount")
+    _refused_by_roster(tmp_path, 3, value)
+
+
+@pytest.mark.parametrize("value", BAD_MONTHS)
+def test_a_month_is_refused_everywhere(value: str, tmp_path: Path) -> None:
+    with pytest.raises(sscert.InputError, match="start"):
+        sscert.calculate(_case_with(START, value))
+    _refused_by_store(tmp_path, {"start": value})
+    _refused_by_batch({"start": value}, "start")
+    _refused_by_roster(tmp_path, 4, value)
+
+
+@pytest.mark.parametrize("value", BAD_MOMENTS)
+def test_a_time_is_refused_everywhere(value: str, tmp_path: Path) -> None:
+    with pytest.raises(sscert.InputError, match=r"events\[0\]\.at"):
+        sscert.calculate(_case_with(AT, value))
+    db = tmp_path / "s.db"
+    store, _ = SQLiteStore.init(db)
+    line = {
+        "kind": "event",
+        "id": "e-1",
+        "id_number": PERSON,
+        "type": "certified",
+        "at": value,
+        "channel": "assisted",
+    }
+    with store:
+        report = store.import_lines([json.dumps(line)])
+    assert report.stored == 0
+    assert report.rejected
+    events = pl.DataFrame(
+        {
+            "id_number": [PERSON],
+            "type": ["certified"],
+            "at": [value],
+            "channel": ["assisted"],
+            "on": [None],
+            "reported_on": [None],
+        },
+        schema=dict.fromkeys(("id_number", "type", "at", "channel", "on", "reported_on"), pl.Utf8),
+    )
+    with pytest.raises(BatchInputError, match="at"):
+        from_tables(_entitlements({}), events)
+
+
+def test_the_as_of_date_and_the_campaign_name() -> None:
+    with pytest.raises(sscert.InputError, match="as_of"):
+        sscert.calculate({**BASE, "as_of": "9999-12-31"})
+    with pytest.raises(sscert.InputError, match="campaign") as caught:
+        sscert.calculate({**BASE, "campaign": "x" * 300})
+    assert "x" * 100 not in str(caught.value)
+
+
+def test_a_case_never_opens_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "server-secret.toml"
+    secret.write_text('api_key = "do-not-echo"\n', encoding="utf-8")
+    for name in (str(secret), "/etc/passwd", "../../etc/hostname"):
+        with pytest.raises(sscert.InputError, match="campaign") as caught:
+            sscert.calculate({**BASE, "campaign": name})
+        assert "do-not-echo" not in str(caught.value)
+        assert "api_key" not in str(caught.value)
+    # the caller may give the file: then the case names it by id
+    mine = sscert.load_campaign("laiyuan-2023")
+    assert sscert.calculate({**BASE}, campaigns={mine.id: mine})["people"]
+
+
+def test_deep_nesting_is_refused_without_a_recursion_error() -> None:
+    deep: Any = "x"
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(sscert.InputError, match="nested"):
+        sscert.calculate({**BASE, "extra": deep})
+    with pytest.raises(LimitError, match="nested"):
+        loads("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(LimitError):
+        check_depth({"a": _nest(40)})
+    check_depth({"a": _nest(30)})
+
+
+def _nest(levels: int) -> Any:
+    value: Any = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_the_boundaries_themselves_are_accepted() -> None:
+    assert parse_amount("1000000.00") == MAX_MONTHLY_AMOUNT
+    assert str(parse_amount("0.01")) == "0.01"
+    assert parse_moment("1900-01-01").year == 1900
+    assert parse_moment("2100-12-31T15:59:59Z").year == 2100
+    case = _case_with(AMOUNT, "1000000.00")
+    case["as_of"] = "2100-12-31"
+    assert sscert.calculate(case)["people"][0]["status"] == "certified"
+
+
+def test_long_lines_are_skipped_without_holding_them(tmp_path: Path) -> None:
+    import io  # noqa: PLC0415
+
+    data = b"short\n" + b"y" * 5_000 + b"\nlast\n"
+    lines = list(bounded_lines(io.BytesIO(data), limit=100, chunk=64))
+    assert lines == [(1, b"short\n"), (2, None), (3, b"last\n")]
+
+
+# --- the other paths -----------------------------------------------------------------------
+
+
+def _refused_by_store(tmp_path: Path, change: dict[str, str]) -> None:
+    store, _ = SQLiteStore.init(tmp_path / "limits.db")
+    record = {
+        "kind": "entitlement",
+        "id": "e-1",
+        "id_number": PERSON,
+        "scheme": "enterprise_pension",
+        "start": "2008-05",
+        "monthly_amount": "2856.40",
+        **change,
+    }
+    with store:
+        report = store.import_lines([json.dumps(record, ensure_ascii=False)])
+    assert report.stored == 0, change
+    assert report.rejected, change
+
+
+def _entitlements(change: dict[str, str]) -> pl.DataFrame:
+    row = {
+        "id_number": PERSON,
+        "scheme": "enterprise_pension",
+        "start": "2008-05",
+        "monthly_amount": "2856.40",
+        "end": None,
+        **change,
+    }
+    return pl.DataFrame({k: [v] for k, v in row.items()}, schema=dict.fromkeys(row, pl.Utf8))
+
+
+def _refused_by_batch(change: dict[str, str], column: str) -> None:
+    with pytest.raises(BatchInputError, match=column):
+        from_tables(_entitlements(change))
+
+
+def _refused_by_roster(tmp_path: Path, index: int, value: str) -> None:
+    header = ["姓名", "身份证号", "险种", "月待遇", "待遇开始年月", "乡镇"]
+    row = ["张秀英", PERSON, "企业职工基本养老保险", "2856.40", "2008-05", "涞源镇"]
+    row[index] = value
+    roster = tmp_path / "roster.csv"
+    with roster.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([header, row])
+    db = tmp_path / "roster.db"
+    assert run("store", "init", str(db)).exit_code == 0
+    result = run("roster", "import", str(db), str(roster))
+    assert result.exit_code == 1, result.output
+    assert f"row 2: {header[index]}: rejected" in result.stderr
+    with SQLiteStore.open(db) as store:
+        assert store.head()[0] == 0
