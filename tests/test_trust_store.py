@@ -447,6 +447,10 @@ def test_a_bad_stored_record_stops_only_its_person_everywhere(tmp_path: Path) ->
         assert outcome.exit_code == 1, (command, outcome.output)
         assert f"{masked}: not calculated" in outcome.stderr
         assert victim not in outcome.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert f"{masked}：" in page
+    assert "未计入本报告" in page
+    assert "4 条认证记录未附认证凭证" in page
     import csv  # noqa: PLC0415
 
     with (tmp_path / "batch" / "persons.csv").open(encoding="utf-8") as handle:
@@ -458,3 +462,20 @@ def test_a_bad_stored_record_stops_only_its_person_everywhere(tmp_path: Path) ->
         row = batch[person["id_number"][:6] + "********" + person["id_number"][-4:]]
         assert row["status"] == person["status"]
         assert row["withheld"] == person["totals"]["withheld"]
+
+
+def test_a_schema_1_store_still_imports_verifies_and_calculates(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    run("store", "init", str(db))
+    connection = sqlite3.connect(db)
+    connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    connection.commit()
+    connection.close()
+    records = write_jsonl(tmp_path / "r.jsonl", case_to_records(EXAMPLE))
+    assert run("store", "import", str(db), str(records)).exit_code == 0
+    assert run("store", "verify", str(db)).exit_code == 0
+    args = ("--campaign", "laiyuan-2023", "--as-of", "2023-09-30")
+    calculated = run("store", "calculate", str(db), *args)
+    assert json.loads(calculated.stdout)["people"] == sscert.calculate(EXAMPLE)["people"]
+    _sql(db, "UPDATE records SET body = replace(body, '2856.40', '9856.40') WHERE seq = 2")
+    assert run("store", "verify", str(db)).exit_code == 1

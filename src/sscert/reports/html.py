@@ -51,6 +51,25 @@ def _completion_table(groups: Sequence[Completion], label: str) -> str:
     )
 
 
+def _trust_note(snapshot: Snapshot) -> str:
+    if snapshot.attested:
+        return "本存储为验签存储：每条认证记录均附有经核验的认证凭证。"
+    return (
+        f"本存储未设置受信密钥：其中 {snapshot.unattested} 条认证记录未附认证凭证"
+        "（如按纸质表录入），请按经办规程核对。"
+    )
+
+
+def _invalid_note(snapshot: Snapshot) -> str:
+    if not snapshot.invalid:
+        return ""
+    items = "".join(f"<li>{_e(p.id_number or '')}：{_e(p.reason)}</li>" for p in snapshot.invalid)
+    return (
+        f'<p class="note">以下 {len(snapshot.invalid)} 人的存储记录不完整或有误，未计入本报告，'
+        f"请核实后补正：</p><ul>{items}</ul>"
+    )
+
+
 def render_report(snapshot: Snapshot) -> str:
     """The report as one HTML document (charts inline, no outside resources)."""
     campaign = snapshot.campaign
@@ -96,7 +115,8 @@ def render_report(snapshot: Snapshot) -> str:
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>{_e(campaign.name)}：认证进度报告</h1>",
         f"<p>截至 {snapshot.as_of}（{_e(period)}）。"
-        f"数据存储链头 <code>{snapshot.chain_head[:16]}</code>。</p>",
+        f"数据存储链头 <code>{snapshot.chain_head[:16]}</code>。{_e(_trust_note(snapshot))}</p>",
+        _invalid_note(snapshot),
         '<div class="kpis">'
         + "".join(f'<div class="kpi"><span>{_e(k)}</span><b>{_e(v)}</b></div>' for k, v in kpis)
         + "</div>",

@@ -555,14 +555,18 @@ class SQLiteStore:
                 return Rejection(0, reason, record.id, key)
             seq += 1
             unique = record.unique_key
-            digest = row_hash(
-                seq,
-                record_id=record.id,
-                kind=record.kind,
-                person=record.id_number.value,
-                unique_key=unique,
-                body=text,
-                prev_hash=prev,
+            digest = (
+                _row_hash_v1(seq, prev, text)
+                if self._schema == 1
+                else row_hash(
+                    seq,
+                    record_id=record.id,
+                    kind=record.kind,
+                    person=record.id_number.value,
+                    unique_key=unique,
+                    body=text,
+                    prev_hash=prev,
+                )
             )
             db.execute(
                 _INSERT,
