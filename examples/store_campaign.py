@@ -1,5 +1,5 @@
-"""A campaign in a store: import the seed's people, import them again (nothing twice),
-verify the chain, calculate from the store and export the archive.
+"""A campaign in a store: import the notice's situations, import them again (nothing
+twice), verify the chain, calculate from the store and export the archive.
 
 Run: python examples/store_campaign.py
 """
@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 import sscert
-from sscert.store import SQLiteStore, case_to_records, export_archive, verify_archive
+from sscert.calculate import calculate_case
+from sscert.store import SQLiteStore, case_to_records, export_archive, load_case, verify_archive
 
 CASE = Path(__file__).with_name("laiyuan-2023-case.json")
 
@@ -27,12 +28,12 @@ def main() -> None:
             again = store.import_lines(lines)
             print(f"first import: stored {first.stored}; again: already present {again.present}")
             print("chain holds:", store.verify() is None, "head", store.head()[1][:16])
-            result = sscert.calculate(store.case("laiyuan-2023", dt.date(2023, 9, 30)))
-            for person in result["people"]:
-                print(f"  {person['name']}: {person['status']}")
-            manifest = export_archive(
-                store, sscert.load_campaign("laiyuan-2023"), Path(folder) / "archive"
-            )
+            campaign = sscert.load_campaign("laiyuan-2023")
+            stored = load_case(store, campaign, dt.date(2023, 9, 30))
+            for result in calculate_case(stored.case):
+                print(f"  {result.person.name}: {result.status.value}")
+            print("people who could not be calculated:", len(stored.invalid))
+            manifest = export_archive(store, campaign, Path(folder) / "archive")
             print("archived", manifest["records"]["total"], "records, masked:", manifest["masked"])
             print("archive checks out:", verify_archive(Path(folder) / "archive") == [])
 
