@@ -1,5 +1,6 @@
-"""The seed's situations through ``sscert.calculate``: certified in time, certified late and
-back-paid, died and reported late, certified after death, never certified, not covered.
+"""The notice's situations through ``sscert.calculate``: certified in time, certified late
+and back-paid, died and reported late, certified after death (a lead for staff), never
+certified, not covered — each decision with the law it rests on, dated and labelled.
 
 Run: python examples/calculate_laiyuan.py
 """
@@ -31,12 +32,17 @@ def main() -> None:
         if person["penalty"]:
             penalty = person["penalty"]
             print(
-                f"  suspected fraud: repay {penalty['repay']}, "
-                f"fine {penalty['fine_min']} to {penalty['fine_max']}"
+                f"  疑似冒领线索（待核查）: if the authority confirms fraud, repay "
+                f"{penalty['repay']} and a fine of {penalty['fine_min']} to {penalty['fine_max']}"
             )
+        for lead in person["review"]:
+            print(f"  review: {lead['reason']}: {lead['detail']}")
         for decision in person["decisions"]:
             if decision["rule"] in ("C8", "C9", "C10", "C11"):
-                cited = "; ".join(decision["citations"])
+                cited = "; ".join(
+                    f"{c['ref']} ({c['label']}, in force {c['in_force']})"
+                    for c in decision["citations"]
+                )
                 print(
                     f"  [{decision['rule']}] {decision['reason']}"
                     + (f" — {cited}" if cited else "")

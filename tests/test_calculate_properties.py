@@ -196,4 +196,8 @@ def test_every_result_explains_itself(case: dict[str, Any]) -> None:
             assert "C8" in rules
         if person["suspected_fraud"]:
             fraud = [d for d in person["decisions"] if d["rule"] == "C11"]
-            assert any("第八十八条" in c for c in fraud[0]["citations"])
+            assert any("第八十八条" in c["ref"] for c in fraud[0]["citations"])
+        for decision in person["decisions"]:
+            for citation in decision["citations"]:
+                assert citation["label"] in ("原文", "原文摘录", "摘要")
+                assert citation["verbatim"] == (citation["label"] != "摘要")

@@ -72,21 +72,38 @@ def test_a_year_the_calendar_does_not_know() -> None:
         is_working_day(dt.date(1990, 1, 2))
 
 
-def test_late_death_report_in_the_result() -> None:
+def _death_report(died: str, reported: str) -> dict[str, object]:
     case = {
         "campaign": "laiyuan-2023",
-        "as_of": "2023-11-30",
+        "as_of": "2024-06-30",
         "people": [
             {
                 "id_number": "130630194709043330",
                 "entitlements": [
                     {"scheme": "enterprise_pension", "start": "2008-05", "monthly_amount": "10"}
                 ],
-                "events": [{"type": "died", "on": "2023-09-28", "reported_on": "2023-11-02"}],
+                "events": [{"type": "died", "on": died, "reported_on": reported}],
             }
         ],
     }
-    report = sscert.calculate(case)["people"][0]["death_report"]
-    assert report["working_days"] == 21
+    report: dict[str, object] = sscert.calculate(case)["people"][0]["death_report"]
+    return report
+
+
+def test_late_death_report_in_the_result() -> None:
+    # from 2023-12-01: 20 working days (社会保险经办条例 第二十五条)
+    report = _death_report("2023-12-04", "2024-01-05")
+    assert report["working_days"] == working_days_after(dt.date(2023, 12, 4), dt.date(2024, 1, 5))
+    assert report["working_days"] == 23  # New Year's Day is a holiday
     assert report["late"] is True
-    assert "第二十五条" in report["citation"]
+    assert "第二十五条" in str(report["citation"])
+    on_time = _death_report("2023-12-04", "2024-01-02")
+    assert on_time["late"] is False
+
+
+def test_a_death_before_the_regulation_is_never_late() -> None:
+    report = _death_report("2023-09-28", "2023-11-02")
+    assert report["working_days"] == 21
+    assert report["late"] is None
+    assert "第二十五条" not in str(report["citation"])
+    assert "及时" in str(report["explanation"])

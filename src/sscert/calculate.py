@@ -83,6 +83,8 @@ def person_result_to_dict(result: PersonResult) -> dict[str, Any]:
             "overpaid": str(result.totals.overpaid),
         },
         "penalty": result.penalty.to_dict() if result.penalty is not None else None,
+        "fine_suggestion": result.penalty.suggestion_dict() if result.penalty else None,
+        "review": [lead.to_dict() for lead in result.review],
         "months": [_month_row(row) for row in result.months],
         "rejected_events": [
             {"index": c.index, "reason": c.rejection.value if c.rejection else None}
@@ -100,6 +102,8 @@ def person_result_to_dict(result: PersonResult) -> dict[str, Any]:
             "working_days": report.working_days,
             "late": report.late,
             "citation": str(report.citation),
+            "citations": [c.to_dict() for c in report.citations],
+            "explanation": report.note,
         },
         "decisions": [d.to_dict() for d in result.decisions],
     }

@@ -13,7 +13,9 @@ from typing import Any, TypeVar, get_origin
 
 import cattrs
 from cattrs.errors import ClassValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from sscert.campaigns.model import CalendarPeriods, Campaign, Duty, RollingCycle, Window
 from sscert.values.identity import IdNumber
 from sscert.values.money import Money, to_decimal
 from sscert.values.months import Month
@@ -98,7 +100,46 @@ def make_converter() -> cattrs.Converter:
         raise TypeError("floats are not accepted: money and amounts are strings")
 
     conv.register_structure_hook(float, _no_float)
+    _campaign_hooks(conv)
     return conv
+
+
+_DUTY_KEYS = {"window": Window, "cycle": RollingCycle, "periods": CalendarPeriods}
+
+
+def _campaign_hooks(conv: cattrs.Converter) -> None:
+    """A campaign's duty under its TOML table's name (``window``, ``cycle`` or ``periods``),
+    as in a campaign file and in ``sscert campaign show --json``."""
+
+    def structured_duty(value: Any, _: Any) -> Duty:
+        if not isinstance(value, Window | RollingCycle | CalendarPeriods):
+            raise TypeError("a duty is given as window, cycle or periods")
+        return value
+
+    conv.register_structure_hook_func(lambda kind: kind == Duty, structured_duty)
+
+    unstructure_campaign = make_dict_unstructure_fn(Campaign, conv)
+    structure_campaign = make_dict_structure_fn(Campaign, conv)
+
+    def unstructure_hook(campaign: Campaign) -> dict[str, Any]:
+        data: dict[str, Any] = unstructure_campaign(campaign)
+        duty = data.pop("duty")
+        name = next(k for k, kind in _DUTY_KEYS.items() if isinstance(campaign.duty, kind))
+        return {**data, name: duty}
+
+    def structure_hook(data: Any, _: type) -> Campaign:
+        if not isinstance(data, dict):
+            raise TypeError("a campaign is an object")
+        found = [k for k in _DUTY_KEYS if k in data]
+        if len(found) != 1:
+            raise ValueError("a campaign has exactly one of window, cycle or periods")
+        rest = {k: v for k, v in data.items() if k not in _DUTY_KEYS}
+        duty: Duty = conv.structure(data[found[0]], _DUTY_KEYS[found[0]])
+        campaign: Campaign = structure_campaign({**rest, "duty": duty}, Campaign)
+        return campaign
+
+    conv.register_unstructure_hook(Campaign, unstructure_hook)
+    conv.register_structure_hook(Campaign, structure_hook)
 
 
 converter = make_converter()

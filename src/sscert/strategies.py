@@ -17,7 +17,16 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from sscert.campaigns.model import Campaign, Contact, ContactKind, RollingCycle, Window
+from sscert.campaigns.model import (
+    CalendarPeriods,
+    Campaign,
+    Contact,
+    ContactKind,
+    Duty,
+    Period,
+    RollingCycle,
+    Window,
+)
 from sscert.channels import KNOWN_CHANNELS
 from sscert.schemes import Scheme
 from sscert.values.identity import IdNumber, InvalidIdNumberKind, check_character
@@ -31,12 +40,14 @@ __all__ = [
     "certification_events",
     "channel_codes",
     "death_events",
+    "duties",
     "entitlement_dicts",
     "id_numbers",
     "invalid_id_numbers",
     "money",
     "money_texts",
     "months",
+    "periods",
     "person_dicts",
     "phone_numbers",
     "region_codes",
@@ -45,6 +56,7 @@ __all__ = [
 ]
 
 LAIYUAN = "130630"
+DUTY_KINDS = ("window", "rolling", "periods")
 
 
 @functools.cache
@@ -258,28 +270,51 @@ def _contacts(draw: st.DrawFn, covered: tuple[Scheme, ...]) -> tuple[Contact, ..
 
 
 @st.composite
-def campaigns(draw: st.DrawFn, rolling: bool | None = None) -> Campaign:
-    """Valid campaigns: fixed windows, or rolling cycles when ``rolling`` allows it."""
-    is_rolling = draw(st.booleans()) if rolling is None else rolling
-    covered = tuple(draw(st.lists(schemes(), unique=True, min_size=1)))
-    channels = tuple(draw(st.lists(channel_codes(), unique=True, min_size=1)))
-    window = None if is_rolling else draw(windows())
-    cycle = (
-        RollingCycle(
+def periods(draw: st.DrawFn) -> Period:
+    """A scheme's calendar period: 6 or 12 months, with or without a maximum interval."""
+    return Period(draw(st.sampled_from([6, 12])), draw(st.none() | st.sampled_from([6, 12])))
+
+
+@st.composite
+def duties(
+    draw: st.DrawFn, covered: tuple[Scheme, ...], kinds: tuple[str, ...] = DUTY_KINDS
+) -> Duty:
+    """A duty of one of ``kinds``: a fixed window, a rolling cycle or calendar periods."""
+    kind = draw(st.sampled_from(kinds))
+    if kind == "window":
+        return draw(windows())
+    if kind == "rolling":
+        return RollingCycle(
             draw(st.sampled_from([6, 12])),
             "generated",
             draw(st.dictionaries(st.sampled_from(covered), st.sampled_from([3, 6]), max_size=2)),
             draw(st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31))),
         )
-        if is_rolling
-        else None
+    return CalendarPeriods(
+        draw(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31))),
+        draw(periods()),
+        draw(st.dictionaries(st.sampled_from(covered), periods(), max_size=2)),
+        "generated",
     )
+
+
+@st.composite
+def campaigns(
+    draw: st.DrawFn, rolling: bool | None = None, kinds: tuple[str, ...] | None = None
+) -> Campaign:
+    """Valid campaigns. ``kinds`` limits the duty to some of ``window``, ``rolling`` and
+    ``periods``; ``rolling`` (older form) picks a fixed window (``False``) or a rolling
+    cycle (``True``)."""
+    if kinds is None:
+        kinds = DUTY_KINDS if rolling is None else (("rolling",) if rolling else ("window",))
+    covered = tuple(draw(st.lists(schemes(), unique=True, min_size=1)))
+    channels = tuple(draw(st.lists(channel_codes(), unique=True, min_size=1)))
+    duty = draw(duties(covered, kinds))
     number = draw(st.integers(0, 9999))
     return Campaign(
         id=f"generated-{number}",
         name=f"Generated campaign {number}",
-        window=window,
-        cycle=cycle,
+        duty=duty,
         channels=channels,
         schemes=covered,
         payroll_day=draw(st.integers(1, 28)),

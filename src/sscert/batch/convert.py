@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
+import attrs
 import polars as pl
 
 from sscert.batch.engine import BatchInput, BatchResult
 from sscert.contract import Case
 from sscert.events import Certified, Died
 from sscert.people import Person
+from sscert.rules.penalty import FineSuggestion, FraudPenalty, fraud_penalty
+from sscert.values.money import Money
 
 __all__ = ["fen_text", "from_case", "from_people", "to_result_dict"]
 
@@ -99,6 +103,23 @@ def month_text(column: str) -> pl.Expr:
     )
 
 
+def _penalty(row: dict[str, Any]) -> FraudPenalty | None:
+    """The penalty of a person row in the contract's shape, made by the rules' own
+    :class:`~sscert.rules.penalty.FraudPenalty` (the statutory range, and a policy's
+    suggestion when there is one)."""
+    if row["repay"] is None:
+        return None
+    statutory = fraud_penalty(Money.parse_exact(row["repay"]))
+    suggestion = None
+    if row.get("suggested_multiplier") is not None:
+        suggestion = FineSuggestion(
+            Decimal(row["suggested_multiplier"]),
+            row["suggestion_reason"] or "",
+            row["suggestion_policy"] or "",
+        )
+    return attrs.evolve(statutory, suggestion=suggestion)
+
+
 def to_result_dict(as_of: dt.date, result: BatchResult) -> dict[str, Any]:
     """The batch result in ``calculate``'s JSON shape (its required keys)."""
     persons = result.persons.with_columns(
@@ -128,6 +149,7 @@ def to_result_dict(as_of: dt.date, result: BatchResult) -> dict[str, Any]:
     people = []
     for row in persons.iter_rows(named=True):
         number = row["person"]
+        penalty = _penalty(row)
         people.append(
             {
                 "id_number": row["id_number"],
@@ -135,9 +157,8 @@ def to_result_dict(as_of: dt.date, result: BatchResult) -> dict[str, Any]:
                 "certified_on": row["certified_on"],
                 "suspected_fraud": row["suspected_fraud"],
                 "totals": {k: row[k] for k in ("paid_on_time", "backpaid", "withheld", "overpaid")},
-                "penalty": {k: row[k] for k in ("repay", "fine_min", "fine_max")}
-                if row["repay"] is not None
-                else None,
+                "penalty": penalty.to_dict() if penalty else None,
+                "fine_suggestion": penalty.suggestion_dict() if penalty else None,
                 "months": by_person.get(number, []),
                 "rejected_events": rejected.get(number, []),
             }

@@ -27,13 +27,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 import polars as pl
 from attrs import field, frozen
 
 from sscert.campaigns import Campaign
-from sscert.rules.penalty import NOT_FRAUD_EVIDENCE
+from sscert.rules.penalty import NOT_FRAUD_EVIDENCE, FinePolicy, FraudLead, suggest_fine
 from sscert.schemes import Scheme
+from sscert.values.identity import IdNumber
+from sscert.values.money import Money
 from sscert.values.months import Month
 
 __all__ = ["OUTCOMES", "BatchInput", "BatchResult", "evaluate_batch"]
@@ -170,10 +173,13 @@ def evaluate_batch(
     first: Month | None = None,
     *,
     progress: Callable[[str], None] | None = None,
+    fine_policy: FinePolicy | None = None,
 ) -> BatchResult:
-    """Apply rules C1-C12 to every person of ``data`` as of ``as_of``.
+    """Apply rules C1-C14 to every person of ``data`` as of ``as_of``.
 
-    ``progress`` is told of each stage as it ends (for long runs).
+    ``progress`` is told of each stage as it ends (for long runs). ``fine_policy`` is asked,
+    as :func:`sscert.rules.evaluate` asks it, for a suggested multiple for each suspected
+    fraud with an amount at stake (few people: a Python call each).
     """
 
     def stage(name: str) -> None:
@@ -338,8 +344,13 @@ def evaluate_batch(
             (pl.col("on") > pl.col("death_on"))
             & ~pl.col("channel").is_in(sorted(NOT_FRAUD_EVIDENCE))
         )
-        .group_by("person")
-        .agg(suspected_fraud=pl.lit(True))
+        .sort("person", "index")
+        .group_by("person", maintain_order=True)
+        .agg(
+            suspected_fraud=pl.lit(True),
+            evidence=pl.col("on"),
+            evidence_channels=pl.col("channel"),
+        )
     )
     persons = (
         persons.join(totals, on="person", how="left")
@@ -377,6 +388,7 @@ def evaluate_batch(
         .otherwise(pl.lit("suspended"))
     )
     penalty = pl.col("suspected_fraud") & (pl.col("overpaid") > 0)
+    suggested = _suggestions(persons, campaign, fine_policy)
     persons = persons.select(
         "person",
         "id_number",
@@ -391,8 +403,44 @@ def evaluate_batch(
         fine_min=pl.when(penalty).then(pl.col("overpaid") * 2),
         fine_max=pl.when(penalty).then(pl.col("overpaid") * 5),
     ).sort("person")
+    persons = persons.join(suggested, on="person", how="left")
     stage("status and penalties")
     return BatchResult(persons, months, rejected.sort(["person", "index"]))
+
+
+_SUGGESTIONS = {
+    "person": pl.Int64,
+    "suggested_multiplier": pl.Utf8,
+    "suggestion_reason": pl.Utf8,
+    "suggestion_policy": pl.Utf8,
+}
+
+
+def _suggestions(
+    persons: pl.DataFrame, campaign: Campaign, fine_policy: FinePolicy | None
+) -> pl.DataFrame:
+    """A policy's suggestion for each suspected fraud with an overpayment, by the rules' own
+    :func:`~sscert.rules.penalty.suggest_fine` on the same :class:`FraudLead`."""
+    rows: dict[str, list[object]] = {k: [] for k in _SUGGESTIONS}
+    if fine_policy is not None:
+        leads = persons.filter(pl.col("suspected_fraud") & (pl.col("overpaid") > 0))
+        for row in leads.iter_rows(named=True):
+            lead = FraudLead(
+                IdNumber.parse(row["id_number"]),
+                campaign.id,
+                Money(Decimal(row["overpaid"]) / 100),
+                tuple(row["evidence"]),
+                tuple(row["evidence_channels"]),
+                row["death_on"],
+                row["reported_on"],
+            )
+            suggestion = suggest_fine(fine_policy, campaign, lead)
+            if suggestion is not None:
+                rows["person"].append(row["person"])
+                rows["suggested_multiplier"].append(str(suggestion.multiplier))
+                rows["suggestion_reason"].append(suggestion.reason)
+                rows["suggestion_policy"].append(suggestion.policy)
+    return pl.DataFrame(rows, schema=_SUGGESTIONS)
 
 
 def _explode(

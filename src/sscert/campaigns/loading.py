@@ -11,9 +11,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sscert.campaigns.model import Campaign, Contact, ContactKind, RollingCycle, Window
+from sscert.campaigns.model import (
+    CalendarPeriods,
+    Campaign,
+    Contact,
+    ContactKind,
+    Duty,
+    Period,
+    RollingCycle,
+    Window,
+)
 from sscert.channels import is_channel_code
+from sscert.law import Citation, LawError, citation
 from sscert.schemes import Scheme
+from sscert.values.money import Money
 
 __all__ = ["CampaignError", "bundled_campaigns", "load_campaign", "parse_campaign"]
 
@@ -124,10 +135,14 @@ class _Reader:
             "reference",
             "window",
             "cycle",
+            "periods",
             "channels",
             "schemes",
             "payroll",
             "contacts",
+            "criminal_threshold",
+            "citations",
+            "sms_signature",
         }
         for key in data:
             if key not in known:
@@ -136,15 +151,19 @@ class _Reader:
         if not _ID.match(campaign_id):
             raise self.fail("id", "must be lowercase letters, digits, '.', '_' or '-'")
         references = {"campaign": self.reference(data, "")}
-        window = cycle = None
-        if "window" in data:
-            window = self.window(self.get(data, "window", dict, "window"))
-            references["window"] = window.reference
-        if "cycle" in data:
-            cycle = self.cycle(self.get(data, "cycle", dict, "cycle"))
-            references["cycle"] = cycle.reference
-        if (window is None) == (cycle is None):
-            raise self.fail("window", "a campaign needs exactly one of [window] or [cycle]")
+        given = [key for key in ("window", "cycle", "periods") if key in data]
+        if len(given) != 1:
+            raise self.fail(
+                "window", "a campaign needs exactly one of [window], [cycle] or [periods]"
+            )
+        duty: Duty
+        if given[0] == "window":
+            duty = self.window(self.get(data, "window", dict, "window"))
+        elif given[0] == "cycle":
+            duty = self.cycle(self.get(data, "cycle", dict, "cycle"))
+        else:
+            duty = self.periods(self.get(data, "periods", dict, "periods"))
+        references[given[0]] = references["duty"] = duty.reference
         channels_table = self.get(data, "channels", dict, "channels")
         channels = tuple(self.channel_list(channels_table))
         references["channels"] = self.reference(channels_table, "channels")
@@ -168,11 +187,17 @@ class _Reader:
             self.contact(item, f"contacts[{i}]", frozenset(schemes))
             for i, item in enumerate(contacts_raw)
         )
+        threshold = None
+        if "criminal_threshold" in data:
+            table = self.get(data, "criminal_threshold", dict, "criminal_threshold")
+            threshold = self.threshold(table)
+            references["criminal_threshold"] = self.reference(table, "criminal_threshold")
+        citations = self.citations(self.optional(data, "citations", dict, "citations") or {})
+        signature = self.optional(data, "sms_signature", str, "sms_signature")
         return Campaign(
             id=campaign_id,
             name=self.optional(data, "name", str, "name") or campaign_id,
-            window=window,
-            cycle=cycle,
+            duty=duty,
             channels=channels,
             schemes=schemes,
             payroll_day=day,
@@ -180,7 +205,61 @@ class _Reader:
             region_code=region,
             references=references,
             source=self.source,
+            criminal_threshold=threshold,
+            citations=citations,
+            sms_signature=signature,
         )
+
+    def threshold(self, table: Mapping[str, Any]) -> Money:
+        """The province's 数额较大 figure for 诈骗: 3 000 to 10 000 yuan (法释〔2011〕7号)."""
+        text = self.get(table, "amount", str, "criminal_threshold.amount")
+        try:
+            amount = Money.parse_exact(text)
+        except ValueError:
+            raise self.fail("criminal_threshold.amount", f"not an amount: {text!r}") from None
+        if not Money(3000) <= amount <= Money(10000):
+            raise self.fail(
+                "criminal_threshold.amount",
+                f"must be within 3000 to 10000 yuan (法释〔2011〕7号), not {amount}",
+            )
+        return amount
+
+    def citations(self, table: Mapping[str, Any]) -> dict[str, Citation]:
+        """``key = "instrument-id/article key"``: the register articles a campaign's rules
+        rest on."""
+        found: dict[str, Citation] = {}
+        for key, value in table.items():
+            path = f"citations.{key}"
+            if not isinstance(value, str) or "/" not in value:
+                raise self.fail(path, "must be 'instrument-id/article' of the law register")
+            instrument_id, _, article = value.partition("/")
+            try:
+                found[key] = citation(instrument_id, article)
+            except LawError as error:
+                raise self.fail(path, str(error)) from None
+        return found
+
+    def periods(self, table: Mapping[str, Any]) -> CalendarPeriods:
+        start = self.date(table, "start", "periods.start")
+        default = self.period(self.get(table, "default", dict, "periods.default"), "default")
+        by_scheme: dict[Scheme, Period] = {}
+        raw = self.optional(table, "by_scheme", dict, "periods.by_scheme") or {}
+        for key, value in raw.items():
+            path = f"periods.by_scheme.{key}"
+            if not isinstance(value, dict):
+                raise self.fail(path, "must be a table {months = 6, max_interval = 6}")
+            by_scheme[self.scheme(key, path)] = self.period(value, f"by_scheme.{key}")
+        return CalendarPeriods(start, default, by_scheme, self.reference(table, "periods"))
+
+    def period(self, table: Mapping[str, Any], name: str) -> Period:
+        path = f"periods.{name}"
+        months = self.get(table, "months", int, f"{path}.months")
+        if months not in (6, 12):
+            raise self.fail(f"{path}.months", f"must be 6 or 12, not {months}")
+        interval = self.optional(table, "max_interval", int, f"{path}.max_interval")
+        if interval is not None and not 1 <= interval <= 120:
+            raise self.fail(f"{path}.max_interval", f"must be 1 to 120, not {interval}")
+        return Period(months, interval)
 
     def window(self, table: Mapping[str, Any]) -> Window:
         start = self.date(table, "start", "window.start")

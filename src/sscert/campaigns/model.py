@@ -1,71 +1,35 @@
 """The campaign (认证工作): one region's certification cycle as data.
 
-A campaign is either a fixed **window** (seed 二、认证时间: 2023-02-10 to 2023-03-25) or a
-**rolling cycle** (人社厅发〔2018〕54号: certify at least every N months, counted from the
-last certification). Every parameter carries a ``reference`` to the seed or the law.
+A campaign's **duty** (:mod:`sscert.campaigns.duties`) is a fixed window (涞源县社会保险待遇
+领取资格认证通知 (2023) 二、认证时间: 2023-02-10 to 2023-03-25), a rolling cycle (人社厅发
+〔2018〕54号: at least every N months from the last certification) or calendar periods
+(Hebei: each half-year or each calendar year). Every parameter carries a ``reference``; a
+campaign may also name the articles of the law register (:mod:`sscert.law`) its rules rest
+on.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from collections.abc import Mapping
 
 from attrs import field, frozen
 
+from sscert.campaigns.duties import CalendarPeriods, Duty, Period, RollingCycle, Window
+from sscert.law import Citation
 from sscert.schemes import Scheme
-from sscert.values.months import Month
+from sscert.values.money import Money
 
-__all__ = ["Campaign", "Contact", "ContactKind", "RollingCycle", "Window"]
-
-
-@frozen
-class Window:
-    """The dates in which certification counts (both days included)."""
-
-    start: dt.date
-    end: dt.date
-    reference: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError(f"the window ends ({self.end}) before it starts ({self.start})")
-
-    @property
-    def start_month(self) -> Month:
-        return Month.of(self.start)
-
-    @property
-    def end_month(self) -> Month:
-        return Month.of(self.end)
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.start <= day <= self.end
-
-
-@frozen
-class RollingCycle:
-    """Certify at least every ``months`` months, counted from the last certification.
-
-    ``by_scheme`` overrides ``months`` for some schemes (Hebei: 城乡居民 and 供养亲属 every
-    6 months); a person holding several schemes is held to the shortest cycle.
-    ``start`` (optional) is the day from which certifications count for this campaign.
-    """
-
-    months: int
-    reference: str = ""
-    by_scheme: Mapping[Scheme, int] = field(factory=dict)
-    start: dt.date | None = None
-
-    def __attrs_post_init__(self) -> None:
-        for value in (self.months, *self.by_scheme.values()):
-            if not 1 <= value <= 120:
-                raise ValueError(f"a cycle is 1 to 120 months, not {value}")
-
-    def months_for(self, schemes: frozenset[Scheme] | set[Scheme]) -> int:
-        """The cycle length for a person holding ``schemes``: the shortest that applies."""
-        lengths = [self.by_scheme.get(scheme, self.months) for scheme in schemes]
-        return min(lengths, default=self.months)
+__all__ = [
+    "CalendarPeriods",
+    "Campaign",
+    "Contact",
+    "ContactKind",
+    "Duty",
+    "Period",
+    "RollingCycle",
+    "Window",
+]
 
 
 class ContactKind(enum.StrEnum):
@@ -93,8 +57,7 @@ class Campaign:
 
     id: str
     name: str
-    window: Window | None
-    cycle: RollingCycle | None
+    duty: Duty
     channels: tuple[str, ...]
     schemes: tuple[Scheme, ...]
     payroll_day: int
@@ -102,18 +65,42 @@ class Campaign:
     region_code: str | None = None
     references: Mapping[str, str] = field(factory=dict)
     source: str = ""
+    criminal_threshold: Money | None = None
+    citations: Mapping[str, Citation] = field(factory=dict)
+    sms_signature: str | None = None
 
-    def __attrs_post_init__(self) -> None:
-        if (self.window is None) == (self.cycle is None):
-            raise ValueError("a campaign has either a window or a rolling cycle, exactly one")
+    @property
+    def window(self) -> Window | None:
+        """The duty when it is a fixed window."""
+        return self.duty if isinstance(self.duty, Window) else None
+
+    @property
+    def cycle(self) -> RollingCycle | None:
+        """The duty when it is a rolling cycle."""
+        return self.duty if isinstance(self.duty, RollingCycle) else None
+
+    @property
+    def periods(self) -> CalendarPeriods | None:
+        """The duty when it is calendar periods."""
+        return self.duty if isinstance(self.duty, CalendarPeriods) else None
 
     @property
     def is_rolling(self) -> bool:
-        return self.cycle is not None
+        return not isinstance(self.duty, Window)
 
     @property
     def reference(self) -> str:
         return self.references.get("campaign", "")
+
+    def citation(self, key: str) -> Citation:
+        """What the campaign's rule ``key`` rests on (``scope``, ``duty``, ``channels``,
+        ``suspension``, ``death_report``, ``criminal_threshold``): the register article the
+        campaign names for it, else its own reference text, labelled as a summary."""
+        named = self.citations.get(key)
+        if named is not None:
+            return named
+        text = self.references.get(key) or self.references.get("campaign", "")
+        return Citation(self.name, key, text, verbatim=False, scope="campaign-data")
 
     def accepts_channel(self, code: str) -> bool:
         return code in self.channels

@@ -9,10 +9,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from sscert.channels import KNOWN_CHANNELS
+from sscert.law import citation
 from sscert.reports.charts import bar_chart, daily_chart, stacked_completion_chart
 from sscert.reports.reminders import reminder_rows
 from sscert.reports.snapshot import Completion, Snapshot, township_of
-from sscert.rules.citations import FRAUD_LAW, OVERPAYMENT, SEED_BACKPAY, SEED_WINDOW
 
 __all__ = ["render_report", "write_report"]
 
@@ -29,6 +29,16 @@ th:first-child, td:first-child { text-align: left; } th { background: #eceff1; }
 .chart { max-width: 100%; height: auto; }
 .note { color: #546e7a; font-size: .85rem; }
 """
+
+
+LEAD = "疑似冒领线索（待核查）"
+REVIEW_NAMES = {
+    "data_record_after_death": "死亡后的数据比对记录",
+    "late_report_overpaid": "逾期报告死亡并多发待遇",
+    "criminal_threshold": "达到诈骗数额较大标准",
+}
+_overpayment = citation("handling-regulation", "第四十六条")
+_fraud_law = citation("social-insurance-law", "第八十八条")
 
 
 def _e(value: object) -> str:
@@ -97,7 +107,7 @@ def render_report(snapshot: Snapshot) -> str:
         ("补发合计 (元)", totals["backpaid"]),
         ("暂停中金额 (元)", totals["withheld"]),
         ("多领待追回 (元)", totals["overpaid"]),
-        ("涉嫌冒领", len(frauds)),
+        (LEAD, len(frauds)),
     ]
     period = (
         f"认证时间 {campaign.window.start} 至 {campaign.window.end}"
@@ -135,8 +145,9 @@ def render_report(snapshot: Snapshot) -> str:
             [[channel_names[c], counted[c], rejected[c]] for c in sorted({*counted, *rejected})],
         ),
         "<h2>暂停发放名单</h2>",
-        f'<p class="note">{_e(SEED_WINDOW)}；{_e(SEED_BACKPAY)}：'
-        "完成认证后从停发之月起补发。身份证号、电话已脱敏。</p>",
+        f'<p class="note">依据：{_e(campaign.citation("duty"))}；'
+        f"{_e(campaign.citation('suspension'))}：完成认证后从停发之月起补发。"
+        "身份证号、电话已脱敏。</p>",
         _table(
             ["乡镇", "姓名", "身份证号", "险种", "暂停起始月", "已暂停金额"],
             [
@@ -154,9 +165,10 @@ def render_report(snapshot: Snapshot) -> str:
                 ["死亡后多领（待追回）", totals["overpaid"]],
             ],
         ),
-        f'<p class="note">多领待遇责令退回：{_e(OVERPAYMENT)}。</p>',
+        f'<p class="note">死亡后多发的待遇应予追回（2023年12月1日起：{_e(_overpayment)}）；'
+        "未发现冒领证据的，只追回，不罚款。</p>",
         _table(
-            ["乡镇", "姓名", "身份证号", "死亡日期", "多领金额", "涉嫌冒领"],
+            ["乡镇", "姓名", "身份证号", "死亡日期", "多领金额", LEAD],
             [
                 [
                     township_of(r),
@@ -169,20 +181,12 @@ def render_report(snapshot: Snapshot) -> str:
                 for r in overpaid
             ],
         ),
-        "<h2>涉嫌冒领</h2>",
-        f'<p class="note">{_e(FRAUD_LAW)}：'
-        "责令退回骗取的社会保险金，处骗取金额二倍以上五倍以下的罚款。</p>",
+        f"<h2>{LEAD}</h2>",
+        f'<p class="note">以下为线索，不是认定：死亡后仍有本人出面的认证记录（数据比对记录除外）。'
+        f"是否构成骗取、是否处罚及罚款数额，由社会保险行政部门经调查并依法定程序（告知、陈述申辩、"
+        f"听证）决定（{_e(_fraud_law)}）。本报告不列罚款。</p>",
         _table(
-            [
-                "乡镇",
-                "姓名",
-                "身份证号",
-                "死亡日期",
-                "死后认证日期",
-                "应退回",
-                "罚款下限",
-                "罚款上限",
-            ],
+            ["乡镇", "姓名", "身份证号", "死亡日期", "死后认证日期", "涉及金额（元）"],
             [
                 [
                     township_of(r),
@@ -191,10 +195,23 @@ def render_report(snapshot: Snapshot) -> str:
                     r.death_report.death.on if r.death_report else "",
                     "、".join(str(c.on) for c in r.fraud_evidence),
                     r.penalty.repay if r.penalty else "0.00",
-                    r.penalty.fine_min if r.penalty else "0.00",
-                    r.penalty.fine_max if r.penalty else "0.00",
                 ]
                 for r in frauds
+            ],
+        ),
+        "<h2>待核查事项</h2>",
+        _table(
+            ["乡镇", "姓名", "身份证号", "事项", "说明"],
+            [
+                [
+                    township_of(r),
+                    r.person.name or "",
+                    r.person.id_number.masked,
+                    REVIEW_NAMES.get(lead.reason.value, lead.reason.value),
+                    lead.detail,
+                ]
+                for r in snapshot.results
+                for lead in r.review
             ],
         ),
         f'<p class="note">sscert 生成。规则与出处见 docs/rules.md。数据截至 {snapshot.as_of}。</p>',

@@ -1,94 +1,108 @@
-"""Where each rule comes from: the seed notice and the articles of law (DOMAIN §5).
+"""What each rule cites, chosen by the date of the fact it decides (C13).
 
-A :class:`Citation` travels with every decision the rules make, so a result explains
-itself to a clerk or an auditor: ``Citation("社会保险法", "第八十八条")``.
+A :class:`~sscert.law.Citation` comes from the law register (:mod:`sscert.law`) or from the
+campaign (its notice, its province's practice). An instrument is cited only for a fact dated
+on or after the day it came into force: 社会保险经办条例 (国务院令第765号) only for facts on or
+after 2023-12-01; before it, the campaign's own words and national practice — and the
+decision says so.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final
 
-from attrs import frozen
+from sscert.campaigns.model import Campaign
+from sscert.law import Citation, cite
 
 __all__ = [
-    "DEATH_REPORT",
-    "DEATH_STOP",
-    "FRAUD_LAW",
-    "FRAUD_REGULATION",
-    "OVERPAYMENT",
-    "ROLLING_CYCLE",
-    "SEED_BACKPAY",
-    "SEED_CHANNELS",
-    "SEED_SCOPE",
-    "SEED_WINDOW",
+    "HANDLING_REGULATION_IN_FORCE",
     "Citation",
+    "backpay",
+    "channels",
+    "criminal_threshold",
+    "data_matching",
+    "death_report",
+    "death_stop",
+    "duty",
+    "fraud",
+    "overpayment",
+    "scope",
+    "suspension",
 ]
 
-
-@frozen
-class Citation:
-    """A source: the instrument, the article or section, and the words that matter."""
-
-    source: str
-    article: str = ""
-    text: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.source} {self.article}".strip()
-
-    def to_dict(self) -> dict[str, str]:
-        return {"source": self.source, "article": self.article, "text": self.text}
+#: 社会保险经办条例 (国务院令第765号) came into force on this day.
+HANDLING_REGULATION_IN_FORCE: Final = dt.date(2023, 12, 1)
 
 
-_SEED = "涞源县社会保险待遇领取资格认证通知 (2023)"
+def _law(instrument_id: str, key: str, on: dt.date) -> tuple[Citation, ...]:
+    found = cite(instrument_id, key, on)
+    return (found,) if found is not None else ()
 
-SEED_SCOPE: Final = Citation(_SEED, "一、认证范围", "按月领取待遇人员")
-SEED_WINDOW: Final = Citation(
-    _SEED, "二、认证时间", "自2023年2月10日起至3月25日。(逾期因故不能认证将停发待遇)"
-)
-SEED_CHANNELS: Final = Citation(
-    _SEED, "三、认证方式", "“河北人社”或“易人社”手机APP(任选其一即可); 线下辅助认证"
-)
-SEED_BACKPAY: Final = Citation(
-    _SEED,
-    "四、注意事项",
-    "对未按时完成认证人员将按照规定暂停养老金发放,直至通过资格认证再恢复发放其社会保险待遇"
-    "并从停发之月起补发",
-)
-FRAUD_LAW: Final = Citation(
-    "中华人民共和国社会保险法",
-    "第八十八条",
-    "以欺诈、伪造证明材料或者其他手段骗取社会保险待遇的,由社会保险行政部门责令退回骗取的"
-    "社会保险金,处骗取金额二倍以上五倍以下的罚款",
-)
-FRAUD_REGULATION: Final = Citation(
-    "社会保险经办条例 (国务院令第765号)",
-    "第五十五条",
-    "骗取社会保险待遇: 退回并处二倍以上五倍以下罚款",
-)
-OVERPAYMENT: Final = Citation(
-    "社会保险经办条例 (国务院令第765号)",
-    "第四十六条",
-    "多享受社会保险待遇的,责令退回; 可分期退回或从以后的待遇中抵扣",
-)
-DEATH_REPORT: Final = Citation(
-    "社会保险经办条例 (国务院令第765号)",
-    "第二十五条",
-    "待遇领取人员死亡的,用人单位、本人或近亲属应在20个工作日内告知经办机构",
-)
-DEATH_STOP: Final = Citation(
-    "national practice", "次月停发", "payment stops from the month after the death month"
-)
-ROLLING_CYCLE: Final = Citation(
-    "人社厅发〔2018〕54号",
-    "",
-    "取消集中认证; 认证周期自上次认证起计算,原则上每12个月至少认证一次",
-)
-DATA_COMPARISON: Final = Citation(
-    "社会保险经办条例 (国务院令第765号)",
-    "第二十六条",
-    "通过信息比对、自助认证等方式核验待遇领取资格",
-)
-HOME_SERVICE: Final = Citation(
-    "社会保险经办条例 (国务院令第765号)", "第三十条", "为老年人、残疾人等提供上门服务"
-)
+
+def scope(campaign: Campaign) -> tuple[Citation, ...]:
+    """C4: who must certify."""
+    return (campaign.citation("scope"),)
+
+
+def duty(campaign: Campaign) -> tuple[Citation, ...]:
+    """C2/C8/C14: when certification counts and when a person is due."""
+    return (campaign.citation("duty"),)
+
+
+def channels(campaign: Campaign) -> tuple[Citation, ...]:
+    """C3: the channels the campaign accepts."""
+    return (campaign.citation("channels"),)
+
+
+def suspension(campaign: Campaign) -> tuple[Citation, ...]:
+    """C8: payment withheld after the due date."""
+    return (campaign.citation("duty"), campaign.citation("suspension"))
+
+
+def backpay(campaign: Campaign) -> tuple[Citation, ...]:
+    """C9: withheld months paid once the person certifies."""
+    return (campaign.citation("suspension"),)
+
+
+def death_stop(campaign: Campaign, died: dt.date) -> tuple[Citation, ...]:
+    """C10: payment stops after a death. From 2023-12-01, 经办条例 第二十五条 (the agency stops
+    payment once it has verified the death); before, the campaign's own words on reporting a
+    death. That nothing is due after the death month (次月停发) is national practice, stated
+    in the decision, not attributed to an article."""
+    return _law("handling-regulation", "第二十五条", died) or (campaign.citation("death_report"),)
+
+
+def death_report(campaign: Campaign, died: dt.date) -> tuple[Citation, ...]:
+    """The time allowed to report a death: 20 working days from 2023-12-01 (第二十五条);
+    before, no national period — the campaign's own words (the notice asks for 及时)."""
+    return death_stop(campaign, died)
+
+
+def overpayment(paid_on: dt.date) -> tuple[Citation, ...]:
+    """C10: an overpayment is recovered — 经办条例 第四十六条 for payments from 2023-12-01;
+    before it, the agency's practice of recovery (no article cited)."""
+    return _law("handling-regulation", "第四十六条", paid_on)
+
+
+def fraud(on: dt.date) -> tuple[Citation, ...]:
+    """C11: the statutory consequence if fraud is confirmed: 社会保险法 第八十八条 (from
+    2011-07-01), and 经办条例 第五十五条 for facts from 2023-12-01."""
+    return _law("social-insurance-law", "第八十八条", on) + _law(
+        "handling-regulation", "第五十五条", on
+    )
+
+
+def data_matching(on: dt.date) -> tuple[Citation, ...]:
+    """静默认证: 经办条例 第二十六条 from 2023-12-01; before, 人社厅发〔2018〕54号."""
+    return _law("handling-regulation", "第二十六条", on) or _law(
+        "certification-notice-2018", "认证方式", on
+    )
+
+
+def criminal_threshold(campaign: Campaign, on: dt.date) -> tuple[Citation, ...]:
+    """The 数额较大 figure of 诈骗: 法释〔2011〕7号 第一条 and the province's own figure."""
+    return (
+        *_law("fraud-interpretation-2011", "第一条", on),
+        campaign.citation("criminal_threshold"),
+    )

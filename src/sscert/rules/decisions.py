@@ -7,7 +7,7 @@ from typing import Any
 
 from attrs import frozen
 
-from sscert.rules.citations import Citation
+from sscert.law import Citation
 from sscert.values.months import Month
 
 __all__ = ["Decision", "Rule"]
@@ -28,6 +28,8 @@ class Rule(enum.StrEnum):
     C10_DEATH = "C10"
     C11_FRAUD = "C11"
     C12_STATUS = "C12"
+    C13_LAW_IN_FORCE = "C13"
+    C14_PERIODS = "C14"
 
 
 @frozen
@@ -44,5 +46,5 @@ class Decision:
             "rule": self.rule.value,
             "reason": self.reason,
             "month": str(self.month) if self.month else None,
-            "citations": [str(c) for c in self.citations],
+            "citations": [c.to_dict() for c in self.citations],
         }

@@ -8,21 +8,22 @@ from attrs import frozen
 
 from sscert.campaigns.model import Campaign
 from sscert.people import Person
-from sscert.rules.citations import (
-    FRAUD_LAW,
-    FRAUD_REGULATION,
-    OVERPAYMENT,
-    SEED_CHANNELS,
-    SEED_SCOPE,
-    SEED_WINDOW,
-)
+from sscert.rules import citations
 from sscert.rules.coverage import covered_entitlements
 from sscert.rules.deadline import deadline_for
 from sscert.rules.death import DeathReport, assess_death_report
 from sscert.rules.decisions import Decision, Rule
 from sscert.rules.knowledge import Facts, KnownCertification, Rejection, known_facts
 from sscert.rules.payroll import MonthOutcome, Outcome, run_payroll
-from sscert.rules.penalty import FraudPenalty, fraud_evidence, fraud_penalty
+from sscert.rules.penalty import (
+    FinePolicy,
+    FraudLead,
+    FraudPenalty,
+    fraud_evidence,
+    fraud_penalty,
+    suggest_fine,
+)
+from sscert.rules.review import ReviewLead, review_leads
 from sscert.rules.status import Status, status_as_of, status_reason
 from sscert.values.money import Money
 from sscert.values.months import Month
@@ -68,18 +69,13 @@ class PersonResult:
     fraud_evidence: tuple[KnownCertification, ...]
     death_report: DeathReport | None
     decisions: tuple[Decision, ...]
+    review: tuple[ReviewLead, ...] = ()
 
 
 def default_first_month(campaign: Campaign, person: Person) -> Month:
-    """C6: the window's start month; for a rolling cycle, its start month or else the
-    person's earliest entitlement start."""
-    if campaign.window is not None:
-        return campaign.window.start_month
-    assert campaign.cycle is not None
-    if campaign.cycle.start is not None:
-        return Month.of(campaign.cycle.start)
-    starts = [e.start for e in person.entitlements]
-    return min(starts) if starts else Month(9999, 12)
+    """C6: the duty's first month — the window's start month; a rolling cycle's start month
+    or else the person's earliest entitlement start; the calendar periods' start month."""
+    return campaign.duty.first_month(e.start for e in person.entitlements)
 
 
 def _rejection_decision(campaign: Campaign, rejected: KnownCertification) -> Decision:
@@ -89,21 +85,28 @@ def _rejection_decision(campaign: Campaign, rejected: KnownCertification) -> Dec
             f"event {rejected.index}: certification on {rejected.on} through "
             f"{event.channel}, a channel {campaign.id} does not accept: it does not count"
         )
-        return Decision(Rule.C3_CHANNELS, reason, (SEED_CHANNELS,))
+        return Decision(Rule.C3_CHANNELS, reason, citations.channels(campaign))
     reason = (
         f"event {rejected.index}: certification on {rejected.on}, before certification "
-        f"opened on {campaign.window.start if campaign.window else ''}: it does not count"
+        f"opened on {campaign.duty.opens}: it does not count"
     )
-    return Decision(Rule.C2_WINDOW, reason.replace(" on :", ":"), (SEED_WINDOW,))
+    return Decision(Rule.C2_WINDOW, reason, citations.duty(campaign))
 
 
 def evaluate(
-    campaign: Campaign, person: Person, as_of: dt.date, first: Month | None = None
+    campaign: Campaign,
+    person: Person,
+    as_of: dt.date,
+    first: Month | None = None,
+    *,
+    fine_policy: FinePolicy | None = None,
 ) -> PersonResult:
-    """Apply rules C1-C12 to ``person`` under ``campaign`` as of ``as_of``.
+    """Apply rules C1-C14 to ``person`` under ``campaign`` as of ``as_of``.
 
-    ``first`` is the first month to simulate (the case's ``from``); by default the window's
-    start month. Pure: no clock, no I/O.
+    ``first`` is the first month to simulate (the case's ``from``); by default the duty's
+    first month. ``fine_policy`` (a regional policy, from a plugin) may suggest a multiple
+    of the fine for a suspected fraud; the suggestion is recorded, never applied. Pure: no
+    clock, no I/O.
     """
     facts: Facts = known_facts(campaign, person.events, as_of)
     covered = covered_entitlements(campaign, person.entitlements)
@@ -113,14 +116,18 @@ def evaluate(
     if covered:
         schemes = ", ".join(sorted({e.scheme.value for e in covered}))
         decisions.append(
-            Decision(Rule.C4_COVERAGE, f"covered by {campaign.id} through {schemes}", (SEED_SCOPE,))
+            Decision(
+                Rule.C4_COVERAGE,
+                f"covered by {campaign.id} through {schemes}",
+                citations.scope(campaign),
+            )
         )
     else:
         decisions.append(
             Decision(
                 Rule.C4_COVERAGE,
                 f"no entitlement covered by {campaign.id}: never suspended",
-                (SEED_SCOPE,),
+                citations.scope(campaign),
             )
         )
     decisions.extend(_rejection_decision(campaign, r) for r in facts.rejected)
@@ -128,6 +135,7 @@ def evaluate(
     first_month = first if first is not None else default_first_month(campaign, person)
     months, payroll_decisions = run_payroll(
         person.entitlements,
+        campaign=campaign,
         first=first_month,
         as_of=as_of,
         day=campaign.payroll_day,
@@ -142,35 +150,36 @@ def evaluate(
     penalty = None
     if suspected:
         assert facts.death is not None
-        dates = ", ".join(str(c.on) for c in evidence)
-        penalty = fraud_penalty(totals.overpaid) if totals.overpaid.is_positive else None
-        consequence = (
-            f"repay {totals.overpaid} yuan and a fine of {penalty.fine_min} to "
-            f"{penalty.fine_max} yuan"
-            if penalty
-            else "no overpayment to recover"
+        penalty, decision = _suspected_fraud(
+            campaign,
+            person,
+            facts=facts,
+            evidence=evidence,
+            totals=totals,
+            fine_policy=fine_policy,
         )
-        decisions.append(
-            Decision(
-                Rule.C11_FRAUD,
-                f"certification attempted on {dates}, after the death on {facts.death.on}: "
-                f"evidence of fraud (冒领); {consequence}",
-                (FRAUD_LAW, FRAUD_REGULATION),
-            )
-        )
+        decisions.append(decision)
     elif totals.overpaid.is_positive:
+        assert facts.death is not None
         decisions.append(
             Decision(
                 Rule.C10_DEATH,
                 f"overpaid {totals.overpaid} yuan after the death, without evidence of fraud: "
                 "to be recovered (退回, possibly in instalments or offset); no fine",
-                (OVERPAYMENT,),
+                citations.overpayment(_last_overpaid_payday(campaign, months)),
             )
         )
 
-    death_report = assess_death_report(facts.death) if facts.death is not None else None
+    death_report = assess_death_report(facts.death, campaign) if facts.death is not None else None
     if death_report is not None:
-        decisions.append(Decision(Rule.C10_DEATH, death_report.note, (death_report.citation,)))
+        decisions.append(Decision(Rule.C10_DEATH, death_report.note, death_report.citations))
+    review = review_leads(campaign, facts, death_report, totals.overpaid, evidence)
+    for lead in review:
+        decisions.append(
+            Decision(
+                Rule.C11_FRAUD, f"review lead {lead.reason.value}: {lead.detail}", lead.citations
+            )
+        )
 
     status = status_as_of(campaign, facts, deadline)
     decisions.append(
@@ -198,4 +207,66 @@ def evaluate(
         fraud_evidence=evidence,
         death_report=death_report,
         decisions=tuple(decisions),
+        review=review,
     )
+
+
+def _last_overpaid_payday(campaign: Campaign, months: list[MonthOutcome]) -> dt.date:
+    paid = [m.paid_in for m in months if m.outcome is Outcome.OVERPAID and m.paid_in]
+    return max(paid).day(campaign.payroll_day) if paid else dt.date.min
+
+
+def _suspected_fraud(
+    campaign: Campaign,
+    person: Person,
+    *,
+    facts: Facts,
+    evidence: tuple[KnownCertification, ...],
+    totals: Totals,
+    fine_policy: FinePolicy | None,
+) -> tuple[FraudPenalty | None, Decision]:
+    """C11: a lead for the 社会保险行政部门, with the statutory range if it confirms fraud."""
+    death = facts.death
+    assert death is not None
+    dates = ", ".join(str(c.on) for c in evidence)
+    first = min(c.on for c in evidence)
+    cited = citations.fraud(first)
+    if not totals.overpaid.is_positive:
+        return None, Decision(
+            Rule.C11_FRAUD,
+            f"suspected fraud (疑似冒领线索, for the 社会保险行政部门 to investigate): a "
+            f"certification was attempted on {dates}, after the death on {death.on}; no "
+            "overpayment is at stake",
+            cited,
+        )
+    statutory = fraud_penalty(totals.overpaid)
+    lead = FraudLead(
+        person.id_number,
+        campaign.id,
+        totals.overpaid,
+        tuple(c.on for c in evidence),
+        tuple(c.event.channel for c in evidence),
+        death.on,
+        death.reported_on,
+    )
+    suggestion = suggest_fine(fine_policy, campaign, lead)
+    penalty = FraudPenalty(
+        statutory.repay,
+        statutory.fine_min,
+        statutory.fine_max,
+        citations=cited,
+        suggestion=suggestion,
+    )
+    reason = (
+        f"suspected fraud (疑似冒领线索, for the 社会保险行政部门 to investigate): a "
+        f"certification was attempted on {dates}, after the death on {death.on}. If fraud is "
+        f"confirmed after investigation and the penalty procedure (告知, 陈述申辩, 听证), the law "
+        f"provides: repay {statutory.repay} yuan and a fine of {statutory.fine_min} to "
+        f"{statutory.fine_max} yuan (2× to 5×); sscert decides neither"
+    )
+    if suggestion is not None:
+        reason += (
+            f"; a regional policy{' (' + suggestion.policy + ')' if suggestion.policy else ''} "
+            f"suggests {suggestion.multiplier}× ({suggestion.reason}), for the staff who decide"
+        )
+    return penalty, Decision(Rule.C11_FRAUD, reason, cited)

@@ -29,10 +29,7 @@ class Rejection(enum.StrEnum):
 
 def counting_from(campaign: Campaign) -> dt.date | None:
     """The first day on which a certification counts for the campaign, if there is one."""
-    if campaign.window is not None:
-        return campaign.window.start
-    assert campaign.cycle is not None
-    return campaign.cycle.start
+    return campaign.duty.opens
 
 
 def rejection_of(campaign: Campaign, certification: Certified) -> Rejection | None:

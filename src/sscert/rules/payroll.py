@@ -9,8 +9,9 @@ C8 Suspension: at a payroll day after the deadline, a covered person with no cou
 certification is suspended: that month is withheld, for every one of their entitlements.
 Once a death is known, suspension no longer applies.
 C9 Back-pay: at the first payroll day at which a suspended person is no longer suspended,
-every withheld month is paid in that run, each at its own month's amount (补发, seed 四). An
-entitlement that has ended since still has its withheld months released.
+every withheld month is paid in that run, each at its own month's amount (补发, 涞源县社会保险
+待遇领取资格认证通知 (2023) 四、注意事项). An entitlement that has ended since still has its
+withheld months released.
 C10 Death: months after the death month are not due. Once the death is known at a payroll
 day, nothing more is paid for later months, withheld months up to the death month are paid
 (to the heirs) in that run, and withheld months after it are dropped. Any payment made,
@@ -26,9 +27,10 @@ from collections.abc import Sequence
 
 from attrs import define, frozen
 
+from sscert.campaigns.model import Campaign
 from sscert.events import Died
 from sscert.people import Entitlement
-from sscert.rules.citations import DEATH_STOP, OVERPAYMENT, SEED_BACKPAY
+from sscert.rules import citations
 from sscert.rules.deadline import Deadline
 from sscert.rules.decisions import Decision, Rule
 from sscert.schemes import Scheme
@@ -99,6 +101,7 @@ def _money_list(rows: Sequence[_Row]) -> str:
 def run_payroll(
     entitlements: Sequence[Entitlement],
     *,
+    campaign: Campaign,
     first: Month,
     as_of: dt.date,
     day: int,
@@ -175,9 +178,9 @@ def run_payroll(
             decisions.append(
                 Decision(
                     Rule.C8_SUSPENSION,
-                    f"payroll of {payday}: no counting certification and the deadline "
+                    f"payroll of {payday}: no counting certification and the due date "
                     f"{due} has passed: payment suspended (暂停发放) from {month}",
-                    (deadline.citation, SEED_BACKPAY),
+                    citations.suspension(campaign),
                     month,
                 )
             )
@@ -190,7 +193,7 @@ def run_payroll(
                     f"payroll of {payday}: certified on {last_cert}, suspension lifted; "
                     f"withheld months {_money_list(released)} paid in this run (补发 from the "
                     f"month of suspension), {total} yuan",
-                    (SEED_BACKPAY,),
+                    citations.backpay(campaign),
                     month,
                 )
             )
@@ -201,7 +204,8 @@ def run_payroll(
             death_applied = True
             parts = [
                 f"payroll of {payday}: death on {death.on} known (reported {death.reported_on}); "
-                f"nothing is due after {death_month} (次月停发)"
+                f"nothing is due after {death_month} (次月停发: national practice, which no "
+                "article states)"
             ]
             if released:
                 parts.append(
@@ -209,7 +213,14 @@ def run_payroll(
                 )
             if dropped:
                 parts.append(f"withheld months {_money_list(dropped)} dropped")
-            decisions.append(Decision(Rule.C10_DEATH, "; ".join(parts), (DEATH_STOP,), month))
+            decisions.append(
+                Decision(
+                    Rule.C10_DEATH,
+                    "; ".join(parts),
+                    citations.death_stop(campaign, death.on),
+                    month,
+                )
+            )
         if overpaid_now:
             assert death is not None
             decisions.append(
@@ -218,7 +229,7 @@ def run_payroll(
                     f"payroll of {payday}: {_money_list(overpaid_now)} paid for months after "
                     f"the death on {death.on}, before it was known: overpaid (多享受), to be "
                     "recovered",
-                    (DEATH_STOP, OVERPAYMENT),
+                    citations.death_stop(campaign, death.on) + citations.overpayment(payday),
                     month,
                 )
             )
@@ -236,7 +247,7 @@ def run_payroll(
                     Rule.C10_DEATH,
                     f"as of {as_of}: death on {death.on} known; withheld months "
                     f"{_money_list(still)} after the death month are dropped",
-                    (DEATH_STOP,),
+                    citations.death_stop(campaign, death.on),
                 )
             )
 
