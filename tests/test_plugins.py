@@ -23,6 +23,7 @@ from sscert.plugins import (
     AliveRecord,
     ChannelServices,
     FineDecision,
+    FraudLead,
     PersonInfo,
     Place,
     StaffVisit,
@@ -46,6 +47,7 @@ from sscert.testing import (
     template_of,
     verifier_for,
 )
+from sscert.values.money import Money
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = sorted(
@@ -456,16 +458,22 @@ def test_only_a_verified_attestation_counts_in_calculate(
 
 
 class ThreeTimes:
-    """A regional discretion policy for the test: always 3×."""
+    """A regional discretion policy for the test: 3× when the amount at stake is large."""
+
+    def __init__(self) -> None:
+        self.leads: list[FraudLead] = []
 
     @hookimpl
-    def sscert_fine_multiplier(self, campaign: object, result: object) -> FineDecision:
-        return FineDecision(Decimal(3), "test policy: 3×")
+    def sscert_fine_multiplier(self, campaign: object, lead: FraudLead) -> FineDecision | None:
+        self.leads.append(lead)
+        if lead.at_stake < Money("1000.00"):
+            return None
+        return FineDecision(Decimal(3), "test policy: 3× above 1000 yuan")
 
 
 class SixTimes:
     @hookimpl
-    def sscert_fine_multiplier(self, campaign: object, result: object) -> FineDecision:
+    def sscert_fine_multiplier(self, campaign: object, lead: object) -> FineDecision:
         return FineDecision(Decimal(6), "beyond the law")
 
 
@@ -499,18 +507,49 @@ FRAUD = (
 )
 
 
-def test_fine_multiplier_policy_plugin() -> None:
+def test_fine_multiplier_policy_plugin(tmp_path: Path) -> None:
     plain = make_plugin_manager(load_entrypoints=False)
     assert calculate_with_plugins(FRAUD, plain) == sscert.calculate(FRAUD)
-    policy = make_plugin_manager(load_entrypoints=False, plugins=[("three", ThreeTimes())])
-    penalty = calculate_with_plugins(FRAUD, policy)["people"][0]["penalty"]
-    assert penalty["fine"] == "70802.40"
-    assert penalty["multiplier"] == "3"
-    assert penalty["fine_min"] == "47201.60"
-    assert penalty["reason"] == "test policy: 3×"
+    three = ThreeTimes()
+    policy = make_plugin_manager(load_entrypoints=False, plugins=[("three", three)])
+    person = calculate_with_plugins(FRAUD, policy)["people"][0]
+    # the statutory range stays as it is; the suggestion is recorded beside it, not applied
+    assert person["penalty"] == sscert.calculate(FRAUD)["people"][0]["penalty"]
+    suggestion = person["fine_suggestion"]
+    assert suggestion["multiplier"] == "3"
+    assert suggestion["fine"] == "70802.40"
+    assert suggestion["reason"] == "test policy: 3× above 1000 yuan"
+    assert suggestion["policy"] == "three"
+    assert suggestion["decided_by"] == "社会保险行政部门"
+    fraud = [d for d in person["decisions"] if d["rule"] == "C11"]
+    assert "suggests 3×" in fraud[0]["reason"]
+    assert three.leads[0].at_stake == Money("23600.80")
+    assert three.leads[0].evidence_channels == ("hebei_renshe",)
     outlaw = make_plugin_manager(load_entrypoints=False, plugins=[("six", SixTimes())])
     with pytest.raises(ValueError, match="2 to 5"):
         calculate_with_plugins(FRAUD, outlaw)
+    # the same suggestion from the batch engine, and from a store's calculation and report
+    from sscert.batch import evaluate_batch, from_case, to_result_dict  # noqa: PLC0415
+    from sscert.plugins import fine_policy  # noqa: PLC0415
+    from sscert.reports import take_snapshot  # noqa: PLC0415
+    from sscert.store import SQLiteStore, case_to_records  # noqa: PLC0415
+
+    parsed = sscert.contract.parse_case(FRAUD)
+    batch = to_result_dict(
+        parsed.as_of,
+        evaluate_batch(
+            from_case(parsed), parsed.campaign, parsed.as_of, fine_policy=fine_policy(policy)
+        ),
+    )
+    assert batch["people"][0]["fine_suggestion"] == suggestion
+    store, _ = SQLiteStore.init(tmp_path / "s.db")
+    with store:
+        store.import_lines(json.dumps(r) for r in case_to_records(FRAUD))
+        snapshot = take_snapshot(
+            store, parsed.campaign, parsed.as_of, fine_policy=fine_policy(policy)
+        )
+    assert snapshot.results[0].penalty is not None
+    assert snapshot.results[0].penalty.suggestion_dict() == suggestion
 
 
 def test_status_changed_is_told_to_every_plugin() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from sscert.contract import CampaignsArg, Case, parse_case
 from sscert.rules.engine import PersonResult, evaluate
 from sscert.rules.payroll import MonthOutcome
+from sscert.rules.penalty import FinePolicy
 
 __all__ = [
     "calculate",
@@ -42,9 +43,15 @@ def calculate(
     return result_to_dict(parsed, calculate_case(parsed))
 
 
-def calculate_case(case: Case) -> list[PersonResult]:
-    """The rules applied to a validated case, person by person, in input order."""
-    return [evaluate(case.campaign, person, case.as_of, case.first) for person in case.people]
+def calculate_case(case: Case, *, fine_policy: FinePolicy | None = None) -> list[PersonResult]:
+    """The rules applied to a validated case, person by person, in input order.
+
+    ``fine_policy`` (a regional policy from a plugin) may suggest a multiple of the fine for
+    each suspected fraud; the suggestion is recorded, never applied."""
+    return [
+        evaluate(case.campaign, person, case.as_of, case.first, fine_policy=fine_policy)
+        for person in case.people
+    ]
 
 
 def _date(value: dt.date | None) -> str | None:

@@ -74,7 +74,7 @@ def batch(
         from sscert.batch.output import write_outputs  # noqa: PLC0415
     except ImportError:
         raise click.ClickException("the batch engine needs: pip install 'sscert[batch]'") from None
-    from sscert.plugins import channel_codes, make_plugin_manager  # noqa: PLC0415
+    from sscert.plugins import channel_codes, fine_policy, make_plugin_manager  # noqa: PLC0415
     from sscert.store import SQLiteStore, StoreError  # noqa: PLC0415
 
     def fail(message: str) -> SystemExit:
@@ -90,7 +90,8 @@ def batch(
     day, first_month = parse_as_of(as_of, first)
     if (store_path is None) == (entitlements is None):
         raise fail("give either --store or --entitlements (with --events, --changes, --people)")
-    known = channel_codes(make_plugin_manager())
+    pm = make_plugin_manager()
+    known = channel_codes(pm)
     invalid: tuple[InvalidPerson, ...] = ()
     try:
         if store_path is not None:
@@ -114,7 +115,9 @@ def batch(
     except (StoreError, BatchInputError, ValueError, OSError, pl.exceptions.PolarsError) as error:
         raise fail(f"bad input:\n{error}") from None
     stage(f"{data.people.height:,} people, {data.entitlements.height:,} entitlements: calculating")
-    result = evaluate_batch(data, campaign, day, first_month, progress=stage)
+    result = evaluate_batch(
+        data, campaign, day, first_month, progress=stage, fine_policy=fine_policy(pm)
+    )
     stage(f"{result.months.height:,} month rows: writing {fmt}")
     paths = write_outputs(result, out, fmt, unmasked=unmasked)
     stage("done")

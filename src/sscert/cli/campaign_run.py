@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sscert.cli.store import load_campaign_option, parse_as_of
-from sscert.plugins import channel_codes, make_plugin_manager
+from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
 from sscert.reports import Snapshot, take_snapshot, write_reminders, write_report
 from sscert.store import SQLiteStore, StoreError
 
@@ -19,7 +19,8 @@ def _snapshot(db: Path, campaign: str, as_of: str) -> Snapshot:
     day, _ = parse_as_of(as_of)
     try:
         with SQLiteStore.open(db) as store:
-            return take_snapshot(store, loaded, day, channel_codes(make_plugin_manager()))
+            pm = make_plugin_manager()
+            return take_snapshot(store, loaded, day, channel_codes(pm), fine_policy=fine_policy(pm))
     except StoreError as error:
         click.echo(f"sscert: {error}", err=True)
         raise SystemExit(2) from None

@@ -23,7 +23,7 @@ from sscert.plugins.manager import (
     case_result_with_plugins,
     certify,
     channel_codes,
-    choose_fine,
+    fine_policy,
     list_channels,
     make_plugin_manager,
     match_record,
@@ -44,6 +44,7 @@ from sscert.plugins.model import (
     StatusChange,
 )
 from sscert.plugins.services import AccountStore, ChannelServices, InMemoryAccounts
+from sscert.rules.penalty import FraudLead
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -61,6 +62,7 @@ __all__ = [
     "FaceMatcher",
     "FakeFaceMatcher",
     "FineDecision",
+    "FraudLead",
     "InMemoryAccounts",
     "InMemoryTemplatePhotos",
     "Message",
@@ -75,7 +77,7 @@ __all__ = [
     "case_result_with_plugins",
     "certify",
     "channel_codes",
-    "choose_fine",
+    "fine_policy",
     "hookimpl",
     "hookspec",
     "list_channels",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         StatusChange,
     )
     from sscert.plugins.services import ChannelServices
-    from sscert.rules.engine import PersonResult
+    from sscert.rules.penalty import FraudLead
 
 _Certify = Callable[["CertificationRequest", "ChannelServices"], "AttemptResult"]
 
@@ -82,13 +82,21 @@ def sscert_match_record(
 
 
 @hookspec(firstresult=True)
-def sscert_fine_multiplier(campaign: Campaign, result: PersonResult) -> FineDecision | None:
-    """Choose the fine multiplier for a suspected fraud, within 2× to 5× (社会保险法 第八十八条).
+def sscert_fine_multiplier(campaign: Campaign, lead: FraudLead) -> FineDecision | None:
+    """Suggest a multiple of the fine for a suspected fraud, within 2× to 5× (社会保险法
+    第八十八条), with the reasons — for the staff of the 社会保险行政部门 who decide, after
+    the investigation and the penalty procedure, whether there was fraud and what fine.
 
-    Called by :func:`~sscert.plugins.manager.choose_fine` for a person with suspected fraud
-    and an overpayment. ``firstresult``: the first regional discretion policy that answers
-    decides. No plugin answering means no multiplier: the result keeps the range only. A
-    multiplier outside 2 to 5 is refused with ``ValueError``. sscert itself ships no policy.
+    Called through :func:`~sscert.plugins.manager.fine_policy` by every calculation that
+    knows the plugins (``calculate_with_plugins``, ``store calculate``, the report, the
+    batch engine), in the same way, for each suspected fraud with an amount at stake.
+    ``firstresult``: the first policy that answers is recorded, as a decision and as the
+    result's ``fine_suggestion``; it is never applied. No plugin answering means no
+    suggestion. A multiple outside 2 to 5 is refused with ``ValueError``. sscert itself
+    ships no policy.
+
+    :param campaign: the campaign.
+    :param lead: who, the amount at stake, the dates and channels of the evidence, the death.
     """
     raise NotImplementedError
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pluggy
 from attrs import frozen
 
@@ -28,13 +29,12 @@ from sscert.plugins.model import (
     CertificationRequest,
     ChannelSpec,
     DataMatch,
-    FineDecision,
     Message,
     StatusChange,
 )
 from sscert.plugins.services import ChannelServices
 from sscert.rules.engine import PersonResult
-from sscert.rules.penalty import FraudPenalty, fraud_penalty
+from sscert.rules.penalty import FinePolicy, FineSuggestion, FraudLead
 from sscert.values.identity import IdNumber
 
 __all__ = [
@@ -46,7 +46,7 @@ __all__ = [
     "case_result_with_plugins",
     "certify",
     "channel_codes",
-    "choose_fine",
+    "fine_policy",
     "list_channels",
     "make_plugin_manager",
     "match_record",
@@ -137,8 +137,9 @@ def calculate_with_plugins(
     case: dict[str, Any], pm: pluggy.PluginManager, *, campaigns: CampaignsArg = None
 ) -> dict[str, Any]:
     """``calculate`` with what plugins add: their channel codes, and a regional policy's
-    choice of fine multiplier (added to ``penalty`` as ``multiplier`` and ``fine``, with the
-    policy's ``reason``). Without such plugins the result is exactly ``calculate``'s."""
+    suggested multiple of the fine for a suspected fraud (a decision and the result's
+    ``fine_suggestion``, for the staff who decide). Without such plugins the result is
+    exactly ``calculate``'s."""
     parsed = parse_case(case, known_channels=channel_codes(pm), campaigns=campaigns)
     return case_result_with_plugins(parsed, pm)
 
@@ -146,14 +147,7 @@ def calculate_with_plugins(
 def case_result_with_plugins(parsed: Case, pm: pluggy.PluginManager) -> dict[str, Any]:
     """The result of a validated case, with what plugins add (see
     :func:`calculate_with_plugins`)."""
-    results = calculate_case(parsed)
-    data = result_to_dict(parsed, results)
-    for person, result in zip(data["people"], results, strict=True):
-        chosen = choose_fine(pm, parsed.campaign, result)
-        if chosen is not None:
-            penalty, decision = chosen
-            person["penalty"] = {**penalty.to_dict(), "reason": decision.reason}
-    return data
+    return result_to_dict(parsed, calculate_case(parsed, fine_policy=fine_policy(pm)))
 
 
 def _providers(pm: pluggy.PluginManager) -> dict[int, set[str]]:
@@ -262,20 +256,27 @@ def match_record(
     return None
 
 
-def choose_fine(
-    pm: pluggy.PluginManager, campaign: Campaign, result: PersonResult
-) -> tuple[FraudPenalty, FineDecision] | None:
-    """The penalty with the multiplier a regional policy plugin chose, or ``None`` when no
-    policy answered (the range alone then stands). A multiplier outside 2-5 is refused."""
-    if result.penalty is None:
+def fine_policy(pm: pluggy.PluginManager) -> FinePolicy | None:
+    """The regional fine policy of the installed plugins, as the rules take it (``None``
+    when no plugin implements ``sscert_fine_multiplier``). Its suggestion names the plugin
+    that made it."""
+    impls = list(reversed(pm.hook.sscert_fine_multiplier.get_hookimpls()))
+    if not impls:
         return None
-    decision: FineDecision | None = pm.hook.sscert_fine_multiplier(campaign=campaign, result=result)
-    if decision is None:
+
+    def policy(campaign: Campaign, lead: FraudLead) -> FineSuggestion | None:
+        for impl in impls:
+            answer: FineSuggestion | None = _call(impl, campaign=campaign, lead=lead)
+            if answer is None:
+                continue
+            if not isinstance(answer.multiplier, Decimal):
+                raise ValueError(
+                    f"a fine policy returned {answer.multiplier!r}, not a Decimal from 2 to 5"
+                )
+            return attrs.evolve(answer, policy=answer.policy or impl.plugin_name)
         return None
-    multiplier = decision.multiplier
-    if not isinstance(multiplier, Decimal):
-        raise ValueError(f"a fine policy returned {multiplier!r}, not a Decimal from 2 to 5")
-    return fraud_penalty(result.penalty.repay, multiplier=multiplier), decision
+
+    return policy
 
 
 def notify_status_changes(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from decimal import Decimal
 
 from attrs import field, frozen
 
@@ -17,6 +16,7 @@ from sscert.attestation import Attestation
 from sscert.campaigns.model import Campaign, Contact
 from sscert.events import Certified
 from sscert.rules.engine import PersonResult
+from sscert.rules.penalty import FineSuggestion
 from sscert.schemes import Scheme
 from sscert.values.identity import IdNumber
 
@@ -163,9 +163,5 @@ class StatusChange:
     result: PersonResult | None = field(default=None, repr=False)
 
 
-@frozen
-class FineDecision:
-    """A regional policy's choice of the fine multiplier, and why."""
-
-    multiplier: Decimal
-    reason: str
+#: A regional policy's suggested multiple of the fine, and why (for the staff who decide).
+FineDecision = FineSuggestion

@@ -13,6 +13,7 @@ from sscert.calculate import calculate_case
 from sscert.campaigns import Campaign, load_campaign
 from sscert.contract import InvalidPerson
 from sscert.rules.engine import PersonResult
+from sscert.rules.penalty import FinePolicy
 from sscert.rules.status import Status
 from sscert.schemes import Scheme
 from sscert.store.cases import load_case
@@ -146,6 +147,8 @@ def take_snapshot(
     campaign: Campaign | str,
     as_of: dt.date,
     known_channels: Iterable[str] = (),
+    *,
+    fine_policy: FinePolicy | None = None,
 ) -> Snapshot:
     """Calculate every person in ``store`` under ``campaign`` as of ``as_of``. A person whose
     records do not make a valid case is left out and listed in ``invalid``.
@@ -154,7 +157,7 @@ def take_snapshot(
     operator (:func:`~sscert.load_campaign`)."""
     loaded = campaign if isinstance(campaign, Campaign) else load_campaign(campaign)
     stored = load_case(store, loaded, as_of, known_channels=known_channels)
-    results = calculate_case(stored.case)
+    results = calculate_case(stored.case, fine_policy=fine_policy)
     return Snapshot(
         loaded,
         as_of,
