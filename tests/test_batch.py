@@ -10,6 +10,7 @@ import pytest
 from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 
+import sscert
 from contract_compare import differences
 from example_campaigns import ROLLING, calculate, campaign_of
 from sscert import strategies as sst
@@ -20,6 +21,13 @@ from sscert.batch import batch_calculate
 
 CASES = st.one_of(
     sst.cases(max_people=6),
+    sst.cases(
+        "hebei-2024",
+        max_people=6,
+        min_day=dt.date(2023, 6, 1),
+        max_day=dt.date(2026, 6, 30),
+        typical_as_of_from=dt.date(2024, 1, 1),
+    ),
     sst.cases(
         ROLLING,
         max_people=6,
@@ -129,3 +137,30 @@ def test_nested_rows_give_the_same_answers(case: dict[str, Any]) -> None:
     data = flatten(nest_case(case["people"]))
     batch = evaluate_batch(data, campaign_of(case), as_of, first)
     assert differences(to_result_dict(as_of, batch), calculate(case)) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_batch_equals_calculate_on_generated_campaigns(data: st.DataObject) -> None:
+    """Any duty — a window, a rolling cycle with its own scheme lengths, calendar periods
+    with their own periods and intervals — and any payroll day."""
+    campaign = data.draw(sst.campaigns())
+    opens = campaign.duty.opens or dt.date(2024, 1, 1)
+    case = data.draw(
+        sst.cases(
+            campaign,
+            max_people=4,
+            min_day=opens - dt.timedelta(days=200),
+            max_day=opens + dt.timedelta(days=900),
+            typical_as_of_from=opens,
+        )
+    )
+    note(repr(campaign))
+    note(repr(case))
+    assert (
+        differences(
+            batch_calculate(case, campaigns=[campaign]),
+            sscert.calculate(case, campaigns=[campaign]),
+        )
+        == []
+    )

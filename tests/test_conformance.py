@@ -44,9 +44,14 @@ def test_scenario(scenario_file: Path) -> None:
     for i, checks in enumerate(scenario.get("also", [])):
         person = result["people"][i]
         for key, value in checks.items():
-            if isinstance(value, dict) and isinstance(person[key], dict):
-                # the keys the scenario names, each exactly (the result may hold more)
-                shown = {k: person[key].get(k) for k in value}
-                assert shown == value, f"people[{i}].{key}"
-            else:
-                assert person[key] == value, f"people[{i}].{key}"
+            assert _named(value, person[key]) == value, f"people[{i}].{key}"
+
+
+def _named(wanted: object, got: object) -> object:
+    """``got`` cut down to the keys ``wanted`` names (objects, and lists of objects): a
+    scenario states what it is about; the result may hold more."""
+    if isinstance(wanted, dict) and isinstance(got, dict):
+        return {k: _named(v, got.get(k)) for k, v in wanted.items()}
+    if isinstance(wanted, list) and isinstance(got, list) and len(wanted) == len(got):
+        return [_named(w, g) for w, g in zip(wanted, got, strict=True)]
+    return got

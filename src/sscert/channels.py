@@ -1,4 +1,5 @@
-"""Channel codes (认证方式) that the domain knows of (DOMAIN §4, seed 三 and 五).
+"""Channel codes (认证方式) that the domain knows of (涞源县社会保险待遇领取资格认证通知 (2023)
+三、认证方式 and 五、认证流程).
 
 This module names the codes; how a certification happens on each channel is a plugin
 (:mod:`sscert.plugins`). Plugins may add codes that are not listed here.
@@ -27,13 +28,23 @@ class ChannelInfo:
 KNOWN_CHANNELS: Final[dict[str, ChannelInfo]] = {
     info.code: info
     for info in (
-        ChannelInfo("hebei_renshe", "河北人社", "Hebei Renshe app", "seed 三、认证方式; 五 第二步"),
-        ChannelInfo("yirenshe", "易人社", "Yirenshe app", "seed 三、认证方式; 五 第三步"),
+        ChannelInfo(
+            "hebei_renshe",
+            "河北人社",
+            "Hebei Renshe app",
+            "涞源县社会保险待遇领取资格认证通知 (2023) 三、认证方式; 五、认证流程 第二步",
+        ),
+        ChannelInfo(
+            "yirenshe",
+            "易人社",
+            "Yirenshe app",
+            "涞源县社会保险待遇领取资格认证通知 (2023) 三、认证方式; 五、认证流程 第三步",
+        ),
         ChannelInfo(
             "assisted",
             "线下辅助认证",
             "Assisted in person",
-            "seed 三、认证方式 2; 社会保险经办条例 第三十条",
+            "涞源县社会保险待遇领取资格认证通知 (2023) 三、认证方式 2; 社会保险经办条例 第三十条",
         ),
         ChannelInfo(
             "data_comparison", "静默认证(数据比对)", "Data matching", "社会保险经办条例 第二十六条"

@@ -1,4 +1,5 @@
-"""The five schemes (险种) a certification campaign covers (seed 一、认证范围)."""
+"""The five schemes (险种) a certification campaign covers
+(涞源县社会保险待遇领取资格认证通知 (2023) 一、认证范围)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ __all__ = ["SCHEME_INFO", "EnquiryLine", "Scheme", "SchemeInfo"]
 
 
 class EnquiryLine(enum.StrEnum):
-    """Which county service answers questions about a scheme (seed 五, the enquiry lines).
+    """Which county service answers questions about a scheme (the enquiry lines of
+    涞源县社会保险待遇领取资格认证通知 (2023) 五、认证流程).
 
     ``social_insurance``: 县社会保险事业服务中心 (机关、企事业、工伤);
     ``resident_insurance``: 县城乡居保服务中心 (城乡居民).

@@ -32,7 +32,7 @@ from decimal import Decimal
 import polars as pl
 from attrs import field, frozen
 
-from sscert.campaigns import Campaign
+from sscert.campaigns import CalendarPeriods, Campaign, Duty, RollingCycle, Window
 from sscert.rules.penalty import NOT_FRAUD_EVIDENCE, FinePolicy, FraudLead, suggest_fine
 from sscert.schemes import Scheme
 from sscert.values.identity import IdNumber
@@ -187,24 +187,14 @@ def evaluate_batch(
             progress(name)
 
     day = campaign.payroll_day
+    duty = campaign.duty
     current = Month.of(as_of)
     last = (current if as_of.day >= day else current - 1).index
-    opens = (
-        campaign.window.start
-        if campaign.window
-        else campaign.cycle.start
-        if campaign.cycle
-        else None
-    )
-    first_index: int | None
-    if first is not None:
-        first_index = first.index
-    elif campaign.window is not None:
-        first_index = campaign.window.start_month.index
-    elif campaign.cycle is not None and campaign.cycle.start is not None:
-        first_index = Month.of(campaign.cycle.start).index
-    else:
-        first_index = None  # each person from their own first entitlement month
+    opens = duty.opens
+    common = duty.common_first_month
+    first_index: int | None = (
+        first.index if first is not None else common.index if common is not None else None
+    )  # None: each person from their own first entitlement month
     data = BatchInput(
         data.people,
         data.entitlements.sort("person", "position")
@@ -234,18 +224,17 @@ def evaluate_batch(
         "person", death_on="on", reported_on="reported_on"
     )
 
-    # C4: coverage.
+    # C4: coverage — a campaign scheme, in the months the duty covers.
     covered_rows = data.entitlements.filter(
         pl.col("scheme").is_in([s.value for s in campaign.schemes])
     )
-    if campaign.window is not None:
+    latest_start, earliest_end = duty.coverage_bounds
+    if latest_start is not None:
+        covered_rows = covered_rows.filter(pl.col("start") <= latest_start.index)
+    if earliest_end is not None:
         covered_rows = covered_rows.filter(
-            (pl.col("start") <= campaign.window.end_month.index)
-            & (pl.col("end").is_null() | (pl.col("end") >= campaign.window.start_month.index))
+            pl.col("end").is_null() | (pl.col("end") >= earliest_end.index)
         )
-    elif campaign.cycle is not None and campaign.cycle.start is not None:
-        start_month = Month.of(campaign.cycle.start).index
-        covered_rows = covered_rows.filter(pl.col("end").is_null() | (pl.col("end") >= start_month))
 
     persons = (
         data.people.select("person", "id_number")
@@ -277,34 +266,13 @@ def evaluate_batch(
         )
     else:
         persons = persons.with_columns(run_first=pl.lit(first_index, pl.Int32))
-    if campaign.cycle is not None:
-        cycle = campaign.cycle
-        by_scheme = [
-            pl.when(pl.col("covered_schemes").list.contains(s.value))
-            .then(n)
-            .otherwise(cycle.months)
-            for s, n in cycle.by_scheme.items()
-        ]
-        months_expr = (
-            pl.min_horizontal(pl.lit(cycle.months), *by_scheme)
-            if by_scheme
-            else pl.lit(cycle.months)
-        )
-        first_due_month = pl.col("first_start")
-        if cycle.start is not None:
-            first_due_month = pl.max_horizontal(
-                first_due_month, pl.lit(Month.of(cycle.start).index)
-            )
-        due_month = first_due_month + pl.col("cycle_months")
-        persons = persons.with_columns(cycle_months=months_expr.cast(pl.Int32)).with_columns(
-            first_due=pl.date(due_month // 12, due_month % 12 + 1, 1).dt.month_end()
-        )
+    persons = persons.with_columns(_first_due(duty))
 
     stage("people: coverage, certifications, deaths")
-    if campaign.window is not None:
-        rows = _months_fixed(data, persons, campaign, day, last)
+    if isinstance(duty, Window):
+        rows = _months_fixed(data, persons, duty, day, last)
     else:
-        rows = _months_rolling(data, persons, counting, day, last)
+        rows = _months_by_due_date(data, persons, counting=counting, duty=duty, day=day, last=last)
 
     stage(f"{rows.height:,} month rows decided")
     rows = _amounts(rows, data)
@@ -360,17 +328,15 @@ def evaluate_batch(
             suspected_fraud=pl.col("suspected_fraud").fill_null(False),
         )
     )
-    # C12: status as of the date.
-    if campaign.window is not None:
+    # C12: status as of the date, by the due date of the last counting certification.
+    if isinstance(duty, Window):
         certified = pl.col("certified_on").is_not_null()
-        pending = pl.lit(as_of <= campaign.window.end)
+        pending = pl.lit(as_of <= duty.end)
     else:
         due_now = (
             pl.when(pl.col("last_certified_on").is_null())
             .then(pl.col("first_due"))
-            .otherwise(
-                pl.col("last_certified_on").dt.offset_by(pl.format("{}mo", pl.col("cycle_months")))
-            )
+            .otherwise(_due_after(duty, pl.col("last_certified_on")))
         )
         certified = pl.col("last_certified_on").is_not_null() & (pl.lit(as_of) <= due_now)
         pending = pl.lit(as_of) <= due_now
@@ -443,6 +409,74 @@ def _suggestions(
     return pl.DataFrame(rows, schema=_SUGGESTIONS)
 
 
+#: The per-person columns the due date after a certification needs.
+_DUE_COLUMNS = ("cycle_months", "min_period", "min_interval")
+
+
+def _smallest(default: int | None, by_scheme: dict[str, int | None]) -> pl.Expr:
+    """The smallest of ``default`` and each covered scheme's own value (``None``: no limit)."""
+    values = [
+        pl.when(pl.col("covered_schemes").list.contains(code)).then(value)
+        for code, value in by_scheme.items()
+        if value is not None
+    ]
+    if default is not None:
+        others = (
+            pl.col("covered_schemes")
+            .list.eval(pl.element().is_in(list(by_scheme)).not_())
+            .list.any()
+        )
+        values.append(pl.when(others).then(default))
+    return pl.min_horizontal(values) if values else pl.lit(None, pl.Int32)
+
+
+def _first_due(duty: Duty) -> list[pl.Expr]:
+    """The columns of a person's due date before any certification (C14 for periods)."""
+    if isinstance(duty, Window):
+        return [pl.lit(None, pl.Date).alias("first_due")]
+    if isinstance(duty, RollingCycle):
+        months = _smallest(duty.months, {s.value: n for s, n in duty.by_scheme.items()})
+        anchor = pl.col("first_start")
+        if duty.start is not None:
+            anchor = pl.max_horizontal(anchor, pl.lit(Month.of(duty.start).index))
+        due_month = anchor + months
+        return [
+            months.cast(pl.Int32).alias("cycle_months"),
+            pl.date(due_month // 12, due_month % 12 + 1, 1).dt.month_end().alias("first_due"),
+        ]
+    periods = {s.value: p for s, p in duty.by_scheme.items()}
+    length = _smallest(duty.default.months, {k: p.months for k, p in periods.items()})
+    interval = _smallest(duty.default.max_interval, {k: p.max_interval for k, p in periods.items()})
+    anchor = pl.max_horizontal(
+        pl.lit(duty.start), pl.date(pl.col("first_start") // 12, pl.col("first_start") % 12 + 1, 1)
+    )
+    return [
+        length.cast(pl.Int32).alias("min_period"),
+        interval.cast(pl.Int32).alias("min_interval"),
+        _end_of_period(anchor, length).alias("first_due"),
+    ]
+
+
+def _end_of_period(day: pl.Expr, months: pl.Expr) -> pl.Expr:
+    """The last day of the calendar period of ``months`` (6 or 12) containing ``day``."""
+    last_month = ((day.dt.month().cast(pl.Int32) - 1) // months + 1) * months
+    return pl.date(day.dt.year(), last_month, 1).dt.month_end()
+
+
+def _due_after(duty: RollingCycle | CalendarPeriods, cert: pl.Expr) -> pl.Expr:
+    """The due date after a counting certification on ``cert`` (C8 rolling; C14)."""
+    if isinstance(duty, RollingCycle):
+        return cert.dt.offset_by(pl.format("{}mo", pl.col("cycle_months")))
+    length = pl.col("min_period")
+    following = _end_of_period(_end_of_period(cert, length).dt.offset_by("1d"), length)
+    by_interval = cert.dt.offset_by(pl.format("{}mo", pl.col("min_interval")))
+    return (
+        pl.when(pl.col("min_interval").is_null())
+        .then(following)
+        .otherwise(pl.min_horizontal(following, by_interval))
+    )
+
+
 def _explode(
     data: BatchInput, persons: pl.DataFrame, columns: list[str], last: int
 ) -> pl.DataFrame:
@@ -465,13 +499,12 @@ def _explode(
 
 
 def _months_fixed(
-    data: BatchInput, persons: pl.DataFrame, campaign: Campaign, day: int, last: int
+    data: BatchInput, persons: pl.DataFrame, window: Window, day: int, last: int
 ) -> pl.DataFrame:
     """Fixed window: the held runs of a person are the months from the first payday after the
     window to (not including) the first payday on or after their certification or the report
     of their death."""
-    assert campaign.window is not None
-    end = campaign.window.end
+    end = window.end
     suspend_m = Month.of(end).index + (1 if end.day >= day else 0)
     persons = persons.with_columns(
         release_m=pl.min_horizontal(
@@ -496,13 +529,27 @@ def _months_fixed(
     ).drop("covered", "known_m", "death_m", "release_m")
 
 
-def _months_rolling(
-    data: BatchInput, persons: pl.DataFrame, counting: pl.DataFrame, day: int, last: int
+def _months_by_due_date(
+    data: BatchInput,
+    persons: pl.DataFrame,
+    *,
+    counting: pl.DataFrame,
+    duty: RollingCycle | CalendarPeriods,
+    day: int,
+    last: int,
 ) -> pl.DataFrame:
-    """Rolling cycle: each run looks up the person's last certification on or before its
-    payday; a held month waits for the next run that does not hold."""
+    """Rolling cycle or calendar periods: each run looks up the person's last certification
+    on or before its payday and the due date after it; a held month waits for the next run
+    that does not hold."""
     runs = (
-        persons.select("person", "covered", "known_m", "cycle_months", "first_due", "run_first")
+        persons.select(
+            "person",
+            "covered",
+            "known_m",
+            *(c for c in _DUE_COLUMNS if c in persons.columns),
+            "first_due",
+            "run_first",
+        )
         .with_columns(month=pl.int_ranges(pl.col("run_first"), last + 1, dtype=pl.Int32))
         .explode("month")
         .drop_nulls("month")
@@ -520,7 +567,7 @@ def _months_rolling(
     due = (
         pl.when(pl.col("cert").is_null())
         .then(pl.col("first_due"))
-        .otherwise(pl.col("cert").dt.offset_by(pl.format("{}mo", pl.col("cycle_months"))))
+        .otherwise(_due_after(duty, pl.col("cert")))
     )
     runs = (
         runs.with_columns(

@@ -25,6 +25,13 @@ from sscert.values.months import Month
 __all__ = ["CalendarPeriods", "Duty", "Period", "RollingCycle", "Window"]
 
 
+def _within(bounds: tuple[Month | None, Month | None], start: Month, end: Month | None) -> bool:
+    latest_start, earliest_end = bounds
+    if latest_start is not None and start > latest_start:
+        return False
+    return earliest_end is None or end is None or end >= earliest_end
+
+
 @frozen
 class Window:
     """A fixed window (C2, C8): certifications count from ``start``; with none by ``end``
@@ -55,17 +62,37 @@ class Window:
     def opens(self) -> dt.date:
         return self.start
 
+    @property
+    def common_first_month(self) -> Month:
+        """The first month simulated for everyone (C6)."""
+        return self.start_month
+
+    @property
+    def coverage_bounds(self) -> tuple[Month | None, Month | None]:
+        """C4: the latest start month and the earliest end month of a covered entitlement."""
+        return self.end_month, self.start_month
+
     def first_month(self, starts: Iterable[Month]) -> Month:
         return self.start_month
 
     def covers(self, start: Month, end: Month | None) -> bool:
         """C4: started by the window's end month and not ended before its start month."""
-        return start <= self.end_month and (end is None or end >= self.start_month)
+        return _within(self.coverage_bounds, start, end)
 
     def due_date(
         self, schemes: Iterable[Scheme], first_start: Month, last: dt.date | None
     ) -> dt.date | None:
         return None if last is not None else self.end
+
+    def describe(self) -> list[str]:
+        """The duty in lines of English, as ``sscert campaign show`` prints it."""
+        return [
+            f"window (认证时间): {self.start} to {self.end}, both days included",
+            f"  reference: {self.reference}",
+        ]
+
+    def describe_zh(self) -> str:
+        return f"认证时间 {self.start:%Y年%m月%d日} 至 {self.end:%Y年%m月%d日}"
 
 
 @frozen
@@ -101,13 +128,22 @@ class RollingCycle:
     def opens(self) -> dt.date | None:
         return self.start
 
+    @property
+    def common_first_month(self) -> Month | None:
+        """The cycle's start month; ``None``: each person from their first entitlement."""
+        return Month.of(self.start) if self.start is not None else None
+
+    @property
+    def coverage_bounds(self) -> tuple[Month | None, Month | None]:
+        return None, self.common_first_month
+
     def first_month(self, starts: Iterable[Month]) -> Month:
         if self.start is not None:
             return Month.of(self.start)
         return min(starts, default=Month(9999, 12))
 
     def covers(self, start: Month, end: Month | None) -> bool:
-        return self.start is None or end is None or end >= Month.of(self.start)
+        return _within(self.coverage_bounds, start, end)
 
     def first_due(self, schemes: Iterable[Scheme], first_start: Month) -> dt.date:
         anchor = first_start
@@ -122,6 +158,18 @@ class RollingCycle:
         if last is None:
             return self.first_due(chosen, first_start)
         return last + relativedelta(months=self.months_for(chosen))
+
+    def describe(self) -> list[str]:
+        lines = [f"rolling cycle: certify at least every {self.months} months"]
+        for scheme, months in self.by_scheme.items():
+            lines.append(f"  {scheme.value} ({scheme.name_zh}): every {months} months")
+        if self.start:
+            lines.append(f"  counting from {self.start}")
+        lines.append(f"  reference: {self.reference}")
+        return lines
+
+    def describe_zh(self) -> str:
+        return f"滚动认证：自上次认证起每 {self.months} 个月至少认证一次"
 
 
 @frozen
@@ -138,6 +186,12 @@ class Period:
             raise ValueError(f"a calendar period is 6 or 12 months, not {self.months}")
         if self.max_interval is not None and not 1 <= self.max_interval <= 120:
             raise ValueError(f"a maximum interval is 1 to 120 months, not {self.max_interval}")
+
+    def describe(self) -> str:
+        period = "each half-year (Jan–Jun, Jul–Dec)" if self.months == 6 else "each calendar year"
+        if self.max_interval is not None:
+            period += f", at most {self.max_interval} months apart"
+        return period
 
     def end_of_period(self, day: dt.date) -> dt.date:
         """The last day of the period that contains ``day``."""
@@ -177,11 +231,19 @@ class CalendarPeriods:
     def opens(self) -> dt.date:
         return self.start
 
+    @property
+    def common_first_month(self) -> Month:
+        return Month.of(self.start)
+
+    @property
+    def coverage_bounds(self) -> tuple[Month | None, Month | None]:
+        return None, Month.of(self.start)
+
     def first_month(self, starts: Iterable[Month]) -> Month:
         return Month.of(self.start)
 
     def covers(self, start: Month, end: Month | None) -> bool:
-        return end is None or end >= Month.of(self.start)
+        return _within(self.coverage_bounds, start, end)
 
     def due_date(
         self, schemes: Iterable[Scheme], first_start: Month, last: dt.date | None
@@ -191,6 +253,17 @@ class CalendarPeriods:
             anchor = max(self.start, first_start.first_day())
             return min(p.end_of_period(anchor) for p in periods)
         return min(p.due_after(last) for p in periods)
+
+    def describe(self) -> list[str]:
+        lines = [f"calendar periods (C14), counting from {self.start}:"]
+        lines.append(f"  every scheme: {self.default.describe()}")
+        for scheme, period in self.by_scheme.items():
+            lines.append(f"  {scheme.value} ({scheme.name_zh}): {period.describe()}")
+        lines.append(f"  reference: {self.reference}")
+        return lines
+
+    def describe_zh(self) -> str:
+        return f"按自然周期认证（自 {self.start:%Y年%m月%d日} 起）"
 
 
 Duty = Window | RollingCycle | CalendarPeriods

@@ -51,18 +51,7 @@ def render_campaign(loaded: Campaign) -> str:
     lines = [f"{loaded.name}", f"id: {loaded.id}"]
     if loaded.region_code:
         lines.append(f"region code: {loaded.region_code}")
-    if loaded.window is not None:
-        window = loaded.window
-        lines.append(f"window (认证时间): {window.start} to {window.end}, both days included")
-        lines.append(f"  reference: {window.reference}")
-    if loaded.cycle is not None:
-        cycle = loaded.cycle
-        lines.append(f"rolling cycle: certify at least every {cycle.months} months")
-        for scheme, months in cycle.by_scheme.items():
-            lines.append(f"  {scheme.value} ({scheme.name_zh}): every {months} months")
-        if cycle.start:
-            lines.append(f"  counting from {cycle.start}")
-        lines.append(f"  reference: {cycle.reference}")
+    lines.extend(loaded.duty.describe())
     lines.append(f"payroll day: {loaded.payroll_day} of each month")
     lines.append("channels (认证方式):")
     lines.extend(f"  - {_channel_label(code)}" for code in loaded.channels)

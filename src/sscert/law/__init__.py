@@ -82,6 +82,8 @@ class Citation:
             "verbatim": self.verbatim,
             "label": self.label,
             "text": self.text,
+            "scope": self.scope,
+            "key": self.key,
         }
 
 

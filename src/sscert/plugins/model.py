@@ -82,7 +82,8 @@ class PersonInfo:
 
 
 class Place(enum.StrEnum):
-    """Where assisted certification happens (seed 三 2; 社会保险经办条例 第三十条)."""
+    """Where assisted certification happens (涞源县社会保险待遇领取资格认证通知 (2023)
+    三、认证方式 2; 社会保险经办条例 第三十条)."""
 
     COUNTY_CENTRE = "county_centre"
     TOWNSHIP_OFFICE = "township_office"

@@ -109,11 +109,7 @@ def render_report(snapshot: Snapshot) -> str:
         ("多领待追回 (元)", totals["overpaid"]),
         (LEAD, len(frauds)),
     ]
-    period = (
-        f"认证时间 {campaign.window.start} 至 {campaign.window.end}"
-        if campaign.window
-        else f"滚动认证：每 {campaign.cycle.months if campaign.cycle else ''} 个月"
-    )
+    period = campaign.duty.describe_zh()
     channel_names = {
         code: f"{KNOWN_CHANNELS[code].name_zh}" if code in KNOWN_CHANNELS else code
         for code in {*counted, *rejected}

@@ -1,7 +1,8 @@
-"""Reminder lists (seed 四: 乡镇劳动保障事务所经办人员、各行政村协办人员要及时提醒): everyone
-pending or suspended, by township, with the township office's phone and the enquiry line
-for their scheme, as CSV and Excel for the offices and village assistants; and the SMS or
-notice text for each person.
+"""Reminder lists (涞源县社会保险待遇领取资格认证通知 (2023) 四、注意事项:
+乡镇劳动保障事务所经办人员、各行政村协办人员要及时提醒): everyone pending or suspended,
+by township, with the township office's phone and the enquiry line for their scheme, as CSV
+and Excel for the offices and village assistants; and the SMS or notice text for each
+person.
 
 The lists leave the agency, so ID and phone numbers are masked unless the caller asks.
 """
@@ -44,8 +45,6 @@ def _lines(campaign: Campaign, result: PersonResult) -> list[Contact]:
 
 
 def _deadline(campaign: Campaign, result: PersonResult) -> str:
-    if campaign.window is not None:
-        return campaign.window.end.isoformat()
     return result.next_due.isoformat() if result.next_due else ""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import Any
 
@@ -40,11 +41,15 @@ class Decision:
     reason: str
     citations: tuple[Citation, ...] = ()
     month: Month | None = None
+    #: The date of the fact decided (a certification, a payroll day, a death): the
+    #: citations are of instruments in force on it (C13).
+    on: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule.value,
             "reason": self.reason,
             "month": str(self.month) if self.month else None,
+            "on": self.on.isoformat() if self.on else None,
             "citations": [c.to_dict() for c in self.citations],
         }

@@ -85,12 +85,12 @@ def _rejection_decision(campaign: Campaign, rejected: KnownCertification) -> Dec
             f"event {rejected.index}: certification on {rejected.on} through "
             f"{event.channel}, a channel {campaign.id} does not accept: it does not count"
         )
-        return Decision(Rule.C3_CHANNELS, reason, citations.channels(campaign))
+        return Decision(Rule.C3_CHANNELS, reason, citations.channels(campaign), on=rejected.on)
     reason = (
         f"event {rejected.index}: certification on {rejected.on}, before certification "
         f"opened on {campaign.duty.opens}: it does not count"
     )
-    return Decision(Rule.C2_WINDOW, reason, citations.duty(campaign))
+    return Decision(Rule.C2_WINDOW, reason, citations.duty(campaign), on=rejected.on)
 
 
 def evaluate(
@@ -167,24 +167,37 @@ def evaluate(
                 f"overpaid {totals.overpaid} yuan after the death, without evidence of fraud: "
                 "to be recovered (退回, possibly in instalments or offset); no fine",
                 citations.overpayment(_last_overpaid_payday(campaign, months)),
+                on=_last_overpaid_payday(campaign, months),
             )
         )
 
     death_report = assess_death_report(facts.death, campaign) if facts.death is not None else None
     if death_report is not None:
-        decisions.append(Decision(Rule.C10_DEATH, death_report.note, death_report.citations))
+        decisions.append(
+            Decision(
+                Rule.C10_DEATH,
+                death_report.note,
+                death_report.citations,
+                on=death_report.death.on,
+            )
+        )
     review = review_leads(campaign, facts, death_report, totals.overpaid, evidence)
     for lead in review:
         decisions.append(
             Decision(
-                Rule.C11_FRAUD, f"review lead {lead.reason.value}: {lead.detail}", lead.citations
+                Rule.C11_FRAUD,
+                f"review lead {lead.reason.value}: {lead.detail}",
+                lead.citations,
+                on=lead.on,
             )
         )
 
     status = status_as_of(campaign, facts, deadline)
     decisions.append(
         Decision(
-            Rule.C12_STATUS, f"{status.value}: {status_reason(status, campaign, facts, deadline)}"
+            Rule.C12_STATUS,
+            f"{status.value}: {status_reason(status, campaign, facts, deadline)}",
+            on=as_of,
         )
     )
     next_due = (
@@ -238,6 +251,7 @@ def _suspected_fraud(
             f"certification was attempted on {dates}, after the death on {death.on}; no "
             "overpayment is at stake",
             cited,
+            on=first,
         )
     statutory = fraud_penalty(totals.overpaid)
     lead = FraudLead(
@@ -269,4 +283,4 @@ def _suspected_fraud(
             f"; a regional policy{' (' + suggestion.policy + ')' if suggestion.policy else ''} "
             f"suggests {suggestion.multiplier}× ({suggestion.reason}), for the staff who decide"
         )
-    return penalty, Decision(Rule.C11_FRAUD, reason, cited)
+    return penalty, Decision(Rule.C11_FRAUD, reason, cited, on=first)

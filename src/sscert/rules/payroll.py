@@ -182,6 +182,7 @@ def run_payroll(
                     f"{due} has passed: payment suspended (暂停发放) from {month}",
                     citations.suspension(campaign),
                     month,
+                    on=payday,
                 )
             )
         if released and not death_known:
@@ -195,6 +196,7 @@ def run_payroll(
                     f"month of suspension), {total} yuan",
                     citations.backpay(campaign),
                     month,
+                    on=payday,
                 )
             )
             suspended_since = None
@@ -219,6 +221,7 @@ def run_payroll(
                     "; ".join(parts),
                     citations.death_stop(campaign, death.on),
                     month,
+                    on=death.on,
                 )
             )
         if overpaid_now:
@@ -231,6 +234,7 @@ def run_payroll(
                     "recovered",
                     citations.death_stop(campaign, death.on) + citations.overpayment(payday),
                     month,
+                    on=payday,
                 )
             )
         month += 1
@@ -248,6 +252,7 @@ def run_payroll(
                     f"as of {as_of}: death on {death.on} known; withheld months "
                     f"{_money_list(still)} after the death month are dropped",
                     citations.death_stop(campaign, death.on),
+                    on=death.on,
                 )
             )
 

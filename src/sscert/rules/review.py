@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import Any
 
@@ -41,6 +42,7 @@ class ReviewLead:
     reason: ReviewReason
     detail: str
     citations: tuple[Citation, ...] = ()
+    on: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,7 @@ def review_leads(
                     f"{record.index}）：其他系统的日期可能滞后（如住院期间死亡后的医保结算），"
                     "请核实该记录的来源；此记录不作为冒领证据。",
                     citations.data_matching(record.on),
+                    record.on,
                 )
             )
     if report is not None and report.late and overpaid.is_positive:
@@ -81,6 +84,7 @@ def review_leads(
                 f"{report.working_days} 个工作日）；死亡后多发 {overpaid} 元，应责令退回，"
                 "可签订还款协议分期退回或从后续待遇中抵扣。",
                 report.citations + citations.overpayment(death.reported_on),
+                death.on,
             )
         )
     threshold = campaign.criminal_threshold
@@ -92,6 +96,7 @@ def review_leads(
                 f"疑似冒领涉及金额 {overpaid} 元，达到本省诈骗“数额较大”标准 {threshold} 元："
                 "如经认定构成骗取，可能涉嫌诈骗犯罪，由有权机关依法处理。",
                 citations.criminal_threshold(campaign, on),
+                on,
             )
         )
     return tuple(leads)

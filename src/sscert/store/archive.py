@@ -1,4 +1,5 @@
-"""Archive export (档案整理, seed 五): the store's records for a campaign as JSONL and CSV,
+"""Archive export (档案整理, 涞源县社会保险待遇领取资格认证通知 (2023) 五、认证流程): the
+store's records for a campaign as JSONL and CSV,
 with a manifest an auditor can check later.
 
 * ID and phone numbers are masked unless the caller asks for them in full (``unmasked``).

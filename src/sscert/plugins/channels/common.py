@@ -76,8 +76,8 @@ def face_attempt(
     success_zh: str = SUCCESS_ZH,
     success_en: str = SUCCESS_EN,
 ) -> AttemptResult:
-    """Face recognition against the template photo (seed 五): refuse with what to do, or
-    succeed with a signed attestation."""
+    """Face recognition against the template photo (涞源县社会保险待遇领取资格认证通知 (2023)
+    五、认证流程): refuse with what to do, or succeed with a signed attestation."""
     template = services.templates.get(request.id_number)
     if template is None:
         return refuse(

@@ -1,5 +1,6 @@
 """河北人社 app (``hebei_renshe``): no registration; face recognition against the template
-photo. Home → 更多服务 → 社会保险 → 养老保险服务 → 待遇资格认证 (seed 五 第二步)."""
+photo. Home → 更多服务 → 社会保险 → 养老保险服务 → 待遇资格认证
+(涞源县社会保险待遇领取资格认证通知 (2023) 五、认证流程 第二步)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""易人社 app (``yirenshe``), seed 五 第三步.
+"""易人社 app (``yirenshe``), 涞源县社会保险待遇领取资格认证通知 (2023) 五、认证流程 第三步.
 
 First use: register with name, ID number, password, mobile number entered twice (must
 match) and acceptance of the user terms. Log in with ID number and password. 养老待遇资格认证
