@@ -7,7 +7,8 @@ deaths reported on time and late, and one certification after a death. The roste
 through the roster import, the events through the store; the campaign is run to a date
 after the deadline; the reminder lists, the progress report and the archive are written.
 
-Everything is drawn from ``random.Random(seed)``: the same seed gives the same campaign.
+Everything is drawn from one random-number generator: the same number (``--seed``) gives
+the same campaign.
 """
 
 from __future__ import annotations
@@ -289,14 +290,14 @@ def run_demo(
         store_path.with_name(store_path.name + "-shm"),
     ):
         stale.unlink(missing_ok=True)
-    progress(f"generating {people} people (seed {seed})")
+    progress(f"generating {people} people (random draw {seed})")
     population = _people(rng, people, campaign.townships)
     _write_roster(roster_path, population)
     events = _events(rng, population)
     events_path.write_text(
         "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events), encoding="utf-8"
     )
-    # A key from the seed keeps the demo reproducible; a real store's key is random.
+    # A key from the draw's number keeps the demo reproducible; a real store's is random.
     key = hashlib.sha256(f"sscert-demo-{seed}".encode()).digest()
     store, _ = SQLiteStore.init(store_path, pseudonym_key=key)
     with store:

@@ -21,7 +21,7 @@ __all__ = ["demo"]
     help="Where to write the store, roster, reminder lists, report and archive.",
 )
 @click.option("--people", default=3000, show_default=True, type=click.IntRange(1, 2_000_000))
-@click.option("--seed", default=2023, show_default=True, help="The same seed, the same campaign.")
+@click.option("--seed", default=2023, show_default=True, help="The same number, the same campaign.")
 def demo(folder: Path, people: int, seed: int) -> None:
     """Build a realistic synthetic Laiyuan 2023 campaign in a store, run it to 2023-06-30 and
     write the reminder lists, the progress report and the archive."""
