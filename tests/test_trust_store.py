@@ -268,6 +268,12 @@ def _undecodable(db: Path) -> None:
     _sql(db, "UPDATE records SET body = CAST(x'7b22ff22' AS TEXT) WHERE seq = 4")
 
 
+def _not_a_database(db: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    db.write_bytes(b"just text, not SQLite " * 100)
+
+
 TAMPERS = {
     "truncated": (_truncate, "the store has 17 rows, the checkpoint 19"),
     "death deleted and rehashed": (_delete_the_death, "the store has 18 rows, the checkpoint 19"),
