@@ -48,21 +48,33 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_a_rejected_row_stores_nothing_and_names_its_column(db: Path, tmp_path: Path) -> None:
-    first = ["张秀英", PERSON, "企业职工基本养老保险", "2856.40", "2008-05", "涞源镇", MOBILE]
-    assert run("roster", "import", str(db), str(roster(tmp_path / "a.csv", [first]))).exit_code == 0
+    header = [*HEADER, "待遇调整年月"]
+
+    def roster_of(path: Path, row: list[str]) -> Path:
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows([header, row])
+        return path
+
+    base = ["张秀英", PERSON, "企业职工基本养老保险", "2856.40", "2008-05", "涞源镇", MOBILE]
+    assert (
+        run("roster", "import", str(db), str(roster_of(tmp_path / "a.csv", [*base, ""]))).exit_code
+        == 0
+    )
+    raised = [*base[:3], "3000.00", *base[4:], "2023-05"]
+    assert (
+        run("roster", "import", str(db), str(roster_of(tmp_path / "b.csv", raised))).exit_code == 0
+    )
     with SQLiteStore.open(db) as store:
         before = store.head()
-    # the same person, another scheme — but another name: the row conflicts on 姓名
-    second = ["张秀贞", PERSON, "工伤保险定期待遇", "960", "2020-11", "涞源镇", MOBILE]
-    result = run("roster", "import", str(db), str(roster(tmp_path / "b.csv", [second])))
+    # a new name (a person record) and another amount for the same month: the amount change
+    # conflicts, so the row is rejected whole — the new name is not stored either
+    both = ["张秀贞", *base[1:3], "3100.00", *base[4:], "2023-05"]
+    result = run("roster", "import", str(db), str(roster_of(tmp_path / "c.csv", both)))
     assert result.exit_code == 1
-    assert "row 2: 姓名: rejected: conflict" in result.stderr
+    assert "row 2: 月待遇: rejected: conflict" in result.stderr
     with SQLiteStore.open(db) as store:
-        assert store.head() == before  # no entitlement slipped in
-        assert store.counts()["entitlement"] == 1
-    changed = ["张秀英", PERSON, "企业职工基本养老保险", "3000.00", "2008-05", "涞源镇", MOBILE]
-    amount = run("roster", "import", str(db), str(roster(tmp_path / "c.csv", [changed])))
-    assert "row 2: 月待遇: rejected: conflict" in amount.stderr
+        assert store.head() == before
+        assert all(b.get("name") != "张秀贞" for b in store.bodies_of(PERSON))
 
 
 def test_a_huge_number_in_a_cell_is_a_rejection_not_a_traceback(db: Path, tmp_path: Path) -> None:

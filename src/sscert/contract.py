@@ -113,6 +113,8 @@ class PersonIn:
     name: str | None = attrs.field(default=None, repr=False)
     township: str | None = None
     phone: str | None = attrs.field(default=None, repr=False)
+    village: str | None = attrs.field(default=None, repr=False)
+    address: str | None = attrs.field(default=None, repr=False)
 
 
 @frozen
@@ -378,6 +380,8 @@ def _person(
         wire.name,
         wire.township,
         wire.phone,
+        wire.village,
+        wire.address,
     )
     return (None if errors else person), errors
 

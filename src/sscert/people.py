@@ -68,3 +68,5 @@ class Person:
     name: str | None = field(default=None, repr=False)
     township: str | None = None
     phone: str | None = field(default=None, repr=False)
+    village: str | None = field(default=None, repr=False)
+    address: str | None = field(default=None, repr=False)

@@ -1,48 +1,73 @@
 """Roster import (花名册): the CSV and Excel exports of agency systems into a store.
 
 One row is one entitlement; a person with two schemes has two rows with the same 身份证号.
-Default headers (``shared/ROSTER.md``) work out of the box — 姓名, 身份证号, 险种, 月待遇,
-待遇开始年月, 待遇终止年月, 乡镇, 联系电话, and their English names — and a mapping file can
-rename any of them. Every bad row goes to a rejects file with its row number (as a
-spreadsheet shows it: the header is row 1), its column and the reason; nothing is dropped
-silently.
+Default headers (``docs/roster.md``) work out of the box — 姓名, 身份证号, 险种, 月待遇,
+待遇开始年月, 待遇终止年月, 乡镇, 联系电话, 村, 地址, 待遇调整年月, and their English names —
+and a mapping file can rename any of them.
+
+Importing next week's export again is an **update**, never a conflict:
+
+* a changed name, township, phone, village or address supersedes the old value from this
+  import on (the old one stays in the store's append-only history);
+* a changed monthly amount becomes an amount change from the month the export says
+  (待遇调整年月) or, without it, the import's month;
+* a newly given end month (待遇终止年月) ends the entitlement;
+* a person missing from the new export is reported, never deleted.
+
+A bad row is rejected whole — nothing of it is stored — with its row number (as a
+spreadsheet shows it: the header is row 1), its column and the reason; an invalid optional
+field (a phone number) is a warning on that field, and the row is imported without it.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import hashlib
+import json
 import re
-import tomllib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from attrs import define, field, frozen
+from attrs import define, field
 
 from sscert.campaigns import Campaign
+from sscert.events import CST
+from sscert.i18n import _
 from sscert.schemes import Scheme
-from sscert.spreadsheet import neutralise
-from sscert.store.sqlite import SQLiteStore
-from sscert.values.identity import IdNumber, InvalidIdNumber, mask_id_text
-from sscert.values.limits import LimitError, check_text, parse_amount, parse_month
+from sscert.sheets import (
+    Bad,
+    ColumnMapping,
+    RowProblem,
+    SheetError,
+    cell_text,
+    id_number_cell,
+    read_rows,
+    text,
+)
+from sscert.sheets import write_rejects as _write_rejects
+from sscert.store.sqlite import PERSON_FIELDS, SQLiteStore
+from sscert.values.identity import IdNumber
+from sscert.values.limits import LimitError, parse_amount, parse_month
 from sscert.values.money import Money
 from sscert.values.months import Month
-from sscert.values.phone import InvalidPhoneNumber, mask_phone_text, parse_contact_phone
+from sscert.values.phone import InvalidPhoneNumber, parse_contact_phone
 
 __all__ = [
     "DEFAULT_COLUMNS",
+    "PERSON_FIELDS",
     "REQUIRED",
     "ColumnMapping",
     "RosterError",
     "RosterReport",
     "RowProblem",
     "import_roster",
+    "mapping",
     "read_rows",
     "write_rejects",
 ]
 
-#: field -> the headers understood without a mapping file (ROSTER.md).
+#: field -> the headers understood without a mapping file (docs/roster.md).
 DEFAULT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "name": ("姓名", "name"),
     "id_number": ("身份证号", "公民身份号码", "身份证号码", "id_number"),
@@ -52,87 +77,30 @@ DEFAULT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "end": ("待遇终止年月", "终止年月", "end"),
     "township": ("乡镇", "所属乡镇", "township"),
     "phone": ("联系电话", "手机号", "phone"),
+    "village": ("村", "所属村", "行政村", "村（社区）", "village"),
+    "address": ("地址", "住址", "家庭住址", "address"),
+    "changed_from": ("待遇调整年月", "调整年月", "变更年月", "changed_from"),
 }
 REQUIRED: Final = ("name", "id_number", "scheme", "monthly_amount", "start", "township")
 
-
-class RosterError(Exception):
-    """The roster cannot be imported at all (unreadable file, a required column missing)."""
-
-
-@frozen
-class ColumnMapping:
-    """Which header holds each field; built from the defaults and an optional TOML file::
-
-    [columns]
-    id_number = "证件号码"          # or a list of headers
-    monthly_amount = ["月养老金", "待遇金额"]
-    [options]
-    sheet = "花名册"                # the Excel sheet (default: the first)
-    encoding = "gb18030"           # the CSV encoding (default: UTF-8, then GB18030)
-    """
-
-    columns: Mapping[str, tuple[str, ...]]
-    sheet: str | None = None
-    encoding: str | None = None
-
-    @classmethod
-    def load(cls, path: Path | None) -> ColumnMapping:
-        if path is None:
-            return cls(DEFAULT_COLUMNS)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise RosterError(f"{path}: not a readable mapping file: {error}") from None
-        columns = dict(DEFAULT_COLUMNS)
-        for key, value in data.get("columns", {}).items():
-            if key not in DEFAULT_COLUMNS:
-                raise RosterError(
-                    f"{path}: columns.{key}: unknown field (known: {', '.join(DEFAULT_COLUMNS)})"
-                )
-            headers = (value,) if isinstance(value, str) else tuple(value)
-            if not headers or not all(isinstance(h, str) and h.strip() for h in headers):
-                raise RosterError(f"{path}: columns.{key}: must be a header or a list of headers")
-            columns[key] = tuple(h.strip() for h in headers)
-        options = data.get("options", {})
-        return cls(columns, options.get("sheet"), options.get("encoding"))
-
-    def locate(self, header: Sequence[object]) -> dict[str, int]:
-        """Field -> column index; a missing required column raises :class:`RosterError`."""
-        cells = ["".join(str(c).split()) if c is not None else "" for c in header]
-        found: dict[str, int] = {}
-        for name, headers in self.columns.items():
-            wanted = {"".join(h.split()) for h in headers}
-            for index, cell in enumerate(cells):
-                if cell in wanted:
-                    found[name] = index
-                    break
-        missing = [name for name in REQUIRED if name not in found]
-        if missing:
-            described = "; ".join(f"{m} ({' / '.join(self.columns[m])})" for m in missing)
-            raise RosterError(f"the header row has no column for: {described}")
-        return found
+#: Kept for callers that caught the roster's own error type.
+RosterError = SheetError
 
 
-@frozen
-class RowProblem:
-    """A rejected row (or a warning): its row number as a spreadsheet shows it, the column
-    at fault and why. ``cells`` holds the row as read, for the rejects file; ``repr``
-    leaves it out (it holds ID and phone numbers)."""
-
-    row: int
-    column: str
-    reason: str
-    cells: tuple[str, ...] = field(default=(), repr=False)
+def mapping(path: Path | None = None) -> ColumnMapping:
+    """The roster's column mapping: the defaults, or a mapping file's."""
+    return ColumnMapping.load(path, DEFAULT_COLUMNS, REQUIRED)
 
 
 @define
 class RosterReport:
     rows: int = 0
     imported: int = 0
+    updated: int = 0
     already_present: int = 0
     rejected: list[RowProblem] = field(factory=list)
     warnings: list[RowProblem] = field(factory=list)
+    missing: list[dict[str, str]] = field(factory=list)
     header: tuple[str, ...] = ()
     personal_columns: tuple[int, ...] = ()
 
@@ -141,183 +109,211 @@ class RosterReport:
         return not self.rejected
 
 
-# --- reading -------------------------------------------------------------------------------
-
-
-def _csv_rows(path: Path, encoding: str | None) -> Iterator[list[object]]:
-    encodings = [encoding] if encoding else ["utf-8-sig", "gb18030"]
-    for candidate in encodings:
-        try:
-            with path.open(encoding=candidate, newline="") as handle:
-                rows = list(csv.reader(handle))
-        except UnicodeDecodeError:
-            continue
-        except LookupError:
-            raise RosterError(f"unknown encoding {candidate!r}") from None
-        for row in rows:
-            yield list(row)
-        return
-    raise RosterError(f"{path}: not UTF-8 or GB18030 text: name the encoding in a mapping file")
-
-
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[object]]:
-    try:
-        import openpyxl  # noqa: PLC0415 - an optional dependency, loaded when needed
-    except ImportError:
-        raise RosterError("reading .xlsx needs openpyxl: pip install 'sscert[campaign]'") from None
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a bad file
-        raise RosterError(f"{path}: not a readable .xlsx workbook: {error}") from None
-    try:
-        worksheet = book[sheet] if sheet else book.worksheets[0]
-    except KeyError:
-        raise RosterError(f"{path}: no sheet named {sheet!r}") from None
-    for row in worksheet.iter_rows(values_only=True):
-        yield list(row)
-    book.close()
-
-
-def read_rows(path: Path, mapping: ColumnMapping) -> Iterator[list[object]]:
-    """The rows of a CSV or ``.xlsx`` roster, header first."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise RosterError(f"{path}: no such file")
-    if suffix == ".csv":
-        return _csv_rows(path, mapping.encoding)
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path, mapping.sheet)
-    raise RosterError(f"{path}: a roster is a .csv or .xlsx file")
-
-
 # --- one row -------------------------------------------------------------------------------
-
-
-class _Bad(ValueError):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column = column
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value).strip()
-
-
-def _cell_text(value: object, column: str) -> str:
-    try:
-        return check_text(_text(value))
-    except LimitError as error:
-        raise _Bad(column, str(error)) from None
-
-
-def _id_number(value: object, column: str) -> IdNumber:
-    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) > 15):
-        raise _Bad(
-            column,
-            "the ID number was stored as a number and may have lost digits: format the column "
-            "as text and export again",
-        )
-    try:
-        return IdNumber.parse(_cell_text(value, column))
-    except InvalidIdNumber as error:
-        raise _Bad(column, str(error)) from None
-
 
 _GROUPED: Final = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?", re.ASCII)
 
 
 def _amount(value: object, column: str) -> Money:
     if isinstance(value, bool):
-        raise _Bad(column, "not an amount")
+        raise Bad(column, _("not an amount"))
     # A spreadsheet number: its shortest decimal form is what the cell shows and holds.
-    text = repr(value) if isinstance(value, float) else _cell_text(value, column)
-    if _GROUPED.fullmatch(text):  # 2,856.40 as Excel shows thousands
-        text = text.replace(",", "")
+    shown = repr(value) if isinstance(value, float) else cell_text(value, column)
+    if _GROUPED.fullmatch(shown):  # 2,856.40 as Excel shows thousands
+        shown = shown.replace(",", "")
     try:
-        return parse_amount(text)
+        return parse_amount(shown)
     except LimitError as error:
-        raise _Bad(column, str(error)) from None
+        raise Bad(column, str(error)) from None
 
 
 def _month(value: object, column: str) -> Month:
     if isinstance(value, dt.datetime | dt.date):
-        text = f"{value.year:04d}-{value.month:02d}"
+        shown = f"{value.year:04d}-{value.month:02d}"
     else:
-        text = _cell_text(value, column)
+        shown = cell_text(value, column)
     try:
-        return parse_month(text, compact=True)
+        return parse_month(shown, compact=True)
     except LimitError as error:
-        raise _Bad(column, str(error)) from None
+        raise Bad(column, str(error)) from None
 
 
-def _phone(value: object, column: str) -> str | None:
-    text = _cell_text(value, column)
-    if not text:
-        return None
-    try:
-        return parse_contact_phone(text)
-    except InvalidPhoneNumber:
-        raise _Bad(column, "not a mainland mobile or landline number") from None
+@define
+class _Row:
+    id_number: IdNumber
+    person: dict[str, str]
+    scheme: Scheme
+    amount: Money
+    start: Month
+    end: Month | None
+    changed_from: Month | None
+    warnings: list[tuple[str, str]]
 
 
-def row_records(
-    cells: Sequence[object],
-    where: Mapping[str, int],
-    headers: Mapping[str, str],
-    pseudonym: Callable[[str], str],
-) -> list[dict[str, Any]]:
-    """The person and entitlement records of one roster row; :class:`_Bad` on a bad cell.
-
-    Record ids use ``pseudonym`` (the store's keyed hash) of the ID number, never the
-    number itself."""
-
+def _read_row(
+    cells: Sequence[object], where: Mapping[str, int], headers: Mapping[str, str]
+) -> _Row:
     def cell(name: str) -> object:
         index = where.get(name)
         return cells[index] if index is not None and index < len(cells) else None
 
     for name in REQUIRED:
-        if _text(cell(name)) == "" and not isinstance(cell(name), dt.date):
-            raise _Bad(headers[name], "empty")
-    id_number = _id_number(cell("id_number"), headers["id_number"])
-    name = _cell_text(cell("name"), headers["name"])
+        if text(cell(name)) == "" and not isinstance(cell(name), dt.date):
+            raise Bad(headers[name], _("empty"))
+    id_number = id_number_cell(cell("id_number"), headers["id_number"])
     try:
-        scheme = Scheme.from_text(_text(cell("scheme")))
+        scheme = Scheme.from_text(cell_text(cell("scheme"), headers["scheme"]))
     except ValueError as error:
-        raise _Bad(headers["scheme"], str(error)) from None
+        raise Bad(headers["scheme"], str(error)) from None
     amount = _amount(cell("monthly_amount"), headers["monthly_amount"])
     start = _month(cell("start"), headers["start"])
-    end = None
-    if _text(cell("end")):
-        end = _month(cell("end"), headers["end"])
-        if end < start:
-            raise _Bad(headers["end"], f"{end} is before the start {start}")
-    township = "".join(_cell_text(cell("township"), headers["township"]).split())
-    phone = _phone(cell("phone"), headers.get("phone", "phone")) if "phone" in where else None
-    key = pseudonym(id_number.value)
-    person: dict[str, Any] = {
-        "kind": "person",
-        "id": f"roster:person:{key}",
-        "id_number": id_number.value,
-        "name": name,
-        "township": township,
+    end = _month(cell("end"), headers["end"]) if text(cell("end")) else None
+    if end is not None and end < start:
+        raise Bad(
+            headers["end"], _("{end} is before the start {start}").format(end=end, start=start)
+        )
+    changed = None
+    if text(cell("changed_from")):
+        changed = _month(cell("changed_from"), headers["changed_from"])
+    person = {
+        "name": cell_text(cell("name"), headers["name"]),
+        "township": "".join(cell_text(cell("township"), headers["township"]).split()),
     }
-    if phone:
-        person["phone"] = phone
-    entitlement: dict[str, Any] = {
-        "kind": "entitlement",
-        "id": f"roster:entitlement:{key}:{scheme.value}",
-        "id_number": id_number.value,
-        "scheme": scheme.value,
-        "start": str(start),
-        "monthly_amount": str(amount),
-    }
-    if end is not None:
-        entitlement["end"] = str(end)
-    return [person, entitlement]
+    for key in ("village", "address"):
+        if key in where and cell_text(cell(key), headers[key]):
+            person[key] = cell_text(cell(key), headers[key])
+    warnings: list[tuple[str, str]] = []
+    if "phone" in where and text(cell("phone")):
+        try:
+            person["phone"] = parse_contact_phone(cell_text(cell("phone"), headers["phone"]))
+        except (InvalidPhoneNumber, Bad):
+            warnings.append(
+                (
+                    headers["phone"],
+                    _(
+                        "not a mainland mobile or landline number: the row is imported without "
+                        "it (the phone stored before, if any, is kept)"
+                    ),
+                )
+            )
+            person["phone"] = "\0keep"
+    return _Row(id_number, person, scheme, amount, start, end, changed, warnings)
+
+
+# --- what the store holds of a person ------------------------------------------------------
+
+
+def _state(store: SQLiteStore, id_number: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The person's latest fields, and per scheme: start, end and the amounts by month."""
+    person: dict[str, Any] = {}
+    entitlements: dict[str, dict[str, Any]] = {}
+    for body in store.bodies_of(id_number):
+        kind = body.get("kind")
+        if kind == "person":
+            person = {k: body[k] for k in PERSON_FIELDS if k in body}
+        elif kind == "entitlement":
+            entitlements[str(body.get("scheme"))] = {
+                "start": body.get("start"),
+                "end": body.get("end"),
+                "amount": body.get("monthly_amount"),
+                "changes": {},
+            }
+        elif kind == "amount_change" and str(body.get("scheme")) in entitlements:
+            changes = entitlements[str(body["scheme"])]["changes"]
+            changes[str(body.get("from"))] = body.get("monthly_amount")
+        elif kind == "entitlement_end" and str(body.get("scheme")) in entitlements:
+            entitlements[str(body["scheme"])]["end"] = body.get("end")
+    return person, entitlements
+
+
+def _amount_in(entitlement: dict[str, Any], month: Month) -> str | None:
+    earlier = [m for m in entitlement["changes"] if m <= str(month)]
+    found = entitlement["changes"][max(earlier)] if earlier else entitlement["amount"]
+    return str(found) if found is not None else None
+
+
+def _digest(fields: Mapping[str, str]) -> str:
+    return hashlib.sha256(
+        json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()[:16]
+
+
+def _records(
+    row: _Row,
+    headers: Mapping[str, str],
+    store: SQLiteStore,
+    import_month: Month,
+) -> tuple[list[dict[str, Any]], bool]:
+    """The records one row adds: the person (when new or changed), the entitlement (when
+    new), an amount change, an end. ``True`` when it updates what the store held."""
+    key = store.pseudonym(row.id_number.value)
+    number = row.id_number.value
+    stored_person, stored = _state(store, number)
+    person = dict(row.person)
+    if person.get("phone") == "\0keep":
+        person.pop("phone")
+        if "phone" in stored_person:
+            person["phone"] = stored_person["phone"]
+    records: list[dict[str, Any]] = []
+    updated = False
+    if person != stored_person:
+        updated = bool(stored_person)
+        records.append(
+            {
+                "kind": "person",
+                "id": f"roster:person:{key}:{_digest(person)}",
+                "id_number": number,
+                **person,
+            }
+        )
+    scheme = row.scheme.value
+    existing = stored.get(scheme)
+    if existing is None:
+        entitlement: dict[str, Any] = {
+            "kind": "entitlement",
+            "id": f"roster:entitlement:{key}:{scheme}",
+            "id_number": number,
+            "scheme": scheme,
+            "start": str(row.start),
+            "monthly_amount": str(row.amount),
+        }
+        if row.end is not None:
+            entitlement["end"] = str(row.end)
+        records.append(entitlement)
+        return records, updated
+    if existing["start"] != str(row.start):
+        raise Bad(
+            headers["start"],
+            _(
+                "differs from the start already imported ({stored}): a start month is not "
+                "changed by a roster import; correct the export, or have the record corrected"
+            ).format(stored=existing["start"]),
+        )
+    month = row.changed_from or import_month
+    if _amount_in(existing, month) != str(row.amount):
+        records.append(
+            {
+                "kind": "amount_change",
+                "id": f"roster:amount_change:{key}:{scheme}:{month}",
+                "id_number": number,
+                "scheme": scheme,
+                "from": str(month),
+                "monthly_amount": str(row.amount),
+            }
+        )
+        updated = True
+    if row.end is not None and existing["end"] != str(row.end):
+        records.append(
+            {
+                "kind": "entitlement_end",
+                "id": f"roster:entitlement_end:{key}:{scheme}:{row.end}",
+                "id_number": number,
+                "scheme": scheme,
+                "end": str(row.end),
+            }
+        )
+        updated = True
+    return records, updated
 
 
 # --- the import ----------------------------------------------------------------------------
@@ -329,94 +325,95 @@ def import_roster(
     *,
     mapping: ColumnMapping | None = None,
     campaign: Campaign | None = None,
+    import_month: Month | None = None,
     progress: Callable[[int], None] | None = None,
-    chunk: int = 5000,
+    chunk: int = 2000,
 ) -> RosterReport:
-    """Validate every row, import the good ones into ``store``, report the rest.
+    """Validate every row, import the good ones into ``store`` (each row whole or not at
+    all), report the rest and the people the store holds that the file no longer lists.
 
-    A township not among ``campaign``'s is a warning, not a rejection.
+    ``import_month`` is the month an amount change takes effect when the export gives no
+    待遇调整年月 (default: this month, China Standard Time). A township not among
+    ``campaign``'s is a warning, not a rejection.
     """
-    mapping = mapping or ColumnMapping.load(None)
-    rows = read_rows(path, mapping)
+    columns = mapping or globals()["mapping"]()
+    month = import_month or Month.of(dt.datetime.now(CST).date())
+    rows = read_rows(path, columns)
     try:
         header = next(rows)
     except StopIteration:
-        raise RosterError(f"{path}: the file is empty") from None
-    where = mapping.locate(header)
-    headers = {name: _text(header[index]) for name, index in where.items()}
+        raise SheetError(_("{path}: the file is empty").format(path=path)) from None
+    where = columns.locate(header)
+    headers = {name: text(header[index]) for name, index in where.items()}
     known_townships = set(campaign.townships) if campaign else set()
     report = RosterReport(
-        header=tuple(_text(h) for h in header),
+        header=tuple(text(h) for h in header),
         personal_columns=tuple(where[k] for k in ("id_number", "phone") if k in where),
     )
-    pending: list[tuple[int, list[dict[str, Any]], tuple[str, ...]]] = []
-    columns = {**headers, "attestation": headers["id_number"], "type": headers["id_number"]}
+    seen: set[str] = set()
+    pending: list[tuple[int, list[dict[str, Any]], bool, tuple[str, ...]]] = []
 
     def flush() -> None:
         # One group per row: a row is stored whole or not at all.
-        result = store.import_groups([records for _, records, _ in pending])
+        result = store.import_groups([records for _, records, _, _ in pending])
         failed = {r.line: r for r in result.rejected}
         present = set(result.present_lines)
-        for index, (row, _, cells) in enumerate(pending, start=1):
+        for index, (row_number, _group, updated, shown) in enumerate(pending, start=1):
             if index in failed:
                 rejection = failed[index]
-                column = columns.get(rejection.key or "", headers["id_number"])
-                report.rejected.append(RowProblem(row, column, rejection.reason, cells))
+                column = headers.get(rejection.key or "", headers["id_number"])
+                report.rejected.append(RowProblem(row_number, column, rejection.reason, shown))
             elif index in present:
                 report.already_present += 1
+            elif updated:
+                report.updated += 1
             else:
                 report.imported += 1
         pending.clear()
+        if progress:
+            progress(report.rows)
 
     for number, cells in enumerate(rows, start=2):
-        if all(_text(c) == "" for c in cells):
+        if all(text(c) == "" for c in cells):
             continue
         report.rows += 1
-        shown = tuple(_text(c) for c in cells)
+        shown = tuple(text(c) for c in cells)
         try:
-            records = row_records(cells, where, headers, store.pseudonym)
-        except _Bad as bad:
+            row = _read_row(cells, where, headers)
+            seen.add(row.id_number.value)
+            records, updated = _records(row, headers, store, month)
+        except Bad as bad:
             report.rejected.append(RowProblem(number, bad.column, str(bad), shown))
             continue
-        township = records[0]["township"]
+        for column, reason in row.warnings:
+            report.warnings.append(RowProblem(number, column, reason, shown))
+        township = row.person["township"]
         if known_townships and township not in known_townships:
             report.warnings.append(
                 RowProblem(
                     number,
                     headers["township"],
-                    f"{township} is not a township of {campaign.id if campaign else ''}",
+                    _("{township} is not a township of {campaign}").format(
+                        township=township, campaign=campaign.id if campaign else ""
+                    ),
                     shown,
                 )
             )
-        pending.append((number, records, shown))
+        if not records:
+            report.already_present += 1
+            continue
+        pending.append((number, records, updated, shown))
         if len(pending) >= chunk:
             flush()
-            if progress:
-                progress(report.rows)
     if pending:
         flush()
-    if progress and report.rows >= chunk:
-        progress(report.rows)
+    report.missing = [
+        person for person in store.people_with_entitlements() if person["id_number"] not in seen
+    ]
     report.rejected.sort(key=lambda p: p.row)
     return report
 
 
 def write_rejects(path: Path, report: RosterReport, *, unmasked: bool = False) -> None:
-    """The rejects file: row, column, reason, then the row's own cells (ID and phone numbers
-    masked unless ``unmasked``: the row number finds the row in the original); UTF-8 with
-    BOM for Excel, formula-like cells neutralised."""
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["row", "column", "reason", *report.header])
-        for problem in report.rejected:
-            cells = list(problem.cells)
-            if not unmasked:
-                for index in report.personal_columns:
-                    if index < len(cells) and cells[index]:
-                        cells[index] = _mask_cell(cells[index])
-            row = [str(problem.row), problem.column, problem.reason, *cells]
-            writer.writerow([neutralise(cell) for cell in row])
-
-
-def _mask_cell(text: str) -> str:
-    return mask_id_text(text) if len(text) >= 15 else mask_phone_text(text)
+    """The rejects file (see :func:`sscert.sheets.write_rejects`)."""
+    _write_rejects(path, report.header, report.rejected, report.personal_columns, unmasked=unmasked)

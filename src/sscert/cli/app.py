@@ -1,6 +1,12 @@
-"""The command group and its sub-commands."""
+"""The command group and its sub-commands.
+
+The language of messages is chosen once per run: ``--lang zh|en`` anywhere on the command
+line, else ``LC_ALL``/``LC_MESSAGES``/``LANG`` (``zh_*`` → Chinese).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
@@ -11,29 +17,72 @@ from sscert.cli.campaign import campaign
 from sscert.cli.campaign_run import remind, report
 from sscert.cli.channels import channels
 from sscert.cli.demo import demo
+from sscert.cli.events import events
 from sscert.cli.output import ensure_utf8_streams
 from sscert.cli.roster import roster
 from sscert.cli.store import keys, store
+from sscert.i18n import LANGUAGES, language_from_env, set_language
 
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
+    """``--lang X`` or ``--lang=X`` from anywhere among ``args`` (before a ``--``)."""
+    rest: list[str] = []
+    chosen: str | None = None
+    items = iter(args)
+    for arg in items:
+        if arg == "--":
+            rest.append(arg)
+            rest.extend(items)
+            break
+        if arg == "--lang":
+            chosen = next(items, None)
+        elif arg.startswith("--lang="):
+            chosen = arg.partition("=")[2]
+        else:
+            rest.append(arg)
+    return chosen, rest
+
+
+class LanguageGroup(click.Group):
+    """A group that takes ``--lang`` wherever it is written and speaks it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        chosen, rest = _take_lang(list(args))
+        if chosen is not None and chosen not in LANGUAGES:
+            raise click.UsageError(f"--lang: one of {', '.join(LANGUAGES)}, not {chosen!r}")
+        set_language(chosen or language_from_env())
+        return super().parse_args(ctx, rest)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)
+        with formatter.section("Language"):
+            formatter.write_dl(
+                [("--lang [zh|en]", "Messages in Chinese or English (default: from LANG).")]
+            )
+
+
+@click.group(cls=LanguageGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sscert")
-def cli() -> None:
+def cli(**_: Any) -> None:
     """sscert — benefit eligibility certification (待遇领取资格认证)."""
 
 
-cli.add_command(campaign)
-cli.add_command(calculate_command)
-cli.add_command(channels)
-cli.add_command(store)
-cli.add_command(keys)
-cli.add_command(roster)
-cli.add_command(remind)
-cli.add_command(report)
-cli.add_command(demo)
-cli.add_command(batch)
+for command in (
+    campaign,
+    calculate_command,
+    channels,
+    store,
+    keys,
+    roster,
+    events,
+    remind,
+    report,
+    demo,
+    batch,
+):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -4,6 +4,8 @@ campaign store; ``sscert keys generate``."""
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import json
 import sys
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import click
 from sscert.attestation import AttestationVerifier, TrustedKey
 from sscert.campaigns import Campaign, CampaignError, load_campaign
 from sscert.cli.output import dump_json
+from sscert.i18n import _
 from sscert.keys import KeyFileError, generate_key_files, load_private_key, load_public_key
 from sscert.plugins import case_result_with_plugins, channel_codes, make_plugin_manager
 from sscert.store import (
@@ -26,11 +29,13 @@ from sscert.store import (
     trusted_keys_from_json,
     verify_against,
 )
+from sscert.values.identity import IdNumber, InvalidIdNumber, mask_id_text
 from sscert.values.limits import LimitError, parse_date, parse_month
 from sscert.values.months import Month
+from sscert.values.phone import mask_phone_text
 from sscert.values.privacy import redact
 
-__all__ = ["keys", "load_campaign_option", "parse_as_of", "store"]
+__all__ = ["keys", "load_campaign_option", "login_name", "parse_as_of", "store"]
 
 
 def _fail(message: str) -> SystemExit:
@@ -317,6 +322,62 @@ def calculate(db: Path, campaign_name: str, as_of: str, first: str | None) -> No
     for person in stored.invalid:
         click.echo(f"sscert: {person.id_number}: not calculated: {person.reason}", err=True)
     raise SystemExit(1 if stored.invalid else 0)
+
+
+@store.command("history")
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("id_number")
+@click.option("--unmasked", is_flag=True, help="Show ID and phone numbers in full (logged).")
+@click.option("--operator", help="Who asks, for the access log (default: the login name).")
+def history(db: Path, id_number: str, unmasked: bool, operator: str | None) -> None:
+    """Show one person's records in the order they were stored: every value they ever had,
+    superseded ones included (records are never changed or deleted)."""
+    try:
+        person = IdNumber.parse(id_number)
+    except InvalidIdNumber as error:
+        raise _fail(str(error)) from None
+    with _open(db) as opened:
+        rows = opened.history_of(person.value)
+        if unmasked:
+            opened.log_access(
+                "store history --unmasked",
+                _("records of {person}").format(person=person.masked),
+                operator or login_name(),
+                dt.datetime.now(dt.UTC),
+            )
+    if not rows:
+        click.echo(_("{person}: no records in this store").format(person=person.masked))
+        raise SystemExit(1)
+    click.echo(
+        _("{person}: {count} records, oldest first").format(person=person.masked, count=len(rows))
+    )
+    for seq, kind, body in rows:
+        shown = body if unmasked else redact(_describe_record(body))
+        click.echo(f"  #{seq} {kind}: {shown}")
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _describe_record(body: str) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return _("(unreadable)")
+    if not isinstance(data, dict):
+        return _("(unreadable)")
+    shown = {k: v for k, v in data.items() if k not in ("kind", "id", "attestation")}
+    if isinstance(shown.get("id_number"), str):
+        shown["id_number"] = mask_id_text(shown["id_number"])
+    if isinstance(shown.get("phone"), str):
+        shown["phone"] = mask_phone_text(shown["phone"])
+    if "attestation" in data:
+        shown["attested"] = True
+    return json.dumps(shown, ensure_ascii=False, sort_keys=True)
 
 
 @store.command("export")

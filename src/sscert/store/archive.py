@@ -30,7 +30,8 @@ from sscert.values.privacy import redact
 __all__ = ["CSV_COLUMNS", "export_archive", "neutralise", "verify_archive"]
 
 CSV_COLUMNS: Final = (
-    "seq", "id", "kind", "id_number", "name", "township", "phone", "scheme", "start", "end",
+    "seq", "id", "kind", "id_number", "name", "township", "village", "address", "phone", "scheme",
+    "start", "end",
     "from", "monthly_amount", "type", "at", "channel", "on", "reported_on", "hash",
 )  # fmt: skip
 
@@ -43,7 +44,7 @@ def _mask(record: dict[str, Any]) -> dict[str, Any]:
         masked["phone"] = mask_phone_text(str(record["phone"]))
     if isinstance(record.get("attestation"), dict):
         masked["attestation"] = {**record["attestation"], "id_number": masked["id_number"]}
-    for key in ("name", "township"):
+    for key in ("name", "township", "village", "address"):
         if isinstance(masked.get(key), str):
             masked[key] = redact(masked[key])
     return masked

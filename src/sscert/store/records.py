@@ -29,10 +29,11 @@ from sscert.values.privacy import redact
 
 __all__ = ["KINDS", "Record", "RecordError", "canonical_json", "case_to_records", "parse_record"]
 
-KINDS: Final = ("person", "entitlement", "amount_change", "event")
+KINDS: Final = ("person", "entitlement", "amount_change", "entitlement_end", "event")
 
 _ALLOWED: Final[dict[str, set[str]]] = {
-    "person": {"kind", "id", "id_number", "name", "township", "phone"},
+    "person": {"kind", "id", "id_number", "name", "township", "phone", "village", "address"},
+    "entitlement_end": {"kind", "id", "id_number", "scheme", "end"},
     "entitlement": {"kind", "id", "id_number", "scheme", "start", "end", "monthly_amount"},
     "amount_change": {"kind", "id", "id_number", "scheme", "from", "monthly_amount"},
     "certified": {"kind", "id", "id_number", "type", "at", "channel", "attestation"},
@@ -80,11 +81,9 @@ class Record:
 
     @property
     def unique_key(self) -> str | None:
-        """What may exist once per person: the person, an entitlement per scheme, an amount
-        change per scheme and month, a death."""
+        """What may exist once per person: an entitlement per scheme, an amount change per
+        scheme and month, a death. (A person record may come again: the latest supersedes.)"""
         person = self.id_number.value
-        if self.kind == "person":
-            return f"{person}|person"
         if self.kind == "entitlement":
             return f"{person}|entitlement|{self.body['scheme']}"
         if self.kind == "amount_change":
@@ -144,7 +143,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
     attestation = None
     try:
         if kind == "person":
-            for key in ("name", "township"):
+            for key in ("name", "township", "village", "address"):
                 value = _text(data, key, required=False)
                 if value is not None:
                     body[key] = value
@@ -163,6 +162,17 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             )
             if entitlement.end is not None:
                 body["end"] = str(entitlement.end)
+        elif kind == "entitlement_end":
+            part = {
+                "scheme": data.get("scheme"),
+                "start": "1900-01",
+                "monthly_amount": "1",
+                "end": data.get("end"),
+            }
+            ended = structure_part(part, EntitlementIn)
+            if ended.end is None:
+                raise RecordError("end: missing", "end")
+            body.update(scheme=ended.scheme.value, end=str(ended.end))
         elif kind == "amount_change":
             scheme = structure_part(
                 {"scheme": data.get("scheme"), "start": "2000-01", "monthly_amount": "1"},
@@ -232,7 +242,13 @@ def case_to_records(case: Mapping[str, Any], prefix: str = "case") -> list[dict[
         id_number = IdNumber.parse(person["id_number"]).value
         key = f"{prefix}-{position}"
         head = {"kind": "person", "id": f"{key}/person", "id_number": id_number}
-        head.update({k: person[k] for k in ("name", "township", "phone") if person.get(k)})
+        head.update(
+            {
+                k: person[k]
+                for k in ("name", "township", "phone", "village", "address")
+                if person.get(k)
+            }
+        )
         records.append(head)
         for entitlement in person.get("entitlements", []):
             scheme = entitlement["scheme"]

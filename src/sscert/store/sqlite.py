@@ -40,7 +40,7 @@ from sscert.attestation import Attestation, AttestationRefused, AttestationVerif
 from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import CampaignsArg
-from sscert.store.records import Record, RecordError, canonical_json, parse_record
+from sscert.store.records import KINDS, Record, RecordError, canonical_json, parse_record
 from sscert.values.identity import mask_id_text
 from sscert.values.limits import LimitError, bounded_lines, loads, parse_moment
 from sscert.values.privacy import redact
@@ -83,6 +83,21 @@ CREATE TRIGGER IF NOT EXISTS records_append_only_delete BEFORE DELETE ON records
 BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS nonces_append_only_delete BEFORE DELETE ON nonces
 BEGIN SELECT RAISE(ABORT, 'used nonces are kept'); END;
+"""
+
+#: Who exported personal data in full, and when (个人信息保护法): kept beside the records.
+_ACCESS_LOG = """
+CREATE TABLE IF NOT EXISTS access_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS access_log_append_only_update BEFORE UPDATE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS access_log_append_only_delete BEFORE DELETE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 """
 
 _INSERT = """
@@ -614,7 +629,7 @@ class SQLiteStore:
         return str(row[0]) if row else None
 
     def counts(self) -> dict[str, int]:
-        counts = {"person": 0, "entitlement": 0, "amount_change": 0, "event": 0}
+        counts = dict.fromkeys(KINDS, 0)
         for kind, number in self._db.execute("SELECT kind, count(*) FROM records GROUP BY kind"):
             counts[kind] = number
         return counts
@@ -652,6 +667,72 @@ class SQLiteStore:
         if first is not None:
             case["from"] = first
         return case, problems
+
+    def history_of(self, id_number: str) -> list[tuple[int, str, str]]:
+        """One person's rows in chain order: ``(seq, kind, body)``."""
+        return [
+            (int(seq), str(kind), str(body))
+            for seq, kind, body in self._db.execute(
+                "SELECT seq, kind, body FROM records WHERE id_number = ? ORDER BY seq",
+                (id_number,),
+            )
+        ]
+
+    def bodies_of(self, id_number: str) -> list[dict[str, Any]]:
+        """One person's record bodies in chain order (unreadable ones left out)."""
+        found = []
+        for (body,) in self._db.execute(
+            "SELECT body FROM records WHERE id_number = ? ORDER BY seq", (id_number,)
+        ):
+            try:
+                data = json.loads(body)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                found.append(data)
+        return found
+
+    def people_with_entitlements(self) -> list[dict[str, str]]:
+        """Every person holding an entitlement record: ID number, name and township (the
+        latest), in the order first imported."""
+        people: dict[str, dict[str, str]] = {}
+        for kind, person, body in self._db.execute(
+            "SELECT kind, id_number, body FROM records WHERE kind IN ('person', 'entitlement') "
+            "ORDER BY seq"
+        ):
+            entry = people.setdefault(person, {"id_number": person, "_held": ""})
+            if kind == "entitlement":
+                entry["_held"] = "yes"
+                continue
+            try:
+                data = json.loads(body)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                entry["name"] = str(data.get("name", ""))
+                entry["township"] = str(data.get("township", ""))
+        return [{k: v for k, v in p.items() if k != "_held"} for p in people.values() if p["_held"]]
+
+    def log_access(self, action: str, detail: str, operator: str, at: dt.datetime) -> None:
+        """Record that ``operator`` exported personal data in full (``action``, ``detail``)
+        at ``at``: an append-only line in the store, for the audit."""
+        self._db.executescript(_ACCESS_LOG)
+        self._db.execute(
+            "INSERT INTO access_log (at, operator, action, detail) VALUES (?, ?, ?, ?)",
+            (at.isoformat(), operator, action, detail),
+        )
+
+    def access_log(self) -> list[tuple[str, str, str, str]]:
+        """Every line of the access log: ``(at, operator, action, detail)``."""
+        try:
+            return [
+                (str(a), str(o), str(c), str(d))
+                for a, o, c, d in self._db.execute(
+                    "SELECT at, operator, action, detail FROM access_log ORDER BY seq"
+                )
+            ]
+        except sqlite3.OperationalError:
+            return []
 
     def people_count(self) -> int:
         return int(self._db.execute("SELECT count(DISTINCT id_number) FROM records").fetchone()[0])
@@ -714,6 +795,9 @@ def _text_factory(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
+PERSON_FIELDS: Final = ("name", "township", "phone", "village", "address")
+
+
 def _fold(
     person: dict[str, Any],
     entitlements: dict[tuple[str, str], dict[str, Any]],
@@ -725,8 +809,9 @@ def _fold(
     for a record that does not have the shape of its kind)."""
     if not isinstance(record, dict):
         raise ValueError("its body is not a JSON object")
-    if kind == "person":
-        for key in ("name", "township", "phone"):
+    if kind == "person":  # the latest person record supersedes every field
+        for key in PERSON_FIELDS:
+            person.pop(key, None)
             if key in record:
                 person[key] = record[key]
     elif kind == "entitlement":
@@ -743,6 +828,11 @@ def _fold(
         owner["changes"].append(
             {"from": record["from"], "monthly_amount": record["monthly_amount"]}
         )
+    elif kind == "entitlement_end":
+        owner = entitlements.get((person_key, str(record["scheme"])))
+        if owner is None:
+            raise ValueError(f"an end for {record['scheme']} with no entitlement")
+        owner["end"] = record["end"]
     elif kind == "event" and record.get("type") == "certified":
         person["events"].append(
             {"type": "certified", "at": record["at"], "channel": record["channel"]}
@@ -932,7 +1022,7 @@ def _cross_check(db: sqlite3.Connection, record: Record) -> tuple[str, str] | No
                 "amount_change": (
                     f"an amount change for {record.body.get('scheme')} from "
                     f"{record.body.get('from')}",
-                    "from",
+                    "monthly_amount",
                 ),
                 "event": ("a death", "type"),
             }[record.kind]
@@ -941,7 +1031,7 @@ def _cross_check(db: sqlite3.Connection, record: Record) -> tuple[str, str] | No
                 f"(record {redact(str(other[0]))!r})",
                 field_name,
             )
-    if record.kind == "amount_change":
+    if record.kind in ("amount_change", "entitlement_end"):
         owner = f"{record.id_number.value}|entitlement|{record.body['scheme']}"
         if db.execute("SELECT 1 FROM records WHERE unique_key = ?", (owner,)).fetchone() is None:
             return (
@@ -967,7 +1057,8 @@ def _columns_problem(
     if data.get("id_number") != person:
         return "its person column differs from its body"
     expected = _unique_key_of(data)
-    if expected != unique:
+    legacy = f"{person}|person" if kind == "person" else None  # person records before 0.1
+    if unique not in (expected, legacy):
         return "its unique key column differs from its body"
     return None
 
@@ -999,8 +1090,6 @@ def _attestation_problem(verifier: AttestationVerifier, person: str, body: str) 
 
 def _unique_key_of(data: dict[str, Any]) -> str | None:
     person, kind = data.get("id_number"), data.get("kind")
-    if kind == "person":
-        return f"{person}|person"
     if kind == "entitlement":
         return f"{person}|entitlement|{data.get('scheme')}"
     if kind == "amount_change":

@@ -1,0 +1,273 @@
+"""Certifications and deaths from the spreadsheets county offices keep (认证明细, 死亡名单):
+CSV (UTF-8, UTF-8 with BOM, GB18030) or Excel, Chinese headers by default.
+
+| header | also | field |
+| --- | --- | --- |
+| 身份证号 | 公民身份号码, 身份证号码, id_number | the person |
+| 姓名 | name | shown in the rejects file only |
+| 认证时间 | 认证日期, at | a certification: ISO date or date-time (CST without an offset) |
+| 认证方式 | channel | 河北人社, 易人社, 线下辅助认证, 静默认证 (数据比对), or a channel code |
+| 死亡日期 | on | a death |
+| 报告日期 | 死亡报告日期, 申报日期, reported_on | the day the death was reported |
+
+A row holds a certification, a death, or both; each row is stored whole or not at all, with
+the same input limits as every other path. Importing the same file again stores nothing
+twice (record ids come from the row's content). In an attested store a certification from a
+spreadsheet carries no attestation and is refused with ``attestation_required``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from attrs import define, field
+
+from sscert.channels import KNOWN_CHANNELS
+from sscert.i18n import _
+from sscert.sheets import (
+    Bad,
+    ColumnMapping,
+    RowProblem,
+    SheetError,
+    cell_text,
+    id_number_cell,
+    read_rows,
+    text,
+)
+from sscert.sheets import write_rejects as _write_rejects
+from sscert.store.sqlite import SQLiteStore
+from sscert.values.limits import LimitError, parse_date, parse_moment
+
+__all__ = [
+    "CHANNEL_NAMES",
+    "DEFAULT_COLUMNS",
+    "EventsReport",
+    "import_events",
+    "mapping",
+    "write_rejects",
+]
+
+DEFAULT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "id_number": ("身份证号", "公民身份号码", "身份证号码", "id_number"),
+    "name": ("姓名", "name"),
+    "at": ("认证时间", "认证日期", "at"),
+    "channel": ("认证方式", "channel"),
+    "died_on": ("死亡日期", "on"),
+    "reported_on": ("报告日期", "死亡报告日期", "申报日期", "reported_on"),
+}
+REQUIRED: Final = ("id_number",)
+
+#: The Chinese names county staff write for each channel (and the codes themselves).
+CHANNEL_NAMES: Final[dict[str, str]] = {
+    "河北人社": "hebei_renshe",
+    "河北人社APP": "hebei_renshe",
+    "易人社": "yirenshe",
+    "易人社APP": "yirenshe",
+    "线下辅助认证": "assisted",
+    "线下认证": "assisted",
+    "辅助认证": "assisted",
+    "上门认证": "assisted",
+    "静默认证": "data_comparison",
+    "数据比对": "data_comparison",
+    "静默认证(数据比对)": "data_comparison",
+    "中国领事": "consular",
+}
+
+
+def mapping(path: Path | None = None) -> ColumnMapping:
+    """The event list's column mapping: the defaults, or a mapping file's."""
+    return ColumnMapping.load(path, DEFAULT_COLUMNS, REQUIRED)
+
+
+@define
+class EventsReport:
+    rows: int = 0
+    certifications: int = 0
+    deaths: int = 0
+    already_present: int = 0
+    rejected: list[RowProblem] = field(factory=list)
+    header: tuple[str, ...] = ()
+    personal_columns: tuple[int, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def _channel(value: object, column: str, known: set[str]) -> str:
+    shown = cell_text(value, column)
+    compact = "".join(shown.split()).replace("（", "(").replace("）", ")")
+    code = CHANNEL_NAMES.get(compact, compact.lower())
+    if code not in known:
+        names = "、".join(sorted({n for n, c in CHANNEL_NAMES.items() if c in known}))
+        raise Bad(
+            column,
+            _("unknown channel {value!r}: write one of {names} (or its code)").format(
+                value=shown, names=names
+            ),
+        )
+    return code
+
+
+def _moment(value: object, column: str) -> str:
+    if isinstance(value, dt.datetime):  # an Excel date-time cell: a CST time
+        shown = value.replace(tzinfo=None).isoformat(timespec="seconds")
+    elif isinstance(value, dt.date):
+        shown = value.isoformat()
+    else:
+        shown = cell_text(value, column)
+    try:
+        moment = parse_moment(shown)
+    except LimitError as error:
+        raise Bad(column, str(error)) from None
+    return moment.isoformat()
+
+
+def _date(value: object, column: str) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        shown = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    else:
+        shown = cell_text(value, column)
+    try:
+        return parse_date(shown).isoformat()
+    except LimitError as error:
+        raise Bad(column, str(error)) from None
+
+
+def row_records(
+    cells: Sequence[object],
+    where: Mapping[str, int],
+    headers: Mapping[str, str],
+    pseudonym: Callable[[str], str],
+    known: set[str],
+) -> list[dict[str, Any]]:
+    """The certification and death records of one row; :class:`~sscert.sheets.Bad` naming
+    the column on a bad cell."""
+
+    def cell(name: str) -> object:
+        index = where.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    if not text(cell("id_number")):
+        raise Bad(headers["id_number"], _("empty"))
+    number = id_number_cell(cell("id_number"), headers["id_number"]).value
+    key = pseudonym(number)
+    records: list[dict[str, Any]] = []
+    has_at, has_death = bool(text(cell("at"))), bool(text(cell("died_on")))
+    if not has_at and not has_death:
+        column = headers.get("at") or headers.get("died_on") or headers["id_number"]
+        raise Bad(column, _("neither a certification time nor a date of death"))
+    if has_at:
+        if "channel" not in where or not text(cell("channel")):
+            raise Bad(headers.get("channel", "认证方式"), _("empty"))
+        at = _moment(cell("at"), headers["at"])
+        channel = _channel(cell("channel"), headers["channel"], known)
+        records.append(
+            {
+                "kind": "event",
+                "id": f"sheet:certified:{key}:{at}:{channel}",
+                "id_number": number,
+                "type": "certified",
+                "at": at,
+                "channel": channel,
+            }
+        )
+    if has_death:
+        if "reported_on" not in where or not text(cell("reported_on")):
+            raise Bad(headers.get("reported_on", "报告日期"), _("empty"))
+        died = _date(cell("died_on"), headers["died_on"])
+        reported = _date(cell("reported_on"), headers["reported_on"])
+        if reported < died:
+            raise Bad(
+                headers["reported_on"],
+                _("{reported} is before the death on {died}").format(reported=reported, died=died),
+            )
+        records.append(
+            {
+                "kind": "event",
+                "id": f"sheet:died:{key}",
+                "id_number": number,
+                "type": "died",
+                "on": died,
+                "reported_on": reported,
+            }
+        )
+    return records
+
+
+def import_events(
+    store: SQLiteStore,
+    path: Path,
+    *,
+    mapping: ColumnMapping | None = None,
+    known_channels: Iterable[str] = (),
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 2000,
+) -> EventsReport:
+    """Validate every row, import the good ones into ``store`` (each row whole or not at
+    all) and report the rest."""
+    columns = mapping or globals()["mapping"]()
+    known = set(KNOWN_CHANNELS) | set(known_channels)
+    rows = read_rows(path, columns)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise SheetError(_("{path}: the file is empty").format(path=path)) from None
+    where = columns.locate(header)
+    headers = {name: text(header[index]) for name, index in where.items()}
+    report = EventsReport(
+        header=tuple(text(h) for h in header),
+        personal_columns=tuple(where[k] for k in ("id_number",) if k in where),
+    )
+    pending: list[tuple[int, list[dict[str, Any]], tuple[str, ...]]] = []
+
+    def flush() -> None:
+        result = store.import_groups(
+            [records for _, records, _ in pending], known_channels=known_channels
+        )
+        failed = {r.line: r for r in result.rejected}
+        present = set(result.present_lines)
+        for index, (row_number, records, shown) in enumerate(pending, start=1):
+            if index in failed:
+                rejection = failed[index]
+                field_name = {"at": "at", "channel": "channel", "on": "died_on"}.get(
+                    rejection.key or "", "reported_on" if rejection.key == "reported_on" else ""
+                )
+                column = headers.get(field_name) or headers["id_number"]
+                if rejection.key == "type":  # a second, different death
+                    column = headers.get("died_on", column)
+                report.rejected.append(RowProblem(row_number, column, rejection.reason, shown))
+            elif index in present:
+                report.already_present += 1
+            else:
+                report.certifications += sum(r["type"] == "certified" for r in records)
+                report.deaths += sum(r["type"] == "died" for r in records)
+        pending.clear()
+        if progress:
+            progress(report.rows)
+
+    for number, cells in enumerate(rows, start=2):
+        if all(text(c) == "" for c in cells):
+            continue
+        report.rows += 1
+        shown = tuple(text(c) for c in cells)
+        try:
+            records = row_records(cells, where, headers, store.pseudonym, known)
+        except Bad as bad:
+            report.rejected.append(RowProblem(number, bad.column, str(bad), shown))
+            continue
+        pending.append((number, records, shown))
+        if len(pending) >= chunk:
+            flush()
+    if pending:
+        flush()
+    report.rejected.sort(key=lambda p: p.row)
+    return report
+
+
+def write_rejects(path: Path, report: EventsReport, *, unmasked: bool = False) -> None:
+    """The rejects file (see :func:`sscert.sheets.write_rejects`)."""
+    _write_rejects(path, report.header, report.rejected, report.personal_columns, unmasked=unmasked)
