@@ -79,8 +79,16 @@ def test_remind_lists_the_pending_and_suspended_by_township(
     assert names["李德福"]["咨询电话"] == "0312-7329723"
     notices = (out / "notices.csv").read_text(encoding="utf-8-sig")
     assert "13912345678" not in notices
-    assert "从停发之月起补发" in notices
-    assert "“河北人社”或“易人社”" in notices
+    assert "自2023年4月起暂停发放" in notices
+    assert "认证后补发" in notices
+    for line in list(csv.reader(notices.splitlines()))[1:]:
+        text = line[-1]
+        assert len(text) <= 70, text
+        assert text.startswith("【涞源县人社局】")
+        assert text.endswith("认证不收费，谨防诈骗")
+    # each person's own scheme's hotline: 城乡居民 for 李德福, the county line for 刘福生
+    assert "0312-7329723" in [line for line in notices.splitlines() if "李德福" in line][0]
+    assert "0312-7315640" in [line for line in notices.splitlines() if "刘福生" in line][0]
     book = openpyxl.load_workbook(out / "reminders.xlsx")
     assert {"汇总", "白石山镇", "王安镇"} <= set(book.sheetnames)
     cell = book["白石山镇"]["D2"]
@@ -102,8 +110,8 @@ def test_remind_before_the_deadline_gives_the_deadline(example_db: Path, tmp_pat
     )
     assert result.exit_code == 0
     notices = (out / "notices.csv").read_text(encoding="utf-8-sig")
-    assert "请于2023-03-25前完成" in notices
-    assert "逾期未认证将暂停发放待遇" in notices
+    assert "请于2023年3月25日前用河北人社或易人社APP完成待遇资格认证" in notices
+    assert "2023-03-25" not in notices
 
 
 def test_report_is_one_offline_file_with_its_sections(example_db: Path, tmp_path: Path) -> None:

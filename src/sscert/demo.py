@@ -311,7 +311,9 @@ def run_demo(
             raise RuntimeError(f"the demo events have rejected lines: {event_report.rejected[:3]}")
         progress(f"running the campaign to {AS_OF}")
         snapshot = take_snapshot(store, campaign, AS_OF)
-        reminders = write_reminders(snapshot, folder / "reminders")
+        # The demo's lists are for looking at, not for calling: every number masked (the
+        # `remind` command writes call lists with full phone numbers, and logs it).
+        reminders = write_reminders(snapshot, folder / "reminders", masked_calls=True)
         report = write_report(snapshot, folder / "report.html")
         export_archive(store, campaign, folder / "archive")
     return DemoResult(

@@ -22,7 +22,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
-__all__ = ["FORMULA_STARTS", "neutralise", "sheet_name", "write_csv", "xlsx_append"]
+__all__ = [
+    "FORMULA_STARTS",
+    "file_name",
+    "neutralise",
+    "sheet_name",
+    "write_csv",
+    "write_sheet",
+    "xlsx_append",
+]
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _SHEET_FORBIDDEN: Final = str.maketrans(dict.fromkeys(":/\\?*[]", "_"))
@@ -74,3 +82,76 @@ def xlsx_append(sheet: Any, values: Sequence[object]) -> None:
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
+
+
+_FILE_FORBIDDEN: Final = str.maketrans(dict.fromkeys('/\\:*?"<>|', "_"))
+
+
+def file_name(text: str, used: set[str]) -> str:
+    """A safe, unique file or folder name for ``text`` (a township): no path separators or
+    characters Windows refuses, no leading dot, at most 60 characters."""
+    name = "".join(ch for ch in text.translate(_FILE_FORBIDDEN) if ch.isprintable()).strip()
+    name = name.lstrip(".").strip()[:60] or "_"
+    candidate, number = name, 1
+    while candidate.casefold() in {u.casefold() for u in used}:
+        number += 1
+        candidate = f"{name} ({number})"
+    used.add(candidate)
+    return candidate
+
+
+def _width(value: object) -> int:
+    text = str(value) if value is not None else ""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def write_sheet(
+    sheet: Any,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    money: Sequence[str] = (),
+    total_label: str | None = None,
+) -> None:
+    """A worksheet people can sort, filter, sum and print: the header row bold, frozen and
+    filterable; columns as wide as their content; the ``money`` columns as numbers shown
+    ``#,##0.00``; a last row with ``total_label`` and each money column's total (a value,
+    not a formula); landscape A4 pages that repeat the header row."""
+    from openpyxl.styles import Font  # noqa: PLC0415 - an optional dependency
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    xlsx_append(sheet, headers)
+    money_at = [headers.index(name) for name in money if name in headers]
+    totals = [Decimal(0) for _ in money_at]
+    for row in rows:
+        xlsx_append(sheet, row)
+        for k, index in enumerate(money_at):
+            value = row[index]
+            if isinstance(value, Decimal):
+                totals[k] += value
+    if total_label is not None and rows:
+        last: list[object] = [total_label, *([None] * (len(headers) - 1))]
+        for k, index in enumerate(money_at):
+            last[index] = totals[k]
+        xlsx_append(sheet, last)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index in money_at:
+        letter = get_column_letter(index + 1)
+        for cell in sheet[letter][1:]:
+            cell.number_format = "#,##0.00"
+    for index, header in enumerate(headers):
+        letter = get_column_letter(index + 1)
+        widest = max([_width(header), *(_width(r[index]) for r in rows if index < len(r))])
+        sheet.column_dimensions[letter].width = min(max(widest + 2, 8), 48)
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
-from sscert.cli.store import load_campaign_option, parse_as_of
+from sscert.cli.progress import progress
+from sscert.cli.store import load_campaign_option, login_name, parse_as_of
+from sscert.i18n import _
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
 from sscert.reports import Snapshot, take_snapshot, write_reminders, write_report
 from sscert.store import SQLiteStore, StoreError
@@ -39,15 +42,66 @@ def _finish(snapshot: Snapshot) -> None:
 @click.option("--campaign", required=True, help="Campaign id or file.")
 @click.option("--as-of", "as_of", required=True, help="The as-of date, YYYY-MM-DD.")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--unmasked", is_flag=True, help="Full ID and phone numbers (agency use only).")
-def remind(db: Path, campaign: str, as_of: str, out: Path, unmasked: bool) -> None:
-    """Reminder lists of everyone pending or suspended, by township (CSV and Excel), and the
-    SMS / notice text for each person."""
+@click.option(
+    "--masked", is_flag=True, help="Mask phone numbers in the call lists too (not for calling)."
+)
+@click.option(
+    "--unmasked", is_flag=True, help="Full ID and phone numbers everywhere (agency use, logged)."
+)
+@click.option("--operator", help="Who exports, for the store's access log (default: login name).")
+def remind(
+    db: Path,
+    campaign: str,
+    as_of: str,
+    out: Path,
+    masked: bool,
+    unmasked: bool,
+    operator: str | None,
+) -> None:
+    """Lists people can act on, by township: call lists (phones in full, for calling),
+    visit lists (no phone: village and address), SMS files (at most 70 characters a text)
+    and printable notices (催告通知书, 暂停发放告知书), with a summary workbook.
+
+    Phone numbers in full are written to the call lists only, unless --masked; the export
+    is recorded in the store's access log with the operator and the time."""
     snapshot = _snapshot(db, campaign, as_of)
-    paths = write_reminders(snapshot, out, unmasked=unmasked)
-    click.echo(f"{len(snapshot.needing_reminder)} people to remind, as of {snapshot.as_of}:")
-    for path in paths.values():
-        click.echo(f"  {path}")
+    with progress(_("writing the lists")) as update:
+        paths = write_reminders(snapshot, out, unmasked=unmasked, masked_calls=masked)
+        update(len(paths))
+    full = unmasked or not masked
+    if full and snapshot.needing_reminder:
+        with SQLiteStore.open(db) as store:
+            store.log_access(
+                "remind" + (" --unmasked" if unmasked else ""),
+                _("{what} for {count} people, as of {as_of}, into {out}").format(
+                    what=_("full ID and phone numbers")
+                    if unmasked
+                    else _("call lists with full phone numbers"),
+                    count=len(snapshot.needing_reminder),
+                    as_of=snapshot.as_of,
+                    out=out,
+                ),
+                operator or login_name(),
+                dt.datetime.now(dt.UTC),
+            )
+    click.echo(
+        _("{count} people to remind, as of {as_of}:").format(
+            count=len(snapshot.needing_reminder), as_of=snapshot.as_of
+        )
+    )
+    for name in ("csv", "xlsx", "notices"):
+        click.echo(f"  {paths[name]}")
+    townships = {key.split("/")[0] for key in paths if "/" in key}
+    click.echo(
+        _(
+            "  and a folder for each of {count} townships: call list, visit list, SMS, notices"
+        ).format(count=len(townships))
+    )
+    if full and snapshot.needing_reminder:
+        click.echo(
+            _("the call lists hold phone numbers in full; this export is recorded in the store"),
+            err=True,
+        )
     _finish(snapshot)
 
 

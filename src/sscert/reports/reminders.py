@@ -1,16 +1,30 @@
-"""Reminder lists (涞源县社会保险待遇领取资格认证通知 (2023) 四、注意事项:
-乡镇劳动保障事务所经办人员、各行政村协办人员要及时提醒): everyone pending or suspended,
-by township, with the township office's phone and the enquiry line for their scheme, as CSV
-and Excel for the offices and village assistants; and the SMS or notice text for each
-person.
+"""Reminder lists people can act on (涞源县社会保险待遇领取资格认证通知 (2023) 四、注意事项:
+乡镇劳动保障事务所经办人员、各行政村协办人员要及时提醒): everyone pending or suspended, by
+township, in the campaign's order.
 
-The lists leave the agency, so ID and phone numbers are masked unless the caller asks.
+In ``out/``:
+
+* ``reminders.csv`` and ``reminders.xlsx`` (汇总 and a sheet per township) — everyone to
+  remind, ID and phone numbers masked;
+* ``notices.csv`` — the SMS text for each person;
+* per township, a folder with ``电话名单.xlsx`` (the call list: phone numbers in full by
+  default, so that staff can call — the command records the export in the store's access
+  log), ``走访名单.xlsx`` (the visit list: people with no phone, with their village and
+  address), ``短信.csv`` (phone and text, for an SMS platform; phones masked unless asked)
+  and ``通知书.html`` (one printable A4 notice a person: 催告通知书 before the due date,
+  暂停发放告知书 after it, with the right to 行政复议 or a lawsuit, 社会保险法 第八十三条).
+
+SMS texts are at most 70 characters (one message), signed with the office, with the date as
+``2023年3月25日``, the hotline of the person's own scheme and "认证不收费，谨防诈骗".
 """
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
+import html
 from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -20,16 +34,42 @@ from sscert.reports.snapshot import Snapshot, township_of
 from sscert.rules.engine import PersonResult
 from sscert.rules.payroll import Outcome
 from sscert.rules.status import Status
-from sscert.spreadsheet import neutralise, sheet_name, xlsx_append
+from sscert.spreadsheet import file_name, neutralise, sheet_name, write_csv, write_sheet
 from sscert.values.phone import mask_phone_text
 
-__all__ = ["COLUMNS", "notice_text", "reminder_rows", "write_reminders"]
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_SIGNATURE",
+    "SMS_LIMIT",
+    "chinese_date",
+    "notice_text",
+    "reminder_rows",
+    "sms_text",
+    "write_reminders",
+]
 
 COLUMNS: Final = (
     "乡镇", "乡镇事务所电话", "姓名", "身份证号", "联系电话", "险种", "咨询电话", "状态",
-    "认证截止", "暂停起始月", "已暂停金额",
+    "认证截止", "暂停起始月", "已暂停金额", "编号", "村", "地址",
 )  # fmt: skip
+CALL_COLUMNS: Final = (
+    "编号", "姓名", "身份证号", "联系电话", "险种", "状态", "认证截止", "暂停起始月",
+    "已暂停金额", "咨询电话", "联系结果",
+)  # fmt: skip
+VISIT_COLUMNS: Final = (
+    "编号", "姓名", "身份证号", "村", "地址", "险种", "状态", "认证截止", "暂停起始月",
+    "已暂停金额", "走访结果",
+)  # fmt: skip
+SMS_LIMIT: Final = 70
+DEFAULT_SIGNATURE: Final = "【人社部门】"
+FRAUD_WARNING: Final = "认证不收费，谨防诈骗"
 _STATUS_ZH: Final = {Status.PENDING: "待认证", Status.SUSPENDED: "已暂停发放"}
+_APPS: Final = ("hebei_renshe", "yirenshe", "consular")
+
+
+def chinese_date(day: dt.date) -> str:
+    """``2023年3月25日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _lines(campaign: Campaign, result: PersonResult) -> list[Contact]:
@@ -44,8 +84,16 @@ def _lines(campaign: Campaign, result: PersonResult) -> list[Contact]:
     return lines
 
 
-def _deadline(campaign: Campaign, result: PersonResult) -> str:
-    return result.next_due.isoformat() if result.next_due else ""
+def _hotline(campaign: Campaign, result: PersonResult) -> str:
+    lines = _lines(campaign, result)
+    if lines:
+        return lines[0].phone
+    office = campaign.township_office(result.person.township or "")
+    return office.phone if office else "12333"
+
+
+def _deadline(result: PersonResult) -> dt.date | None:
+    return result.next_due
 
 
 def _suspended_since(result: PersonResult) -> str:
@@ -53,47 +101,79 @@ def _suspended_since(result: PersonResult) -> str:
     return str(min(months)) if months else ""
 
 
-def _channels_zh(campaign: Campaign) -> str:
-    names = [f"“{KNOWN_CHANNELS[c].name_zh}”" for c in campaign.channels if c in KNOWN_CHANNELS]
-    apps = [n for n, c in zip(names, campaign.channels, strict=False) if c != "assisted"]
-    return "或".join(apps) if apps else "、".join(names)
+def _apps(campaign: Campaign) -> str:
+    """The apps the campaign accepts, by their Chinese names (data matching is no app)."""
+    names = [KNOWN_CHANNELS[c].name_zh for c in campaign.channels if c in _APPS]
+    return "或".join(names)
 
 
-def notice_text(campaign: Campaign, result: PersonResult) -> str:
-    """The SMS / notice for one person, in Chinese: the deadline and the channels."""
-    office = campaign.township_office(result.person.township or "")
-    lines = _lines(campaign, result)
-    hotline = lines[0].phone if lines else ""
-    who = result.person.name or "您"
-    where = (
-        f"，或联系{office.office}（{office.phone}）办理线下辅助认证"
-        if office
-        else "，或联系经办机构办理线下辅助认证"
-    )
-    call = f"咨询电话：{hotline}。" if hotline else ""
-    apps = _channels_zh(campaign)
+def sms_text(campaign: Campaign, result: PersonResult) -> str:
+    """The SMS for one person: at most :data:`SMS_LIMIT` characters — the longest wording
+    that fits, signed, with the date, the channels, the hotline of their scheme and the
+    warning against fraud."""
+    signature = campaign.sms_signature or DEFAULT_SIGNATURE
+    name = result.person.name or ""
+    hotline = _hotline(campaign, result)
+    apps = _apps(campaign)
+    using = f"用{apps}APP" if apps else ""
     if result.status is Status.SUSPENDED:
         since = _suspended_since(result)
-        paused = f"自{since[:4]}年{int(since[5:]) if since else 0}月起" if since else ""
-        return (
-            f"【{campaign.name}】{who}您好！您尚未完成社会保险待遇领取资格认证，{paused}待遇已暂停发放。"
-            f"请尽快通过{apps}手机APP刷脸认证{where}。完成认证后将恢复发放并从停发之月起补发。{call}"
-        )
-    deadline = _deadline(campaign, result)
-    return (
-        f"【{campaign.name}】{who}您好！请于{deadline}前完成社会保险待遇领取资格认证：可通过{apps}"
-        f"手机APP刷脸认证（任选其一）{where}。逾期未认证将暂停发放待遇。{call}"
-    )
+        when = f"自{since[:4]}年{int(since[5:])}月起" if since else ""
+        variants = [
+            f"{signature}{name}您好：您未按期完成待遇资格认证，{when}暂停发放。请尽快{using}认证，"
+            f"认证后从停发之月起补发。咨询{hotline}。{FRAUD_WARNING}",
+            f"{signature}{name}您好：您未按期认证，{when}暂停发放。请尽快{using}认证，认证后补发。"
+            f"咨询{hotline}。{FRAUD_WARNING}",
+            f"{signature}您未按期认证，{when}暂停发放，请尽快认证，认证后补发。咨询{hotline}。"
+            f"{FRAUD_WARNING}",
+            f"{signature}您的待遇已暂停发放，请尽快认证。咨询{hotline}。{FRAUD_WARNING}",
+        ]
+    else:
+        due = _deadline(result)
+        date = chinese_date(due) if due else ""
+        variants = [
+            f"{signature}{name}您好：请于{date}前{using}完成待遇资格认证（任选其一），"
+            f"逾期将暂停发放。咨询{hotline}。{FRAUD_WARNING}",
+            f"{signature}{name}您好：请于{date}前{using}完成待遇资格认证。咨询{hotline}。"
+            f"{FRAUD_WARNING}",
+            f"{signature}请于{date}前{using}完成待遇资格认证。咨询{hotline}。{FRAUD_WARNING}",
+            f"{signature}请于{date}前完成待遇资格认证。咨询{hotline}。{FRAUD_WARNING}",
+        ]
+    variants.append(f"{signature}请尽快完成待遇资格认证。{FRAUD_WARNING}")
+    fitting = [v for v in variants if len(v) <= SMS_LIMIT]
+    return fitting[0] if fitting else variants[-1][:SMS_LIMIT]
+
+
+#: Kept for callers of the earlier name: the SMS / notice text of one person.
+notice_text = sms_text
+
+
+def _code(result: PersonResult) -> str:
+    """A short code that tells two people with the same masked ID number apart."""
+    import hashlib  # noqa: PLC0415
+
+    return hashlib.blake2b(result.person.id_number.value.encode(), digest_size=4).hexdigest()
 
 
 def reminder_rows(snapshot: Snapshot, *, unmasked: bool = False) -> list[dict[str, Any]]:
-    """One row per person pending or suspended, in township order."""
+    """One row per person pending or suspended, by township (the campaign's order), then
+    ID number. ``已暂停金额`` is a ``Decimal`` (a number in a spreadsheet)."""
     campaign = snapshot.campaign
+    order = {name: i for i, name in enumerate(campaign.townships)}
+    people = sorted(
+        snapshot.needing_reminder,
+        key=lambda r: (
+            order.get(township_of(r), len(order)),
+            township_of(r),
+            r.person.id_number.value,
+        ),
+    )
     rows = []
-    for result in snapshot.needing_reminder:
+    for result in people:
         person = result.person
         office = campaign.township_office(person.township or "")
         phone = person.phone or ""
+        due = _deadline(result)
         rows.append(
             {
                 "乡镇": township_of(result),
@@ -104,19 +184,27 @@ def reminder_rows(snapshot: Snapshot, *, unmasked: bool = False) -> list[dict[st
                 "险种": "、".join(sorted({e.scheme.name_zh for e in person.entitlements})),
                 "咨询电话": "、".join(c.phone for c in _lines(campaign, result)),
                 "状态": _STATUS_ZH[result.status],
-                "认证截止": _deadline(campaign, result),
+                "认证截止": due.isoformat() if due else "",
                 "暂停起始月": _suspended_since(result),
-                "已暂停金额": str(result.totals.withheld),
-                "_notice": notice_text(campaign, result),
-                "_phone": phone if unmasked else mask_phone_text(phone) if phone else "",
+                "已暂停金额": result.totals.withheld.amount,
+                "编号": _code(result),
+                "村": person.village or "",
+                "地址": person.address or "",
+                "_sms": sms_text(campaign, result),
+                "_phone": phone,
+                "_result": result,
             }
         )
     return rows
 
 
-def write_reminders(snapshot: Snapshot, out: Path, *, unmasked: bool = False) -> dict[str, Path]:
-    """Write ``reminders.csv``, ``reminders.xlsx`` (a sheet per township) and ``notices.csv``
-    (the SMS text per person) into ``out``; return their paths."""
+def write_reminders(
+    snapshot: Snapshot, out: Path, *, unmasked: bool = False, masked_calls: bool = False
+) -> dict[str, Path]:
+    """Write the lists into ``out`` (see the module's description); return their paths by
+    name (``csv``, ``xlsx``, ``notices``, and ``{township}/calls``, ``/visits``, ``/sms``,
+    ``/notices``). Call lists hold phone numbers in full unless ``masked_calls``; everything
+    else is masked unless ``unmasked``."""
     out.mkdir(parents=True, exist_ok=True)
     rows = reminder_rows(snapshot, unmasked=unmasked)
     paths = {
@@ -124,63 +212,188 @@ def write_reminders(snapshot: Snapshot, out: Path, *, unmasked: bool = False) ->
         "xlsx": out / "reminders.xlsx",
         "notices": out / "notices.csv",
     }
-    with paths["csv"].open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for row in rows:
-            writer.writerow([neutralise(str(row[c])) for c in COLUMNS])
-    with paths["notices"].open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["乡镇", "姓名", "身份证号", "联系电话", "短信内容"])
-        for row in rows:
-            writer.writerow(
-                [
-                    neutralise(str(v))
-                    for v in (
-                        row["乡镇"],
-                        row["姓名"],
-                        row["身份证号"],
-                        row["_phone"],
-                        row["_notice"],
-                    )
-                ]
-            )
-    _write_xlsx(paths["xlsx"], rows, snapshot)
+    write_csv(paths["csv"], COLUMNS, ([row[c] for c in COLUMNS] for row in rows))
+    write_csv(
+        paths["notices"],
+        ("乡镇", "姓名", "身份证号", "联系电话", "短信内容"),
+        ([r["乡镇"], r["姓名"], r["身份证号"], r["联系电话"], r["_sms"]] for r in rows),
+    )
+    _write_summary(paths["xlsx"], rows, snapshot)
+    by_township: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_township[row["乡镇"]].append(row)
+    used: set[str] = set()
+    for township, items in by_township.items():
+        folder = out / file_name(township, used)
+        folder.mkdir(exist_ok=True)
+        paths.update(
+            {
+                f"{township}/calls": _write_calls(folder, items, full=not masked_calls),
+                f"{township}/visits": _write_visits(folder, items),
+                f"{township}/sms": _write_sms(folder, items, full=unmasked),
+                f"{township}/notices": _write_notices(folder, township, items, snapshot),
+            }
+        )
     return paths
 
 
-def _write_xlsx(path: Path, rows: list[dict[str, Any]], snapshot: Snapshot) -> None:
+def _write_summary(path: Path, rows: list[dict[str, Any]], snapshot: Snapshot) -> None:
     import openpyxl  # noqa: PLC0415 - an optional dependency, loaded when needed
-    from openpyxl.styles import Font  # noqa: PLC0415
 
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = "汇总"
     used = {summary.title}
-    xlsx_append(summary, ["乡镇", "乡镇事务所电话", "待认证", "已暂停发放"])
     by_township: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_township[row["乡镇"]].append(row)
-    for township, items in by_township.items():
-        xlsx_append(
-            summary,
-            [
-                township,
-                items[0]["乡镇事务所电话"],
-                sum(r["状态"] == "待认证" for r in items),
-                sum(r["状态"] == "已暂停发放" for r in items),
-            ],
-        )
-        sheet = book.create_sheet(title=sheet_name(township, used))
-        xlsx_append(sheet, list(COLUMNS))
-        for item in items:
-            # Text cells as text: no ID number becomes a float, no formula runs.
-            xlsx_append(sheet, [str(item[c]) for c in COLUMNS])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-    for cell in summary[1]:
-        cell.font = Font(bold=True)
+    totals = [
+        [
+            township,
+            items[0]["乡镇事务所电话"],
+            sum(r["状态"] == "待认证" for r in items),
+            sum(r["状态"] == "已暂停发放" for r in items),
+            sum((r["已暂停金额"] for r in items), Decimal(0)),
+        ]
+        for township, items in by_township.items()
+    ]
+    headers = ["乡镇", "乡镇事务所电话", "待认证", "已暂停发放", "已暂停金额"]
+    write_sheet(summary, headers, totals, money=["已暂停金额"], total_label="合计")
     summary.append([])
-    xlsx_append(summary, [f"{snapshot.campaign.name}，截至 {snapshot.as_of}"])
+    summary.append([neutralise(f"{snapshot.campaign.name}，截至 {snapshot.as_of}")])
+    for township, items in by_township.items():
+        sheet = book.create_sheet(title=sheet_name(township, used))
+        write_sheet(
+            sheet,
+            list(COLUMNS),
+            [[r[c] for c in COLUMNS] for r in items],
+            money=["已暂停金额"],
+            total_label="合计",
+        )
     book.save(path)
+
+
+def _book(path: Path, title: str, headers: Sequence[str], rows: list[list[object]]) -> Path:
+    import openpyxl  # noqa: PLC0415
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = sheet_name(title, set())
+    write_sheet(sheet, headers, rows, money=["已暂停金额"], total_label="合计")
+    book.save(path)
+    return path
+
+
+def _write_calls(folder: Path, items: list[dict[str, Any]], *, full: bool) -> Path:
+    rows = [
+        [
+            r["编号"], r["姓名"], r["身份证号"],
+            r["_phone"] if full else mask_phone_text(r["_phone"]),
+            r["险种"], r["状态"], r["认证截止"], r["暂停起始月"], r["已暂停金额"],
+            r["咨询电话"], "",
+        ]
+        for r in items
+        if r["_phone"]
+    ]  # fmt: skip
+    return _book(folder / "电话名单.xlsx", "电话名单", CALL_COLUMNS, rows)
+
+
+def _write_visits(folder: Path, items: list[dict[str, Any]]) -> Path:
+    rows = [
+        [
+            r["编号"], r["姓名"], r["身份证号"], r["村"], r["地址"], r["险种"], r["状态"],
+            r["认证截止"], r["暂停起始月"], r["已暂停金额"], "",
+        ]
+        for r in items
+        if not r["_phone"]
+    ]  # fmt: skip
+    return _book(folder / "走访名单.xlsx", "走访名单", VISIT_COLUMNS, rows)
+
+
+def _write_sms(folder: Path, items: list[dict[str, Any]], *, full: bool) -> Path:
+    path = folder / "短信.csv"
+    write_csv(
+        path,
+        ("手机号", "短信内容"),
+        (
+            [r["_phone"] if full else mask_phone_text(r["_phone"]), r["_sms"]]
+            for r in items
+            if r["_phone"] and r["_phone"].startswith("1")
+        ),
+    )
+    return path
+
+
+_NOTICE_STYLE = """
+@page { size: A4; margin: 22mm 20mm; }
+body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC",
+       "Noto Sans CJK SC", "Microsoft YaHei", "WenQuanYi Micro Hei", serif; color: #000;
+       margin: 0; }
+.notice { page-break-after: always; break-after: page; font-size: 12pt; line-height: 1.9; }
+.notice:last-child { page-break-after: auto; break-after: auto; }
+h1 { text-align: center; font-size: 20pt; letter-spacing: .3em; margin: 0 0 1.2em; }
+.to { margin: 0 0 .6em; } .body { text-indent: 2em; margin: .4em 0; }
+.sign { text-align: right; margin-top: 3em; } .small { font-size: 10pt; color: #333; }
+@media screen { .notice { max-width: 170mm; margin: 2em auto; padding: 2em;
+                border: 1px solid #ccc; } }
+"""
+
+
+def _notice(result: PersonResult, snapshot: Snapshot) -> str:
+    campaign = snapshot.campaign
+    person = result.person
+    e = html.escape
+    office = campaign.township_office(person.township or "")
+    calls = [f"{c.name} {c.phone}" for c in _lines(campaign, result)]
+    if office:
+        calls.append(f"{office.office} {office.phone}")
+    apps = _apps(campaign)
+    ways = f"通过“{apps.replace('或', '”或“')}”手机APP刷脸认证（任选其一），或" if apps else "请"
+    ways += (
+        "联系乡镇劳动保障事务所、县社会保险事业服务中心办理线下辅助认证（行动不便的可预约上门认证）"
+    )
+    due = _deadline(result)
+    if result.status is Status.SUSPENDED:
+        since = _suspended_since(result)
+        title = "暂停发放告知书"
+        body = [
+            f"您未在规定期限内（{chinese_date(due) if due else ''}前）完成社会保险待遇"
+            "领取资格认证。"
+            f"根据{e(str(campaign.citation('suspension')))}的规定，自{since[:4]}年"
+            f"{int(since[5:]) if since else ''}月起暂停发放您的社会保险待遇。",
+            f"请您尽快{e(ways)}。完成认证后将恢复发放，并从停发之月起补发。",
+            "如对本决定不服，可以依法申请行政复议或者提起行政诉讼（《中华人民共和国社会保险法》"
+            "第八十三条）。",
+        ]
+    else:
+        title = "待遇领取资格认证催告通知书"
+        body = [
+            f"请您于{chinese_date(due) if due else ''}前完成社会保险待遇领取资格认证：{e(ways)}。",
+            "逾期未认证的，将暂停发放社会保险待遇，完成认证后恢复发放并补发。",
+        ]
+    body.append("认证不收费。请勿向任何人透露验证码、密码，谨防诈骗。")
+    paragraphs = "".join(f'<p class="body">{p}</p>' for p in body)
+    return (
+        '<section class="notice">'
+        f"<h1>{title}</h1>"
+        f'<p class="to">{e(person.name or "")}（身份证号 {e(person.id_number.masked)}）：</p>'
+        f"{paragraphs}"
+        f'<p class="body">咨询电话：{e("；".join(calls))}</p>'
+        f'<p class="sign">{e(campaign.name)}<br>{chinese_date(snapshot.as_of)}</p>'
+        f'<p class="small">编号 {_code(result)}</p>'
+        "</section>"
+    )
+
+
+def _write_notices(
+    folder: Path, township: str, items: list[dict[str, Any]], snapshot: Snapshot
+) -> Path:
+    path = folder / "通知书.html"
+    sections = "".join(_notice(r["_result"], snapshot) for r in items)
+    path.write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{html.escape(township)} 认证通知书</title><style>{_NOTICE_STYLE}</style>"
+        f"</head><body>{sections}</body></html>",
+        encoding="utf-8",
+    )
+    return path

@@ -1,0 +1,176 @@
+"""Lists people can act on: call lists, visit lists, SMS files, printable notices."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sscert
+from sscert.cli.app import cli
+from sscert.reports.reminders import SMS_LIMIT, sms_text
+from sscert.rules.engine import evaluate
+from sscert.store import SQLiteStore
+
+HEADER = ["姓名", "身份证号", "险种", "月待遇", "待遇开始年月", "乡镇", "联系电话", "村", "地址"]
+ROSTER = [
+    ["张秀英", "130630194803150028", "企业职工基本养老保险", "2856.40", "2008-05", "王安镇",
+     "13812345678", "王安村", "王安村三组12号"],
+    ["李德福", "13063019410602013X", "城乡居民基本养老保险", "158.00", "2012-07", "王安镇", "",
+     "南坡村", "南坡村东头"],
+    ["刘福生", "130630194605030156", "机关事业单位养老保险", "3120.00", "2006-01", "涞源镇",
+     "13912345678", "", ""],
+]  # fmt: skip
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "s.db"
+    run("store", "init", str(path))
+    roster = tmp_path / "花名册.csv"
+    with roster.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *ROSTER])
+    assert run("roster", "import", str(path), str(roster)).exit_code == 0
+    return path
+
+
+def test_call_lists_visit_lists_and_sms_files(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "名单"
+    args = ("--campaign", "laiyuan-2023", "--as-of", "2023-04-15", "--out", str(out))
+    result = run("remind", str(db), *args, "--operator", "王科员")
+    assert result.exit_code == 0, result.output
+    # townships in the campaign's order: 涞源镇 comes before 王安镇 in the notice
+    book = openpyxl.load_workbook(out / "reminders.xlsx")
+    assert book.sheetnames.index("涞源镇") < book.sheetnames.index("王安镇")
+    calls = openpyxl.load_workbook(out / "王安镇" / "电话名单.xlsx").active
+    rows = list(calls.iter_rows(values_only=True))
+    assert rows[0][:4] == ("编号", "姓名", "身份证号", "联系电话")
+    assert rows[1][1] == "张秀英"
+    assert rows[1][3] == "13812345678"  # in full, to call
+    assert rows[1][2] == "130630********0028"
+    assert rows[-1][0] == "合计"
+    amount = calls.cell(row=2, column=9)
+    assert amount.data_type == "n"
+    assert amount.number_format == "#,##0.00"
+    assert Decimal(str(amount.value)) == Decimal("2856.40")  # April withheld
+    assert calls.freeze_panes == "A2"
+    assert calls.auto_filter.ref
+    assert calls.page_setup.orientation == "landscape"
+    assert calls.print_title_rows == "$1:$1"
+    visits = list(openpyxl.load_workbook(out / "王安镇" / "走访名单.xlsx").active.values)
+    assert visits[1][1] == "李德福"
+    assert visits[1][3:5] == ("南坡村", "南坡村东头")
+    sms = (out / "王安镇" / "短信.csv").read_text(encoding="utf-8-sig")
+    assert "138****5678" in sms  # masked unless asked
+    with SQLiteStore.open(db) as store:
+        log = store.access_log()
+    assert len(log) == 1
+    assert log[0][1] == "王科员"
+    assert "call lists" in log[0][3]
+    masked = run("remind", str(db), *args[:-1], str(tmp_path / "m"), "--masked")
+    assert masked.exit_code == 0
+    again = list(openpyxl.load_workbook(tmp_path / "m" / "王安镇" / "电话名单.xlsx").active.values)
+    assert again[1][3] == "138****5678"
+    with SQLiteStore.open(db) as store:
+        assert len(store.access_log()) == 1  # nothing in full, nothing to record
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_printable_notices_are_one_a4_page_each(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "名单"
+    args = ("--campaign", "laiyuan-2023", "--as-of", "2023-04-15", "--out", str(out))
+    assert run("remind", str(db), *args).exit_code == 0
+    page = (out / "王安镇" / "通知书.html").read_text(encoding="utf-8")
+    assert page.count('class="notice"') == 2
+    assert "暂停发放告知书" in page
+    assert "第八十三条" in page and "行政复议" in page
+    assert "130630********0028" in page
+    assert "130630194803150028" not in page
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Chromium (.ci/run installs Debian's chromium)")
+        pytest.skip("no Chromium on this machine")
+    pdf = tmp_path / "notices.pdf"
+    subprocess.run(
+        [
+            browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+            (out / "王安镇" / "通知书.html").resolve().as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )  # fmt: skip
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 2  # one A4 page a notice
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert abs(width - 595) < 3
+    assert abs(height - 842) < 3
+    assert "暂停发放告知书" in reader.pages[0].extract_text()
+
+
+def test_a_notice_before_the_deadline_is_a_reminder(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "名单"
+    args = ("--campaign", "laiyuan-2023", "--as-of", "2023-03-01", "--out", str(out))
+    assert run("remind", str(db), *args).exit_code == 0
+    page = (out / "王安镇" / "通知书.html").read_text(encoding="utf-8")
+    assert "催告通知书" in page
+    assert "2023年3月25日" in page
+    assert "第八十三条" not in page
+
+
+NAMES = st.text(alphabet="张王李赵欧阳司马上官慕容秀英德福建国", min_size=0, max_size=30)
+
+
+@settings(max_examples=150)
+@given(NAMES, st.dates(dt.date(2023, 1, 1), dt.date(2024, 12, 31)), st.booleans())
+def test_every_sms_fits_one_message(name: str, as_of: dt.date, with_phone: bool) -> None:
+    campaign = sscert.load_campaign("laiyuan-2023")
+    person = sscert.contract.parse_case(
+        {
+            "campaign": "laiyuan-2023",
+            "as_of": "2023-06-30",
+            "people": [
+                {
+                    "id_number": "130630194803150028",
+                    "name": name or None,
+                    "township": "王安镇",
+                    "phone": "13812345678" if with_phone else None,
+                    "entitlements": [
+                        {"scheme": "urban_rural_resident_pension", "start": "2012-07",
+                         "monthly_amount": "158.00"}
+                    ],
+                }
+            ],
+        }
+    ).people[0]  # fmt: skip
+    result = evaluate(campaign, person, as_of)
+    text = sms_text(campaign, result)
+    assert len(text) <= SMS_LIMIT
+    assert text.startswith("【涞源县人社局】")
+    assert text.endswith("认证不收费，谨防诈骗")
+    if result.next_due is not None:
+        due = result.next_due
+        assert f"{due.year}年{due.month}月{due.day}日" in text or "暂停" in text
