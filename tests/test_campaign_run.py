@@ -87,8 +87,8 @@ def test_remind_lists_the_pending_and_suspended_by_township(
         assert text.startswith("【涞源县人社局】")
         assert text.endswith("认证不收费，谨防诈骗")
     # each person's own scheme's hotline: 城乡居民 for 李德福, the county line for 刘福生
-    assert "0312-7329723" in [line for line in notices.splitlines() if "李德福" in line][0]
-    assert "0312-7315640" in [line for line in notices.splitlines() if "刘福生" in line][0]
+    assert "0312-7329723" in next(line for line in notices.splitlines() if "李德福" in line)
+    assert "0312-7315640" in next(line for line in notices.splitlines() if "刘福生" in line)
     book = openpyxl.load_workbook(out / "reminders.xlsx")
     assert {"汇总", "白石山镇", "王安镇"} <= set(book.sheetnames)
     cell = book["白石山镇"]["D2"]
