@@ -144,7 +144,7 @@ def test_report_is_one_offline_file_with_its_sections(example_db: Path, tmp_path
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert "<script" not in page
     assert "赵桂兰" in page
-    assert "23600.80" in page  # the amount at stake of the suspected fraud
+    assert "23,600.80" in page  # the amount at stake, with thousands separators
     assert "118004.00" not in page  # a progress report shows no fines
     for person in EXAMPLE["people"]:
         assert person["id_number"] not in page

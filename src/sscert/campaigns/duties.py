@@ -94,6 +94,11 @@ class Window:
     def describe_zh(self) -> str:
         return f"认证时间 {self.start:%Y年%m月%d日} 至 {self.end:%Y年%m月%d日}"
 
+    def next_deadline(self, day: dt.date) -> dt.date | None:
+        """The deadline everyone works towards on ``day``: the window's end, until it
+        passes."""
+        return self.end if day <= self.end else None
+
 
 @frozen
 class RollingCycle:
@@ -170,6 +175,10 @@ class RollingCycle:
 
     def describe_zh(self) -> str:
         return f"滚动认证：自上次认证起每 {self.months} 个月至少认证一次"
+
+    def next_deadline(self, day: dt.date) -> dt.date | None:
+        """No common deadline: each person's own (rolling)."""
+        return None
 
 
 @frozen
@@ -264,6 +273,13 @@ class CalendarPeriods:
 
     def describe_zh(self) -> str:
         return f"按自然周期认证（自 {self.start:%Y年%m月%d日} 起）"
+
+    def next_deadline(self, day: dt.date) -> dt.date | None:
+        """The end of the shortest period that contains ``day`` (once counting began)."""
+        if day < self.start:
+            return None
+        shortest = min([self.default, *self.by_scheme.values()], key=lambda p: p.months)
+        return shortest.end_of_period(day)
 
 
 Duty = Window | RollingCycle | CalendarPeriods

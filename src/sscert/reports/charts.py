@@ -24,6 +24,7 @@ _FONTS = [
     "Noto Sans CJK SC",
     "Source Han Sans SC",
     "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
     "Microsoft YaHei",
     "PingFang SC",
     "DejaVu Sans",
@@ -81,7 +82,8 @@ def stacked_completion_chart(groups: Sequence[Any], title: str) -> str:
     axes.set_title(title)
     axes.set_xlabel("人数")
     axes.xaxis.set_major_locator(_integers())
-    axes.legend(loc="lower right", fontsize="small")
+    # outside the axes: a legend never covers a bar
+    figure.legend(loc="outside lower center", ncol=4, fontsize="small", frameon=False)
     return _svg(figure, title)
 
 
@@ -96,7 +98,7 @@ def daily_chart(
     axes.bar(span, counts, width=0.9, color="#1565c0")
     if window is not None:
         axes.axvspan(window[0], window[1], color="#e3f2fd", zorder=0, label="认证时间")
-        axes.legend(loc="upper right", fontsize="small")
+        figure.legend(loc="outside lower center", fontsize="small", frameon=False)
     axes.set_title("每日认证人数")
     axes.set_ylabel("人数")
     axes.yaxis.set_major_locator(_integers())
