@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from importlib import resources
+from pathlib import Path
+
 import click
 
-from sscert.campaigns import Campaign, CampaignError, bundled_campaigns, load_campaign
+from sscert.campaigns import (
+    Campaign,
+    CampaignError,
+    bundled_campaigns,
+    load_campaign,
+    parse_campaign,
+)
 from sscert.channels import KNOWN_CHANNELS
 from sscert.cli.output import dump_json, table
+from sscert.i18n import _
 from sscert.serialization import unstructure
 
 __all__ = ["campaign"]
@@ -23,6 +34,55 @@ def list_campaigns() -> None:
     for name in bundled_campaigns():
         loaded = load_campaign(name)
         click.echo(f"{name}\t{loaded.name}")
+
+
+@campaign.command("init")
+@click.argument("new_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "source", required=True, help="The bundled campaign to copy (its id).")
+@click.option("--id", "campaign_id", help="The new campaign's id (default: from the file name).")
+def init(new_file: Path, source: str, campaign_id: str | None) -> None:
+    """Write NEW_FILE, an editable copy of a bundled campaign with its comments and
+    references: change the dates, channels and phone numbers to your county's."""
+    if source not in bundled_campaigns():
+        click.echo(
+            "sscert: "
+            + _("no bundled campaign {name!r} (bundled: {known})").format(
+                name=source, known=", ".join(bundled_campaigns())
+            ),
+            err=True,
+        )
+        raise SystemExit(2)
+    if new_file.exists():
+        click.echo(
+            "sscert: " + _("{path} exists: choose a new file").format(path=new_file), err=True
+        )
+        raise SystemExit(2)
+    new_id = campaign_id or re.sub(r"[^a-z0-9._-]+", "-", new_file.stem.lower()).strip("-._")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", new_id or ""):
+        click.echo(
+            "sscert: " + _("--id: a campaign id is lowercase letters, digits, '.', '_' or '-'"),
+            err=True,
+        )
+        raise SystemExit(2)
+    text = (resources.files("sscert.campaigns") / "data" / f"{source}.toml").read_text("utf-8")
+    copied = re.sub(r'(?m)^id = "[^"]*"$', f'id = "{new_id}"', text, count=1)
+    header = _(
+        "# Copied from the bundled campaign {source} by `sscert campaign init`: edit the dates,\n"
+        "# channels, schemes and phone numbers for your county, and keep every reference.\n"
+    ).format(source=source)
+    parse_campaign(copied, source=str(new_file))  # the copy loads as it is
+    try:
+        new_file.parent.mkdir(parents=True, exist_ok=True)
+        new_file.write_text(header + copied, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"sscert: {new_file}: {error.strerror}", err=True)
+        raise SystemExit(2) from None
+    click.echo(
+        _(
+            "wrote {path}: campaign {id}, a copy of {source}; check it with "
+            "`sscert campaign show {path}`"
+        ).format(path=new_file, id=new_id, source=source)
+    )
 
 
 @campaign.command("show")
@@ -43,7 +103,7 @@ def show(name_or_path: str, as_json: bool) -> None:
 
 def _channel_label(code: str) -> str:
     info = KNOWN_CHANNELS.get(code)
-    return f"{code} ({info.name_zh}, {info.name_en})" if info else code
+    return f"{info.name_zh} ({code}, {info.name_en})" if info else code
 
 
 def render_campaign(loaded: Campaign) -> str:
@@ -56,7 +116,7 @@ def render_campaign(loaded: Campaign) -> str:
     lines.append("channels (认证方式):")
     lines.extend(f"  - {_channel_label(code)}" for code in loaded.channels)
     lines.append("schemes (认证范围):")
-    lines.extend(f"  - {s.value} ({s.name_zh}; {s.name_en})" for s in loaded.schemes)
+    lines.extend(f"  - {s.name_zh} ({s.value}; {s.name_en})" for s in loaded.schemes)
     if loaded.contacts:
         lines.append("contacts (咨询电话):")
         rows = [
