@@ -19,3 +19,16 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(monkeypatch: pytest.MonkeyPatch) -> object:
+    """Tests read English messages unless they ask for Chinese: the machine's own locale
+    must not decide (a test that wants Chinese sets LANG or passes --lang zh)."""
+    from sscert.i18n import set_language  # noqa: PLC0415
+
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    yield
+    set_language("en")

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from sscert.campaigns.model import Campaign
 from sscert.events import Certified, cst_date
+from sscert.i18n import _
 from sscert.rules.knowledge import counting_from
 from sscert.values.identity import IdNumber, mask_id_text
 from sscert.values.limits import check_text, parse_moment, preview
@@ -106,21 +107,25 @@ class Attestation:
         without an offset. The signature is checked later, by a verifier."""
         fields = ("channel", "id_number", "campaign", "at", "nonce", "key_id", "signature")
         if not isinstance(data, Mapping):
-            raise AttestationRefused(Refusal.MALFORMED, "an attestation is an object")
+            raise AttestationRefused(Refusal.MALFORMED, _("an attestation is an object"))
         extra = sorted(str(k) for k in data if k not in fields)
         if extra:
-            raise AttestationRefused(Refusal.MALFORMED, f"unknown field {preview(extra[0])}")
+            raise AttestationRefused(
+                Refusal.MALFORMED, _("unknown field {preview}").format(preview=preview(extra[0]))
+            )
         try:
             values = {k: check_text(data[k], k) for k in fields}
             at = parse_moment(values.pop("at"), "at")
         except KeyError as error:
-            raise AttestationRefused(Refusal.MALFORMED, f"{error.args[0]}: missing") from None
+            raise AttestationRefused(
+                Refusal.MALFORMED, _("{value}: missing").format(value=error.args[0])
+            ) from None
         except (TypeError, ValueError) as error:
             raise AttestationRefused(Refusal.MALFORMED, str(error)) from None
         if not isinstance(at, dt.datetime) or at.tzinfo is None:
-            raise AttestationRefused(Refusal.MALFORMED, "the attestation time has no offset")
+            raise AttestationRefused(Refusal.MALFORMED, _("the attestation time has no offset"))
         if not all(values.values()):
-            raise AttestationRefused(Refusal.MALFORMED, "attestation fields must not be empty")
+            raise AttestationRefused(Refusal.MALFORMED, _("attestation fields must not be empty"))
         return cls(at=at, **values)
 
     def __repr__(self) -> str:
@@ -144,10 +149,10 @@ def b64decode_strict(text: object, length: int = SIGNATURE_BYTES) -> bytes:
     white space, exactly ``length`` bytes, and the one canonical text of those bytes (no
     second spelling of the same signature). ``ValueError`` otherwise."""
     if not isinstance(text, str) or not _B64URL.fullmatch(text):
-        raise ValueError("not URL-safe base64 without padding")
+        raise ValueError(_("not URL-safe base64 without padding"))
     data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     if len(data) != length or b64encode(data) != text:
-        raise ValueError(f"not the canonical base64 of {length} bytes")
+        raise ValueError(_("not the canonical base64 of {length} bytes").format(length=length))
     return data
 
 
@@ -170,7 +175,7 @@ class AttestationSigner:
     def from_pem(cls, channel: str, key_id: str, pem: bytes) -> AttestationSigner:
         key = load_pem_private_key(pem, password=None)
         if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError("the private key is not an Ed25519 key")
+            raise ValueError(_("the private key is not an Ed25519 key"))
         return cls(channel, key_id, key)
 
     def trusted_key(self) -> TrustedKey:
@@ -181,7 +186,7 @@ class AttestationSigner:
         self, id_number: IdNumber, campaign: str, at: dt.datetime, nonce: str | None = None
     ) -> Attestation:
         if at.tzinfo is None:
-            raise ValueError("an attestation time needs an offset (use +08:00 for CST)")
+            raise ValueError(_("an attestation time needs an offset (use +08:00 for CST)"))
         unsigned = Attestation(
             self.channel, id_number.value, campaign, at, nonce or secrets.token_hex(16), self.key_id
         )
@@ -209,7 +214,7 @@ class TrustedKey:
     def from_pem(cls, key_id: str, channel: str, pem: bytes) -> TrustedKey:
         key = load_pem_public_key(pem)
         if not isinstance(key, Ed25519PublicKey):
-            raise ValueError("the public key is not an Ed25519 key")
+            raise ValueError(_("the public key is not an Ed25519 key"))
         return cls(key_id, channel, key)
 
     def public_pem(self) -> bytes:
@@ -232,17 +237,22 @@ class AttestationVerifier:
         channel signed exactly this content."""
         key = self.keys.get(attestation.key_id)
         if key is None:
-            raise AttestationRefused(Refusal.UNKNOWN_KEY, f"no trusted key {attestation.key_id!r}")
+            raise AttestationRefused(
+                Refusal.UNKNOWN_KEY,
+                _("no trusted key {key_id!r}").format(key_id=attestation.key_id),
+            )
         if key.channel != attestation.channel:
             raise AttestationRefused(
                 Refusal.WRONG_KEY,
-                f"key {key.key_id!r} signs for {key.channel}, not {attestation.channel}",
+                _("key {key_id!r} signs for {channel}, not {channel2}").format(
+                    key_id=key.key_id, channel=key.channel, channel2=attestation.channel
+                ),
             )
         try:
             key.public_key.verify(b64decode_strict(attestation.signature), attestation.payload())
         except (InvalidSignature, ValueError):
             raise AttestationRefused(
-                Refusal.TAMPERED, "the signature does not match the attestation"
+                Refusal.TAMPERED, _("the signature does not match the attestation")
             ) from None
 
     def check(
@@ -263,34 +273,48 @@ class AttestationVerifier:
         if attestation.id_number != id_number.value:
             raise AttestationRefused(
                 Refusal.WRONG_PERSON,
-                f"signed for {mask_id_text(attestation.id_number)}, not {id_number.masked}",
+                _("signed for {mask_id_text}, not {masked}").format(
+                    mask_id_text=mask_id_text(attestation.id_number), masked=id_number.masked
+                ),
             )
         if attestation.campaign != campaign.id:
             raise AttestationRefused(
-                Refusal.WRONG_CAMPAIGN, f"signed for {attestation.campaign}, not {campaign.id}"
+                Refusal.WRONG_CAMPAIGN,
+                _("signed for {campaign}, not {id}").format(
+                    campaign=attestation.campaign, id=campaign.id
+                ),
             )
         day = cst_date(attestation.at)
         opens = counting_from(campaign)
         if opens is not None and day < opens:
             raise AttestationRefused(
-                Refusal.OUTSIDE_CAMPAIGN, f"dated {day}, before {campaign.id} opened on {opens}"
+                Refusal.OUTSIDE_CAMPAIGN,
+                _("dated {day}, before {id} opened on {opens}").format(
+                    day=day, id=campaign.id, opens=opens
+                ),
             )
         if as_of is not None and day > as_of:
             raise AttestationRefused(
-                Refusal.OUTSIDE_CAMPAIGN, f"dated {day}, after the as-of date {as_of}"
+                Refusal.OUTSIDE_CAMPAIGN,
+                _("dated {day}, after the as-of date {as_of}").format(day=day, as_of=as_of),
             )
         if not_after is not None and attestation.at > not_after:
             raise AttestationRefused(
                 Refusal.FUTURE,
-                f"dated {attestation.at.isoformat()}, after {not_after.isoformat()}: a "
-                "certification cannot be attested before it happens",
+                _(
+                    "dated {isoformat}, after {isoformat2}: a certification cannot be attested "
+                    "before it happens"
+                ).format(isoformat=attestation.at.isoformat(), isoformat2=not_after.isoformat()),
             )
         if attestation.channel not in campaign.channels:
             raise AttestationRefused(
-                Refusal.OUTSIDE_CAMPAIGN, f"{campaign.id} does not accept {attestation.channel}"
+                Refusal.OUTSIDE_CAMPAIGN,
+                _("{id} does not accept {channel}").format(
+                    id=campaign.id, channel=attestation.channel
+                ),
             )
         if attestation.nonce in self.used_nonces:
-            raise AttestationRefused(Refusal.REPLAY, "this attestation was already used")
+            raise AttestationRefused(Refusal.REPLAY, _("this attestation was already used"))
 
     def verify(
         self,

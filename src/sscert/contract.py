@@ -21,6 +21,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS, is_channel_code
 from sscert.events import Certified, Died, Event
+from sscert.i18n import _
 from sscert.people import AmountChange, Entitlement, Person
 from sscert.schemes import Scheme
 from sscert.serialization import make_converter
@@ -138,18 +139,24 @@ class Case:
 # --- the converter -------------------------------------------------------------------------
 
 
-def _strict_str(value: object, _: type) -> str:
+def _strict_str(value: object, _kind: type) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"must be text, not {_json_type(value)}")
+        raise TypeError(_("must be text, not {json_type}").format(json_type=_json_type(value)))
     if len(value) > MAX_TEXT:
-        raise LimitError(f"is longer than {MAX_TEXT} characters ({len(value)})")
+        raise LimitError(
+            _("is longer than {MAX_TEXT} characters ({len})").format(
+                MAX_TEXT=MAX_TEXT, len=len(value)
+            )
+        )
     return value
 
 
 def _limited(parse: Callable[[object, str], Any], what: str) -> Callable[[object, type], Any]:
-    def hook(value: object, _: type) -> Any:
+    def hook(value: object, _kind: type) -> Any:
         if not isinstance(value, str):
-            raise TypeError(f"must be {what}, not {_json_type(value)}")
+            raise TypeError(
+                _("must be {what}, not {json_type}").format(what=what, json_type=_json_type(value))
+            )
         return parse(value, "")
 
     return hook
@@ -161,14 +168,18 @@ _date = _limited(parse_date, "an ISO date (YYYY-MM-DD)")
 _month = _limited(parse_month, "a month (YYYY-MM)")
 
 
-def _scheme(value: object, _: type) -> Scheme:
+def _scheme(value: object, _kind: type) -> Scheme:
     if not isinstance(value, str):
-        raise TypeError(f"must be a scheme code, not {_json_type(value)}")
+        raise TypeError(
+            _("must be a scheme code, not {json_type}").format(json_type=_json_type(value))
+        )
     try:
         return Scheme(value)
     except ValueError:
         known = ", ".join(s.value for s in Scheme)
-        raise ValueError(f"unknown scheme {value!r} (known: {known})") from None
+        raise ValueError(
+            _("unknown scheme {value!r} (known: {known})").format(value=value, known=known)
+        ) from None
 
 
 def _json_type(value: object) -> str:
@@ -203,7 +214,9 @@ def _make() -> cattrs.Converter:
 
         def structure(value: Any, target: Any) -> Any:
             if not isinstance(value, list):
-                raise TypeError(f"must be a list, not {_json_type(value)}")
+                raise TypeError(
+                    _("must be a list, not {json_type}").format(json_type=_json_type(value))
+                )
             return inner(value, target)
 
         return structure
@@ -221,22 +234,28 @@ def _make() -> cattrs.Converter:
 
         def structure(value: Any, target: Any) -> Any:
             if not isinstance(value, Mapping):
-                raise TypeError(f"must be an object, not {_json_type(value)}")
+                raise TypeError(
+                    _("must be an object, not {json_type}").format(json_type=_json_type(value))
+                )
             return fn(value, target)
 
         conv.register_structure_hook(kind, structure)
 
-    def event(value: Any, _: Any) -> CertifiedIn | DiedIn:
+    def event(value: Any, _kind: Any) -> CertifiedIn | DiedIn:
         if not isinstance(value, Mapping):
-            raise TypeError(f"must be an object, not {_json_type(value)}")
+            raise TypeError(
+                _("must be an object, not {json_type}").format(json_type=_json_type(value))
+            )
         kind = value.get("type")
         if kind == "certified":
             return conv.structure(value, CertifiedIn)
         if kind == "died":
             return conv.structure(value, DiedIn)
         if kind is None:
-            raise FieldError("type", "missing (certified or died)")
-        raise FieldError("type", f"unknown event type {kind!r} (known: certified, died)")
+            raise FieldError("type", _("missing (certified or died)"))
+        raise FieldError(
+            "type", _("unknown event type {kind!r} (known: certified, died)").format(kind=kind)
+        )
 
     def is_event(kind: Any) -> bool:
         return set(get_args(kind)) == {CertifiedIn, DiedIn}
@@ -340,7 +359,7 @@ def _head(
     except (ClassValidationError, IterableValidationError) as error:
         errors = list(_leaves(error, ""))
         if "people" not in data:
-            errors.append(("people", "missing"))
+            errors.append(("people", _("missing")))
         raise InputError(errors) from None
     if "people" not in data:
         raise InputError([("people", "missing")])
@@ -368,7 +387,9 @@ def _person(
         errors.append(
             (
                 f"{path}.id_number",
-                f"{wire.id_number.masked} is already people[{first}]: a person appears once",
+                _("{masked} is already people[{first}]: a person appears once").format(
+                    masked=wire.id_number.masked, first=first
+                ),
             )
         )
     entitlements = _entitlements(wire.entitlements, path, errors)
@@ -466,12 +487,18 @@ def _entitlements(
             errors.append(
                 (
                     f"{here}.scheme",
-                    f"{item.scheme.value} is already entitlements[{first}]: "
-                    "one entitlement per scheme",
+                    _(
+                        "{value} is already entitlements[{first}]: one entitlement per scheme"
+                    ).format(value=item.scheme.value, first=first),
                 )
             )
         if item.end is not None and item.end < item.start:
-            errors.append((f"{here}.end", f"{item.end} is before start {item.start}"))
+            errors.append(
+                (
+                    f"{here}.end",
+                    _("{end} is before start {start}").format(end=item.end, start=item.start),
+                )
+            )
         months: dict[Month, int] = {}
         for j, change in enumerate(item.changes):
             first = _first_seen(months, change.from_, j)
@@ -479,7 +506,9 @@ def _entitlements(
                 errors.append(
                     (
                         f"{here}.changes[{j}].from",
-                        f"changes[{first}] already starts in {change.from_}",
+                        _("changes[{first}] already starts in {from_}").format(
+                            first=first, from_=change.from_
+                        ),
                     )
                 )
         result.append(
@@ -509,7 +538,9 @@ def _events(
                 errors.append(
                     (
                         f"{here}.channel",
-                        f"unknown channel {item.channel!r} (known: {', '.join(sorted(channels))})",
+                        _("unknown channel {channel!r} (known: {join})").format(
+                            channel=item.channel, join=", ".join(sorted(channels))
+                        ),
                     )
                 )
             at = item.at
@@ -517,12 +548,24 @@ def _events(
             result.append(Certified(at, item.channel))
         else:
             if death_at is not None:
-                errors.append((here, f"a second death (the first is events[{death_at}])"))
+                errors.append(
+                    (
+                        here,
+                        _("a second death (the first is events[{death_at}])").format(
+                            death_at=death_at
+                        ),
+                    )
+                )
             else:
                 death_at = k
             if item.reported_on < item.on:
                 errors.append(
-                    (f"{here}.reported_on", f"{item.reported_on} is before the death on {item.on}")
+                    (
+                        f"{here}.reported_on",
+                        _("{reported_on} is before the death on {on}").format(
+                            reported_on=item.reported_on, on=item.on
+                        ),
+                    )
                 )
             result.append(Died(item.on, item.reported_on))
     return result

@@ -26,6 +26,7 @@ from attrs import frozen
 
 from sscert.campaigns import load_campaign
 from sscert.events import CST
+from sscert.i18n import _
 from sscert.reports import take_snapshot, write_reminders, write_report
 from sscert.roster import import_roster
 from sscert.schemes import Scheme
@@ -97,7 +98,7 @@ def _people(rng: random.Random, count: int, townships: tuple[str, ...]) -> list[
     people: list[dict[str, Any]] = []
     seen: set[str] = set()
     while len(people) < count:
-        scheme, _, (low, high) = rng.choices(SCHEMES, weights=[w for _, w, _ in SCHEMES])[0]
+        scheme, _weight, (low, high) = rng.choices(SCHEMES, weights=[w for _s, w, _r in SCHEMES])[0]
         if scheme is Scheme.WORK_INJURY_SURVIVOR:
             birth = dt.date(rng.randrange(1950, 2015), rng.randrange(1, 13), rng.randrange(1, 29))
         else:
@@ -271,11 +272,11 @@ def run_demo(
     *,
     people: int = 3000,
     seed: int = 2023,
-    progress: Callable[[str], None] = lambda _: None,
+    progress: Callable[[str], None] = lambda _message: None,
 ) -> DemoResult:
     """Build, run and report the synthetic campaign in ``folder``."""
     if people < 1:
-        raise ValueError("a demo needs at least one person")
+        raise ValueError(_("a demo needs at least one person"))
     rng = random.Random(seed)
     campaign = load_campaign(CAMPAIGN)
     folder.mkdir(parents=True, exist_ok=True)
@@ -290,7 +291,7 @@ def run_demo(
         store_path.with_name(store_path.name + "-shm"),
     ):
         stale.unlink(missing_ok=True)
-    progress(f"generating {people} people (random draw {seed})")
+    progress(_("generating {people} people (random draw {draw})").format(people=people, draw=seed))
     population = _people(rng, people, campaign.townships)
     _write_roster(roster_path, population)
     events = _events(rng, population)
@@ -299,17 +300,17 @@ def run_demo(
     )
     # A key from the draw's number keeps the demo reproducible; a real store's is random.
     key = hashlib.sha256(f"sscert-demo-{seed}".encode()).digest()
-    store, _ = SQLiteStore.init(store_path, pseudonym_key=key)
+    store, _created = SQLiteStore.init(store_path, pseudonym_key=key)
     with store:
-        progress("importing the roster")
+        progress(_("importing the roster"))
         roster_report = import_roster(store, roster_path, campaign=campaign)
         if roster_report.rejected:
             raise RuntimeError(f"the demo roster has rejected rows: {roster_report.rejected[:3]}")
-        progress("importing the certifications and deaths")
+        progress(_("importing the certifications and deaths"))
         event_report = store.import_lines(events_path.read_text(encoding="utf-8").splitlines())
         if event_report.rejected:
             raise RuntimeError(f"the demo events have rejected lines: {event_report.rejected[:3]}")
-        progress(f"running the campaign to {AS_OF}")
+        progress(_("running the campaign to {AS_OF}").format(AS_OF=AS_OF))
         snapshot = take_snapshot(store, campaign, AS_OF)
         # The demo's lists are for looking at, not for calling: every number masked (the
         # `remind` command writes call lists with full phone numbers, and logs it).

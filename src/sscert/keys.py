@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from sscert.attestation import AttestationSigner
+from sscert.i18n import _
 
 __all__ = [
     "KeyFileError",
@@ -65,10 +66,12 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     except FileExistsError:
         raise KeyFileError(
-            f"{path} exists: choose another name (keys are never overwritten)"
+            _("{path} exists: choose another name (keys are never overwritten)").format(path=path)
         ) from None
     except OSError as error:
-        raise KeyFileError(f"cannot write {path}: {error.strerror}") from None
+        raise KeyFileError(
+            _("cannot write {path}: {strerror}").format(path=path, strerror=error.strerror)
+        ) from None
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
     os.chmod(path, mode)  # the umask may have narrowed or widened it
@@ -81,10 +84,14 @@ def generate_key_files(out: str | Path) -> tuple[Path, Path, str]:
     base = Path(out)
     key_path, pub_path = base.with_name(base.name + ".key"), base.with_name(base.name + ".pub")
     if not base.parent.is_dir():
-        raise KeyFileError(f"{base.parent} is not a folder")
+        raise KeyFileError(_("{parent} is not a folder").format(parent=base.parent))
     for path in (key_path, pub_path):
         if path.exists():
-            raise KeyFileError(f"{path} exists: choose another name (keys are never overwritten)")
+            raise KeyFileError(
+                _("{path} exists: choose another name (keys are never overwritten)").format(
+                    path=path
+                )
+            )
     private = Ed25519PrivateKey.generate()
     _write_new(key_path, private_key_pem(private), 0o600)
     _write_new(pub_path, public_key_pem(private.public_key()), 0o644)
@@ -96,9 +103,11 @@ def _read(path: str | Path) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(MAX_KEY_FILE + 1)
     except OSError as error:
-        raise KeyFileError(f"cannot read {path}: {error.strerror}") from None
+        raise KeyFileError(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=error.strerror)
+        ) from None
     if len(data) > MAX_KEY_FILE:
-        raise KeyFileError(f"{path} is too large to be a key file")
+        raise KeyFileError(_("{path} is too large to be a key file").format(path=path))
     return data
 
 
@@ -107,9 +116,11 @@ def load_private_key(path: str | Path) -> Ed25519PrivateKey:
     try:
         key = load_pem_private_key(_read(path), password=None)
     except (ValueError, TypeError):
-        raise KeyFileError(f"{path} holds no readable private key (PEM, unencrypted)") from None
+        raise KeyFileError(
+            _("{path} holds no readable private key (PEM, unencrypted)").format(path=path)
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileError(f"{path} holds a private key that is not Ed25519")
+        raise KeyFileError(_("{path} holds a private key that is not Ed25519").format(path=path))
     return key
 
 
@@ -118,7 +129,9 @@ def load_public_key(path: str | Path) -> Ed25519PublicKey:
     try:
         key = load_pem_public_key(_read(path))
     except (ValueError, TypeError):
-        raise KeyFileError(f"{path} holds no readable public key (PEM)") from None
+        raise KeyFileError(
+            _("{path} holds no readable public key (PEM)").format(path=path)
+        ) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise KeyFileError(f"{path} holds a public key that is not Ed25519")
+        raise KeyFileError(_("{path} holds a public key that is not Ed25519").format(path=path))
     return key

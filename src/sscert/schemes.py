@@ -7,6 +7,8 @@ import enum
 
 from attrs import frozen
 
+from sscert.i18n import _
+
 __all__ = ["SCHEME_INFO", "EnquiryLine", "Scheme", "SchemeInfo"]
 
 
@@ -58,7 +60,11 @@ class Scheme(enum.StrEnum):
         for scheme, info in SCHEME_INFO.items():
             if cleaned in (info.name_zh, *info.aliases_zh):
                 return scheme
-        raise ValueError(f"unknown scheme {text!r}; known: {', '.join(s.value for s in cls)}")
+        raise ValueError(
+            _("unknown scheme {value!r}; known: {known}").format(
+                value=text, known="、".join(f"{s.name_zh} ({s.value})" for s in cls)
+            )
+        )
 
 
 @frozen

@@ -23,6 +23,7 @@ from sscert.batch.convert import from_people
 from sscert.batch.engine import BatchInput
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import InvalidPerson
+from sscert.i18n import _
 from sscert.schemes import Scheme
 from sscert.store.cases import load_people
 from sscert.store.sqlite import SQLiteStore
@@ -56,7 +57,7 @@ def read_table(path: Path) -> pl.DataFrame:
         return pl.read_ipc(path)
     if suffix == ".csv":
         return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    raise ValueError(f"{path}: a table is a .parquet, .arrow or .csv file")
+    raise ValueError(_("{path}: a table is a .parquet, .arrow or .csv file").format(path=path))
 
 
 def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
@@ -82,15 +83,15 @@ def _id_number(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     birth = first17.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     why = (
         pl.when(text.is_null())
-        .then(pl.lit("missing"))
+        .then(pl.lit(_("missing")))
         .when(~text.str.len_chars().is_in([15, 18]))
-        .then(pl.lit("an ID number has 18 characters (or 15 digits)"))
+        .then(pl.lit(_("an ID number has 18 characters (or 15 digits)")))
         .when(~digits_ok | ~text.str.contains(r"^([0-9]{15}|[0-9]{17}[0-9X])$"))
-        .then(pl.lit("an ID number is digits, with an optional final X"))
+        .then(pl.lit(_("an ID number is digits, with an optional final X")))
         .when(birth.is_null() | (birth.dt.year() < 1800))
-        .then(pl.lit("not a real birth date"))
+        .then(pl.lit(_("not a real birth date")))
         .when((text.str.len_chars() == 18) & (text.str.slice(17, 1) != check))
-        .then(pl.lit("the check character does not match"))
+        .then(pl.lit(_("the check character does not match")))
     )
     return normalised, why
 
@@ -110,7 +111,11 @@ def _month(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         - 1
     )
     return pl.when(ok).then(index), pl.when(~ok.fill_null(False)).then(
-        pl.lit(f"not a month YYYY-MM in {MIN_YEAR}-{MAX_YEAR}")
+        pl.lit(
+            _("not a month YYYY-MM in {MIN_YEAR}-{MAX_YEAR}").format(
+                MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
+            )
+        )
     )
 
 
@@ -121,11 +126,17 @@ def _fen(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     fen = whole * 100 + fraction.cast(pl.Int64, strict=False)
     why = (
         pl.when(~ok.fill_null(False))
-        .then(pl.lit("an amount is yuan with at most 2 decimals, like 2856.40"))
+        .then(pl.lit(_("an amount is yuan with at most 2 decimals, like 2856.40")))
         .when(fen <= 0)
-        .then(pl.lit("must be greater than zero"))
+        .then(pl.lit(_("must be greater than zero")))
         .when(fen > MAX_FEN)
-        .then(pl.lit(f"must be at most {MAX_MONTHLY_AMOUNT} yuan a month"))
+        .then(
+            pl.lit(
+                _("must be at most {MAX_MONTHLY_AMOUNT} yuan a month").format(
+                    MAX_MONTHLY_AMOUNT=MAX_MONTHLY_AMOUNT
+                )
+            )
+        )
     )
     return pl.when(ok).then(fen), why
 
@@ -163,7 +174,11 @@ def _cst_date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     ok = ascii_ok & _in_years(local) & _in_years(day.dt.year())
     ok = ok & (minutes.abs() <= 14 * 60)
     return pl.when(ok).then(day), pl.when(~ok.fill_null(False) | day.is_null()).then(
-        pl.lit(f"not an ISO date or date-time in {MIN_YEAR}-{MAX_YEAR}")
+        pl.lit(
+            _("not an ISO date or date-time in {MIN_YEAR}-{MAX_YEAR}").format(
+                MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
+            )
+        )
     )
 
 
@@ -172,7 +187,11 @@ def _date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     day = pl.when(ok).then(column.str.to_date("%Y-%m-%d", strict=False))
     day = pl.when(_in_years(day.dt.year())).then(day)
     return day, pl.when(day.is_null()).then(
-        pl.lit(f"not an ISO date (YYYY-MM-DD) in {MIN_YEAR}-{MAX_YEAR}")
+        pl.lit(
+            _("not an ISO date (YYYY-MM-DD) in {MIN_YEAR}-{MAX_YEAR}").format(
+                MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
+            )
+        )
     )
 
 
@@ -212,7 +231,7 @@ def from_tables(
         amount=amount,
         w_id=ent_id_why,
         w_scheme=pl.when(~_text(entitlements, "scheme").is_in(schemes).fill_null(False)).then(
-            pl.lit("unknown scheme")
+            pl.lit(_("unknown scheme"))
         ),
         w_start=start_why,
         w_end=pl.when(_text(entitlements, "end").fill_null("") == "").then(None).otherwise(end_why),
@@ -220,7 +239,7 @@ def from_tables(
     )
     ents = ents.with_columns(
         w_end=pl.coalesce(
-            "w_end", pl.when(pl.col("end") < pl.col("start")).then(pl.lit("before start"))
+            "w_end", pl.when(pl.col("end") < pl.col("start")).then(pl.lit(_("before start")))
         )
     )
     problems += _collect(
@@ -258,15 +277,15 @@ def from_tables(
         reported_on=reported,
         w_id=ev_id_why,
         w_type=pl.when(~kind.is_in(["certified", "died"]).fill_null(False)).then(
-            pl.lit("certified or died")
+            pl.lit(_("certified or died"))
         ),
         w_at=pl.when(kind == "certified").then(at_why),
         w_channel=pl.when(
             (kind == "certified") & ~_text(events, "channel").is_in(channels).fill_null(False)
-        ).then(pl.lit("unknown channel")),
+        ).then(pl.lit(_("unknown channel"))),
         w_on=pl.when(kind == "died").then(on_why),
         w_reported=pl.when(kind == "died").then(
-            pl.coalesce(reported_why, pl.when(reported < on).then(pl.lit("before the death")))
+            pl.coalesce(reported_why, pl.when(reported < on).then(pl.lit(_("before the death"))))
         ),
     )
     problems += _collect(
@@ -304,7 +323,7 @@ def from_tables(
     # People: the given order, else first appearance (entitlements, then events).
     order_sources = [ents.select("id_number")]
     if people is not None:
-        given, _ = _id_number(_text(people, "id_number"))
+        given, _why = _id_number(_text(people, "id_number"))
         order_sources.insert(0, people.select(id_number=given))
     order_sources.append(evs.select("id_number"))
     persons = (

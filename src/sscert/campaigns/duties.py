@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from attrs import field, frozen
 from dateutil.relativedelta import relativedelta
 
+from sscert.i18n import _
 from sscert.schemes import Scheme
 from sscert.values.months import Month
 
@@ -87,8 +88,10 @@ class Window:
     def describe(self) -> list[str]:
         """The duty in lines of English, as ``sscert campaign show`` prints it."""
         return [
-            f"window (认证时间): {self.start} to {self.end}, both days included",
-            f"  reference: {self.reference}",
+            _("window (认证时间): {start} to {end}, both days included").format(
+                start=self.start, end=self.end
+            ),
+            _("  reference: {reference}").format(reference=self.reference),
         ]
 
     def describe_zh(self) -> str:
@@ -165,12 +168,18 @@ class RollingCycle:
         return last + relativedelta(months=self.months_for(chosen))
 
     def describe(self) -> list[str]:
-        lines = [f"rolling cycle: certify at least every {self.months} months"]
+        lines = [
+            _("rolling cycle: certify at least every {months} months").format(months=self.months)
+        ]
         for scheme, months in self.by_scheme.items():
-            lines.append(f"  {scheme.value} ({scheme.name_zh}): every {months} months")
+            lines.append(
+                _("  {scheme} ({code}): every {months} months").format(
+                    scheme=scheme.name_zh, code=scheme.value, months=months
+                )
+            )
         if self.start:
-            lines.append(f"  counting from {self.start}")
-        lines.append(f"  reference: {self.reference}")
+            lines.append(_("  counting from {start}").format(start=self.start))
+        lines.append(_("  reference: {reference}").format(reference=self.reference))
         return lines
 
     def describe_zh(self) -> str:
@@ -197,9 +206,11 @@ class Period:
             raise ValueError(f"a maximum interval is 1 to 120 months, not {self.max_interval}")
 
     def describe(self) -> str:
-        period = "each half-year (Jan–Jun, Jul–Dec)" if self.months == 6 else "each calendar year"
+        period = (
+            _("each half-year (Jan–Jun, Jul–Dec)") if self.months == 6 else _("each calendar year")
+        )
         if self.max_interval is not None:
-            period += f", at most {self.max_interval} months apart"
+            period += _(", at most {months} months apart").format(months=self.max_interval)
         return period
 
     def end_of_period(self, day: dt.date) -> dt.date:
@@ -264,11 +275,15 @@ class CalendarPeriods:
         return min(p.due_after(last) for p in periods)
 
     def describe(self) -> list[str]:
-        lines = [f"calendar periods (C14), counting from {self.start}:"]
-        lines.append(f"  every scheme: {self.default.describe()}")
+        lines = [_("calendar periods (C14), counting from {start}:").format(start=self.start)]
+        lines.append(_("  every scheme: {period}").format(period=self.default.describe()))
         for scheme, period in self.by_scheme.items():
-            lines.append(f"  {scheme.value} ({scheme.name_zh}): {period.describe()}")
-        lines.append(f"  reference: {self.reference}")
+            lines.append(
+                _("  {scheme} ({code}): {period}").format(
+                    scheme=scheme.name_zh, code=scheme.value, period=period.describe()
+                )
+            )
+        lines.append(_("  reference: {reference}").format(reference=self.reference))
         return lines
 
     def describe_zh(self) -> str:

@@ -22,6 +22,7 @@ from sscert.campaigns.model import (
     Window,
 )
 from sscert.channels import is_channel_code
+from sscert.i18n import _
 from sscert.law import Citation, LawError, citation
 from sscert.schemes import Scheme
 from sscert.values.money import Money
@@ -61,12 +62,16 @@ def load_campaign(name_or_path: str | Path) -> Campaign:
     if not path.is_file():
         known = ", ".join(bundled_campaigns())
         raise CampaignError(
-            str(name_or_path), "", f"no bundled campaign by that id ({known}) and no such file"
+            str(name_or_path),
+            "",
+            _("no bundled campaign by that id ({known}) and no such file").format(known=known),
         )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise CampaignError(str(path), "", f"cannot read the file: {error}") from None
+        raise CampaignError(
+            str(path), "", _("cannot read the file: {error}").format(error=error)
+        ) from None
     return parse_campaign(text, source=str(path))
 
 
@@ -81,7 +86,7 @@ def parse_campaign(text: str, *, source: str = "<string>") -> Campaign:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise CampaignError(source, "", f"not valid TOML: {error}") from None
+        raise CampaignError(source, "", _("not valid TOML: {error}").format(error=error)) from None
     return _Reader(source).campaign(data)
 
 
@@ -94,12 +99,19 @@ class _Reader:
 
     def get(self, table: Mapping[str, Any], key: str, kind: type[_T], path: str) -> _T:
         if key not in table:
-            raise self.fail(path, "missing")
+            raise self.fail(path, _("missing"))
         value = table[key]
         if kind is int and isinstance(value, bool):
-            raise self.fail(path, f"must be {kind.__name__}, not {value!r}")
+            raise self.fail(
+                path, _("must be {name__}, not {value!r}").format(name__=kind.__name__, value=value)
+            )
         if not isinstance(value, kind):
-            raise self.fail(path, f"must be {_kind_name(kind)}, not {value!r}")
+            raise self.fail(
+                path,
+                _("must be {kind_name}, not {value!r}").format(
+                    kind_name=_kind_name(kind), value=value
+                ),
+            )
         return value
 
     def optional(self, table: Mapping[str, Any], key: str, kind: type[_T], path: str) -> _T | None:
@@ -110,13 +122,18 @@ class _Reader:
     def reference(self, table: Mapping[str, Any], path: str) -> str:
         reference = self.get(table, "reference", str, f"{path}.reference" if path else "reference")
         if not reference.strip():
-            raise self.fail(f"{path}.reference" if path else "reference", "must not be empty")
+            raise self.fail(
+                f"{path}.reference" if path else "reference",
+                _("must not be empty"),
+            )
         return reference
 
     def date(self, table: Mapping[str, Any], key: str, path: str) -> dt.date:
         value = self.get(table, key, object, path)
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise self.fail(path, f"must be a date like 2023-02-10, not {value!r}")
+            raise self.fail(
+                path, _("must be a date like 2023-02-10, not {value!r}").format(value=value)
+            )
         return value
 
     def scheme(self, value: object, path: str) -> Scheme:
@@ -124,7 +141,10 @@ class _Reader:
             return Scheme(str(value)) if isinstance(value, str) else Scheme(value)  # type: ignore[arg-type]
         except ValueError:
             known = ", ".join(s.value for s in Scheme)
-            raise self.fail(path, f"unknown scheme {value!r} (known: {known})") from None
+            raise self.fail(
+                path,
+                _("unknown scheme {value!r} (known: {known})").format(value=value, known=known),
+            ) from None
 
     def campaign(self, data: Mapping[str, Any]) -> Campaign:
         known = {
@@ -146,15 +166,17 @@ class _Reader:
         }
         for key in data:
             if key not in known:
-                raise self.fail(key, f"unknown key (known: {', '.join(sorted(known))})")
+                raise self.fail(
+                    key, _("unknown key (known: {join})").format(join=", ".join(sorted(known)))
+                )
         campaign_id = self.get(data, "id", str, "id")
         if not _ID.match(campaign_id):
-            raise self.fail("id", "must be lowercase letters, digits, '.', '_' or '-'")
+            raise self.fail("id", _("must be lowercase letters, digits, '.', '_' or '-'"))
         references = {"campaign": self.reference(data, "")}
         given = [key for key in ("window", "cycle", "periods") if key in data]
         if len(given) != 1:
             raise self.fail(
-                "window", "a campaign needs exactly one of [window], [cycle] or [periods]"
+                "window", _("a campaign needs exactly one of [window], [cycle] or [periods]")
             )
         duty: Duty
         if given[0] == "window":
@@ -170,18 +192,21 @@ class _Reader:
         schemes_table = self.get(data, "schemes", dict, "schemes")
         schemes = tuple(self.scheme_list(schemes_table, "covered", "schemes.covered"))
         if not schemes:
-            raise self.fail("schemes.covered", "must name at least one scheme")
+            raise self.fail("schemes.covered", _("must name at least one scheme"))
         references["schemes"] = self.reference(schemes_table, "schemes")
         payroll = self.get(data, "payroll", dict, "payroll")
         day = self.get(payroll, "day", int, "payroll.day")
         if not 1 <= day <= 28:
             raise self.fail(
-                "payroll.day", f"must be a day from 1 to 28 (every month has it), not {day}"
+                "payroll.day",
+                _("must be a day from 1 to 28 (every month has it), not {day}").format(day=day),
             )
         references["payroll"] = self.reference(payroll, "payroll")
         region = self.optional(data, "region_code", str, "region_code")
         if region is not None and not re.fullmatch(r"\d{6}", region):
-            raise self.fail("region_code", f"must be 6 digits, not {region!r}")
+            raise self.fail(
+                "region_code", _("must be 6 digits, not {region!r}").format(region=region)
+            )
         contacts_raw = self.optional(data, "contacts", list, "contacts") or []
         contacts = tuple(
             self.contact(item, f"contacts[{i}]", frozenset(schemes))
@@ -216,11 +241,15 @@ class _Reader:
         try:
             amount = Money.parse_exact(text)
         except ValueError:
-            raise self.fail("criminal_threshold.amount", f"not an amount: {text!r}") from None
+            raise self.fail(
+                "criminal_threshold.amount", _("not an amount: {text!r}").format(text=text)
+            ) from None
         if not Money(3000) <= amount <= Money(10000):
             raise self.fail(
                 "criminal_threshold.amount",
-                f"must be within 3000 to 10000 yuan (法释〔2011〕7号), not {amount}",
+                _("must be within 3000 to 10000 yuan (法释〔2011〕7号), not {amount}").format(
+                    amount=amount
+                ),
             )
         return amount
 
@@ -231,8 +260,8 @@ class _Reader:
         for key, value in table.items():
             path = f"citations.{key}"
             if not isinstance(value, str) or "/" not in value:
-                raise self.fail(path, "must be 'instrument-id/article' of the law register")
-            instrument_id, _, article = value.partition("/")
+                raise self.fail(path, _("must be 'instrument-id/article' of the law register"))
+            instrument_id, _slash, article = value.partition("/")
             try:
                 found[key] = citation(instrument_id, article)
             except LawError as error:
@@ -247,7 +276,7 @@ class _Reader:
         for key, value in raw.items():
             path = f"periods.by_scheme.{key}"
             if not isinstance(value, dict):
-                raise self.fail(path, "must be a table {months = 6, max_interval = 6}")
+                raise self.fail(path, _("must be a table {months = 6, max_interval = 6}"))
             by_scheme[self.scheme(key, path)] = self.period(value, f"by_scheme.{key}")
         return CalendarPeriods(start, default, by_scheme, self.reference(table, "periods"))
 
@@ -255,30 +284,43 @@ class _Reader:
         path = f"periods.{name}"
         months = self.get(table, "months", int, f"{path}.months")
         if months not in (6, 12):
-            raise self.fail(f"{path}.months", f"must be 6 or 12, not {months}")
+            raise self.fail(
+                f"{path}.months",
+                _("must be 6 or 12, not {months}").format(months=months),
+            )
         interval = self.optional(table, "max_interval", int, f"{path}.max_interval")
         if interval is not None and not 1 <= interval <= 120:
-            raise self.fail(f"{path}.max_interval", f"must be 1 to 120, not {interval}")
+            raise self.fail(
+                f"{path}.max_interval",
+                _("must be 1 to 120, not {interval}").format(interval=interval),
+            )
         return Period(months, interval)
 
     def window(self, table: Mapping[str, Any]) -> Window:
         start = self.date(table, "start", "window.start")
         end = self.date(table, "end", "window.end")
         if end < start:
-            raise self.fail("window.end", f"{end} is before window.start {start}")
+            raise self.fail(
+                "window.end",
+                _("{end} is before window.start {start}").format(end=end, start=start),
+            )
         return Window(start, end, self.reference(table, "window"))
 
     def cycle(self, table: Mapping[str, Any]) -> RollingCycle:
         months = self.get(table, "months", int, "cycle.months")
         if not 1 <= months <= 120:
-            raise self.fail("cycle.months", f"must be 1 to 120, not {months}")
+            raise self.fail(
+                "cycle.months", _("must be 1 to 120, not {months}").format(months=months)
+            )
         by_scheme: dict[Scheme, int] = {}
         raw = self.optional(table, "by_scheme", dict, "cycle.by_scheme") or {}
         for key, value in raw.items():
             path = f"cycle.by_scheme.{key}"
             scheme = self.scheme(key, path)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
-                raise self.fail(path, f"must be 1 to 120 months, not {value!r}")
+                raise self.fail(
+                    path, _("must be 1 to 120 months, not {value!r}").format(value=value)
+                )
             by_scheme[scheme] = value
         start = self.date(table, "start", "cycle.start") if "start" in table else None
         return RollingCycle(months, self.reference(table, "cycle"), by_scheme, start)
@@ -286,40 +328,47 @@ class _Reader:
     def channel_list(self, table: Mapping[str, Any]) -> list[str]:
         accepted = self.get(table, "accepted", list, "channels.accepted")
         if not accepted:
-            raise self.fail("channels.accepted", "must name at least one channel")
+            raise self.fail("channels.accepted", _("must name at least one channel"))
         for i, code in enumerate(accepted):
             if not is_channel_code(code):
                 raise self.fail(
                     f"channels.accepted[{i}]",
-                    f"{code!r} is not a channel code (lowercase letters, digits and _)",
+                    _("{code!r} is not a channel code (lowercase letters, digits and _)").format(
+                        code=code
+                    ),
                 )
         if len(set(accepted)) != len(accepted):
-            raise self.fail("channels.accepted", "names a channel twice")
+            raise self.fail("channels.accepted", _("names a channel twice"))
         return list(accepted)
 
     def scheme_list(self, table: Mapping[str, Any], key: str, path: str) -> list[Scheme]:
         raw = self.get(table, key, list, path)
         schemes = [self.scheme(code, f"{path}[{i}]") for i, code in enumerate(raw)]
         if len(set(schemes)) != len(schemes):
-            raise self.fail(path, "names a scheme twice")
+            raise self.fail(path, _("names a scheme twice"))
         return schemes
 
     def contact(self, item: object, path: str, all_schemes: frozenset[Scheme]) -> Contact:
         if not isinstance(item, dict):
-            raise self.fail(path, "must be a table")
+            raise self.fail(path, _("must be a table"))
         kind_text = self.get(item, "kind", str, f"{path}.kind")
         try:
             kind = ContactKind(kind_text)
         except ValueError:
-            raise self.fail(f"{path}.kind", "must be 'county' or 'township'") from None
+            raise self.fail(
+                f"{path}.kind", _("must be 'county' or 'township'")
+            ) from None
         phone = self.get(item, "phone", str, f"{path}.phone")
         if not re.fullmatch(r"[0-9+][0-9 -]{4,19}", phone):
-            raise self.fail(f"{path}.phone", f"is not a phone number: {phone!r}")
+            raise self.fail(
+                f"{path}.phone",
+                _("is not a phone number: {phone!r}").format(phone=phone),
+            )
         reference = self.reference(item, path)
         if kind is ContactKind.TOWNSHIP:
             township = "".join(self.get(item, "township", str, f"{path}.township").split())
             if not township:
-                raise self.fail(f"{path}.township", "must not be empty")
+                raise self.fail(f"{path}.township", _("must not be empty"))
             name = self.optional(item, "name", str, f"{path}.name") or township
             office = self.optional(item, "office", str, f"{path}.office") or (
                 township + _TOWNSHIP_OFFICE
@@ -332,7 +381,10 @@ class _Reader:
         name = self.get(item, "name", str, f"{path}.name")
         schemes = frozenset(self.scheme_list(item, "schemes", f"{path}.schemes"))
         if not schemes:
-            raise self.fail(f"{path}.schemes", "a county line answers for at least one scheme")
+            raise self.fail(
+                f"{path}.schemes",
+                _("a county line answers for at least one scheme"),
+            )
         return Contact(name, phone, schemes, kind, None, None, reference)
 
 

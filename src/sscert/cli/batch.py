@@ -9,6 +9,7 @@ import click
 
 from sscert.cli.store import load_campaign_option, parse_as_of
 from sscert.contract import InvalidPerson
+from sscert.i18n import _
 
 __all__ = ["batch"]
 
@@ -73,12 +74,14 @@ def batch(
         )
         from sscert.batch.output import write_outputs  # noqa: PLC0415
     except ImportError:
-        raise click.ClickException("the batch engine needs: pip install 'sscert[batch]'") from None
+        raise click.ClickException(
+            _("the batch engine needs: pip install 'sscert[batch]'")
+        ) from None
     from sscert.plugins import channel_codes, fine_policy, make_plugin_manager  # noqa: PLC0415
     from sscert.store import SQLiteStore, StoreError  # noqa: PLC0415
 
     def fail(message: str) -> SystemExit:
-        click.echo(f"sscert: {message}", err=True)
+        click.echo(_("sscert: {message}").format(message=message), err=True)
         return SystemExit(2)
 
     started = time.perf_counter()
@@ -89,18 +92,18 @@ def batch(
     campaign = load_campaign_option(campaign_name)
     day, first_month = parse_as_of(as_of, first)
     if (store_path is None) == (entitlements is None):
-        raise fail("give either --store or --entitlements (with --events, --changes, --people)")
+        raise fail(_("give either --store or --entitlements (with --events, --changes, --people)"))
     pm = make_plugin_manager()
     known = channel_codes(pm)
     invalid: tuple[InvalidPerson, ...] = ()
     try:
         if store_path is not None:
-            stage(f"reading the store {store_path}")
+            stage(_("reading the store {store_path}").format(store_path=store_path))
             with SQLiteStore.open(store_path) as store:
                 data, invalid = from_store_checked(store, known_channels=known)
         else:
             assert entitlements is not None
-            stage("reading the tables")
+            stage(_("reading the tables"))
             tables = {
                 name: read_table(path) if path else None
                 for name, path in (("events", events), ("changes", changes), ("people", people))
@@ -113,17 +116,26 @@ def batch(
                 known_channels=known,
             )
     except (StoreError, BatchInputError, ValueError, OSError, pl.exceptions.PolarsError) as error:
-        raise fail(f"bad input:\n{error}") from None
-    stage(f"{data.people.height:,} people, {data.entitlements.height:,} entitlements: calculating")
+        raise fail(_("bad input:\n{error}").format(error=error)) from None
+    stage(
+        _("{height:,} people, {height2:,} entitlements: calculating").format(
+            height=data.people.height, height2=data.entitlements.height
+        )
+    )
     result = evaluate_batch(
         data, campaign, day, first_month, progress=stage, fine_policy=fine_policy(pm)
     )
-    stage(f"{result.months.height:,} month rows: writing {fmt}")
+    stage(_("{height:,} month rows: writing {fmt}").format(height=result.months.height, fmt=fmt))
     paths = write_outputs(result, out, fmt, unmasked=unmasked)
-    stage("done")
+    stage(_("done"))
     for path in paths:
         click.echo(str(path))
     for person in invalid:
-        click.echo(f"sscert: {person.id_number}: not calculated: {person.reason}", err=True)
+        click.echo(
+            _("sscert: {id_number}: not calculated: {reason}").format(
+                id_number=person.id_number, reason=person.reason
+            ),
+            err=True,
+        )
     if invalid:
         raise SystemExit(1)

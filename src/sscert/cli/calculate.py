@@ -9,6 +9,7 @@ import click
 from sscert.campaigns import CampaignError, load_campaign
 from sscert.cli.output import dump_json
 from sscert.contract import InputError
+from sscert.i18n import _
 from sscert.plugins import calculate_with_plugins, make_plugin_manager
 from sscert.values.limits import loads
 
@@ -36,25 +37,33 @@ def calculate_command(case_file: Path, campaign_file: Path | None, output: Path 
     try:
         text = case_file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        click.echo(f"sscert: cannot read {case_file}: {error}", err=True)
+        click.echo(
+            _("sscert: cannot read {case_file}: {error}").format(case_file=case_file, error=error),
+            err=True,
+        )
         raise SystemExit(2) from None
     try:
         case = loads(text)
     except ValueError as error:
-        click.echo(f"sscert: {case_file} is not JSON sscert accepts: {error}", err=True)
+        click.echo(
+            _("sscert: {case_file} is not JSON sscert accepts: {error}").format(
+                case_file=case_file, error=error
+            ),
+            err=True,
+        )
         raise SystemExit(2) from None
     campaigns = []
     if campaign_file is not None:
         try:
             campaigns.append(load_campaign(campaign_file))
         except CampaignError as error:
-            click.echo(f"sscert: {error}", err=True)
+            click.echo(_("sscert: {error}").format(error=error), err=True)
             raise SystemExit(2) from None
     pm = make_plugin_manager()
     try:
         result = calculate_with_plugins(case, pm, campaigns=campaigns)
     except InputError as error:
-        click.echo(f"sscert: {case_file}: bad input", err=True)
+        click.echo(_("sscert: {case_file}: bad input").format(case_file=case_file), err=True)
         click.echo(str(error), err=True)
         raise SystemExit(2) from None
     rendered = dump_json(result)
@@ -62,4 +71,4 @@ def calculate_command(case_file: Path, campaign_file: Path | None, output: Path 
         click.echo(rendered)
     else:
         output.write_text(rendered + "\n", encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        click.echo(_("wrote {output}").format(output=output), err=True)

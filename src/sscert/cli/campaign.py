@@ -45,7 +45,7 @@ def init(new_file: Path, source: str, campaign_id: str | None) -> None:
     references: change the dates, channels and phone numbers to your county's."""
     if source not in bundled_campaigns():
         click.echo(
-            "sscert: "
+            _("sscert: ")
             + _("no bundled campaign {name!r} (bundled: {known})").format(
                 name=source, known=", ".join(bundled_campaigns())
             ),
@@ -54,13 +54,13 @@ def init(new_file: Path, source: str, campaign_id: str | None) -> None:
         raise SystemExit(2)
     if new_file.exists():
         click.echo(
-            "sscert: " + _("{path} exists: choose a new file").format(path=new_file), err=True
+            _("sscert: ") + _("{path} exists: choose a new file").format(path=new_file), err=True
         )
         raise SystemExit(2)
     new_id = campaign_id or re.sub(r"[^a-z0-9._-]+", "-", new_file.stem.lower()).strip("-._")
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", new_id or ""):
         click.echo(
-            "sscert: " + _("--id: a campaign id is lowercase letters, digits, '.', '_' or '-'"),
+            _("sscert: ") + _("--id: a campaign id is lowercase letters, digits, '.', '_' or '-'"),
             err=True,
         )
         raise SystemExit(2)
@@ -75,7 +75,10 @@ def init(new_file: Path, source: str, campaign_id: str | None) -> None:
         new_file.parent.mkdir(parents=True, exist_ok=True)
         new_file.write_text(header + copied, encoding="utf-8")
     except OSError as error:
-        click.echo(f"sscert: {new_file}: {error.strerror}", err=True)
+        click.echo(
+            _("sscert: {new_file}: {strerror}").format(new_file=new_file, strerror=error.strerror),
+            err=True,
+        )
         raise SystemExit(2) from None
     click.echo(
         _(
@@ -93,7 +96,7 @@ def show(name_or_path: str, as_json: bool) -> None:
     try:
         loaded = load_campaign(name_or_path)
     except CampaignError as error:
-        click.echo(f"sscert: {error}", err=True)
+        click.echo(_("sscert: {error}").format(error=error), err=True)
         raise SystemExit(2) from None
     if as_json:
         click.echo(dump_json(unstructure(loaded)))
@@ -108,28 +111,27 @@ def _channel_label(code: str) -> str:
 
 def render_campaign(loaded: Campaign) -> str:
     """The human view of a campaign, as ``sscert campaign show`` prints it."""
-    lines = [f"{loaded.name}", f"id: {loaded.id}"]
+    lines = [f"{loaded.name}", _("id: {id}").format(id=loaded.id)]
     if loaded.region_code:
-        lines.append(f"region code: {loaded.region_code}")
+        lines.append(_("region code: {code}").format(code=loaded.region_code))
     lines.extend(loaded.duty.describe())
-    lines.append(f"payroll day: {loaded.payroll_day} of each month")
-    lines.append("channels (认证方式):")
+    lines.append(_("payroll day: {day} of each month").format(day=loaded.payroll_day))
+    lines.append(_("channels (认证方式):"))
     lines.extend(f"  - {_channel_label(code)}" for code in loaded.channels)
-    lines.append("schemes (认证范围):")
+    lines.append(_("schemes (认证范围):"))
     lines.extend(f"  - {s.name_zh} ({s.value}; {s.name_en})" for s in loaded.schemes)
     if loaded.contacts:
-        lines.append("contacts (咨询电话):")
+        lines.append(_("contacts (咨询电话):"))
         rows = [
             [
                 c.office or c.name,
                 c.phone,
-                "all schemes"
+                _("all schemes")
                 if set(c.schemes) >= set(loaded.schemes)
-                else ", ".join(sorted(s.name_zh for s in c.schemes)),
+                else "、".join(sorted(s.name_zh for s in c.schemes)),
             ]
             for c in loaded.contacts
         ]
-        lines.extend(
-            "  " + line for line in table(["name", "phone", "answers for"], rows).split("\n")
-        )
+        headers = [_("name"), _("phone"), _("answers for")]
+        lines.extend("  " + line for line in table(headers, rows).split("\n"))
     return "\n".join(lines)

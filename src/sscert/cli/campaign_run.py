@@ -19,20 +19,25 @@ __all__ = ["remind", "report"]
 
 def _snapshot(db: Path, campaign: str, as_of: str) -> Snapshot:
     loaded = load_campaign_option(campaign)
-    day, _ = parse_as_of(as_of)
+    day, _first = parse_as_of(as_of)
     try:
         with SQLiteStore.open(db) as store:
             pm = make_plugin_manager()
             return take_snapshot(store, loaded, day, channel_codes(pm), fine_policy=fine_policy(pm))
     except StoreError as error:
-        click.echo(f"sscert: {error}", err=True)
+        click.echo(_("sscert: {error}").format(error=error), err=True)
         raise SystemExit(2) from None
 
 
 def _finish(snapshot: Snapshot) -> None:
     """Name the people left out (their records do not make a valid case); exit 1 if any."""
     for person in snapshot.invalid:
-        click.echo(f"sscert: {person.id_number}: not calculated: {person.reason}", err=True)
+        click.echo(
+            _("sscert: {id_number}: not calculated: {reason}").format(
+                id_number=person.id_number, reason=person.reason
+            ),
+            err=True,
+        )
     if snapshot.invalid:
         raise SystemExit(1)
 
@@ -114,5 +119,5 @@ def report(db: Path, campaign: str, as_of: str, out: Path) -> None:
     """The progress report: one self-contained HTML file that works offline."""
     snapshot = _snapshot(db, campaign, as_of)
     write_report(snapshot, out)
-    click.echo(f"report: {out.resolve()}")
+    click.echo(_("report: {resolve}").format(resolve=out.resolve()))
     _finish(snapshot)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import click
 
 from sscert.cli.output import dump_json, table
+from sscert.i18n import _
 from sscert.plugins import list_channels, make_plugin_manager
 
 __all__ = ["channels"]
 
 
 def _yes(flag: bool) -> str:
-    return "yes" if flag else "-"
+    return _("yes") if flag else "-"
 
 
 @click.command("channels")
@@ -34,5 +35,15 @@ def channels(as_json: bool) -> None:
         for item in listings
     ]
     click.echo(
-        table(["code", "name", "plugin", "registration", "template photo", "in person"], rows)
+        table(
+            [
+                _("code"),
+                _("name"),
+                _("plugin"),
+                _("registration"),
+                _("template photo"),
+                _("in person"),
+            ],
+            rows,
+        )
     )

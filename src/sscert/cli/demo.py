@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sscert.demo import run_demo
+from sscert.i18n import _
 
 __all__ = ["demo"]
 
@@ -28,10 +29,14 @@ def demo(folder: Path, people: int, seed: int) -> None:
     result = run_demo(
         folder, people=people, seed=seed, progress=lambda m: click.echo(f"  {m}…", err=True)
     )
-    click.echo(f"demo campaign: {result.people} people, {result.to_remind} to remind")
-    click.echo(f"store:     {result.store}")
-    click.echo(f"roster:    {result.roster}")
+    click.echo(
+        _("demo campaign: {people} people, {to_remind} to remind").format(
+            people=result.people, to_remind=result.to_remind
+        )
+    )
+    click.echo(_("store:     {store}").format(store=result.store))
+    click.echo(_("roster:    {roster}").format(roster=result.roster))
     for path in result.reminders.values():
-        click.echo(f"reminders: {path}")
-    click.echo(f"archive:   {result.archive}")
-    click.echo(f"report:    {result.report.resolve()}")
+        click.echo(_("reminders: {path}").format(path=path))
+    click.echo(_("archive:   {archive}").format(archive=result.archive))
+    click.echo(_("report:    {resolve}").format(resolve=result.report.resolve()))

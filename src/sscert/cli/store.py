@@ -39,7 +39,7 @@ __all__ = ["keys", "load_campaign_option", "login_name", "parse_as_of", "store"]
 
 
 def _fail(message: str) -> SystemExit:
-    click.echo(f"sscert: {redact(message)}", err=True)
+    click.echo(_("sscert: {redact}").format(redact=redact(message)), err=True)
     return SystemExit(2)
 
 
@@ -73,11 +73,13 @@ def _trusted_keys(path: Path | None) -> list[TrustedKey] | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise _fail(f"cannot read {path}: {error}") from None
+        raise _fail(_("cannot read {path}: {error}").format(path=path, error=error)) from None
     try:
         return trusted_keys_from_json(text)
     except ValueError as error:
-        raise _fail(f"{path}: not a list of trusted keys ({error})") from None
+        raise _fail(
+            _("{path}: not a list of trusted keys ({error})").format(path=path, error=error)
+        ) from None
 
 
 @click.group()
@@ -103,17 +105,21 @@ def init(db: Path, trusted_keys: Path | None) -> None:
     attested = opened.attested
     opened.close()
     if not created:
-        click.echo(f"{db} is already a store: left untouched")
+        click.echo(_("{db} is already a store: left untouched").format(db=db))
         return
     if attested:
         click.echo(
-            f"created attested store {db}: certifications need an attestation signed by one "
-            f"of {len(keys or [])} trusted keys"
+            _(
+                "created attested store {db}: certifications need an attestation signed by one of "
+                "{len} trusted keys"
+            ).format(db=db, len=len(keys or []))
         )
     else:
         click.echo(
-            f"created store {db} (no trusted keys: certifications are accepted without "
-            "attestation; `store verify` counts them)"
+            _(
+                "created store {db} (no trusted keys: certifications are accepted without "
+                "attestation; `store verify` counts them)"
+            ).format(db=db)
         )
 
 
@@ -142,12 +148,14 @@ def import_(db: Path, file: Path, trusted_keys: Path | None) -> None:
     try:
         handle = file.open("rb")
     except OSError as error:
-        raise _fail(f"cannot read {file}: {error.strerror}") from None
+        raise _fail(
+            _("cannot read {file}: {strerror}").format(file=file, strerror=error.strerror)
+        ) from None
     large = file.stat().st_size > 5_000_000
 
     def progress(count: int) -> None:
         if large and count % 100_000 < 2000:
-            click.echo(f"  {count:,} lines…", err=True)
+            click.echo(_("  {count:,} lines…").format(count=count), err=True)
 
     with opened, handle:
         try:
@@ -161,18 +169,25 @@ def import_(db: Path, file: Path, trusted_keys: Path | None) -> None:
         except StoreError as error:
             raise _fail(str(error)) from None
     for rejection in report.rejected:
-        click.echo(f"{file}:{rejection.line}: rejected: {redact(rejection.reason)}", err=True)
+        click.echo(
+            _("{file}:{line}: rejected: {redact}").format(
+                file=file, line=rejection.line, redact=redact(rejection.reason)
+            ),
+            err=True,
+        )
     click.echo(
-        f"stored {report.stored}, already present {report.present}, rejected {len(report.rejected)}"
+        _("stored {stored}, already present {present}, rejected {len}").format(
+            stored=report.stored, present=report.present, len=len(report.rejected)
+        )
     )
     rows, head = report.head
-    click.echo(f"head: {rows} rows, hash {head}")
+    click.echo(_("head: {rows} rows, hash {head}").format(rows=rows, head=head))
     raise SystemExit(0 if report.ok else 1)
 
 
 def _broken(message: str) -> SystemExit:
-    click.echo(f"sscert: {redact(message)}", err=True)
-    click.echo(f"BROKEN: {redact(message)}")
+    click.echo(_("sscert: {redact}").format(redact=redact(message)), err=True)
+    click.echo(_("BROKEN: {redact}").format(redact=redact(message)))
     return SystemExit(1)
 
 
@@ -197,7 +212,7 @@ def verify(db: Path, checkpoint: Path | None, public_key: Path | None) -> None:
     verify).
     """
     if (checkpoint is None) != (public_key is None):
-        raise _fail("--checkpoint and --public-key go together")
+        raise _fail(_("--checkpoint and --public-key go together"))
     anchor = None
     if checkpoint is not None and public_key is not None:
         try:
@@ -205,7 +220,7 @@ def verify(db: Path, checkpoint: Path | None, public_key: Path | None) -> None:
         except (KeyFileError, CheckpointError) as error:
             raise _fail(str(error)) from None
     if not db.is_file():
-        raise _fail(f"{db}: no such file")
+        raise _fail(_("{db}: no such file").format(db=db))
     try:
         opened = SQLiteStore.open(db)
     except StoreError as error:
@@ -217,25 +232,34 @@ def verify(db: Path, checkpoint: Path | None, public_key: Path | None) -> None:
             seq, head = opened.head()
             unattested = opened.unattested_certifications()
         except Exception as error:
-            raise _broken(f"the store cannot be read ({error})") from None
+            raise _broken(_("the store cannot be read ({error})").format(error=error)) from None
         attested = opened.attested
     if broken is not None:
         where = f" (record {broken.record_id!r})" if broken.record_id else ""
-        raise _broken(f"chain broken at row {broken.seq}{where}: {broken.reason}")
+        raise _broken(
+            _("chain broken at row {seq}{where}: {reason}").format(
+                seq=broken.seq, where=where, reason=broken.reason
+            )
+        )
     if short:
-        raise _broken(f"the store does not extend the checkpoint: {short.reason}")
-    click.echo(f"chain holds: {seq} rows, head {head}")
+        raise _broken(
+            _("the store does not extend the checkpoint: {reason}").format(reason=short.reason)
+        )
+    click.echo(_("chain holds: {seq} rows, head {head}").format(seq=seq, head=head))
     if anchor is not None:
         click.echo(
-            f"extends the checkpoint of {anchor.rows} rows signed at {anchor.time} "
-            f"by {anchor.key_id}"
+            _("extends the checkpoint of {rows} rows signed at {time} by {key_id}").format(
+                rows=anchor.rows, time=anchor.time, key_id=anchor.key_id
+            )
         )
     if attested:
-        click.echo("attested store: every certification carries a verified attestation")
+        click.echo(_("attested store: every certification carries a verified attestation"))
     else:
         click.echo(
-            f"{unattested} certifications are unattested (this store was created without "
-            "trusted keys)"
+            _(
+                "{unattested} certifications are unattested (this store was created without "
+                "trusted keys)"
+            ).format(unattested=unattested)
         )
 
 
@@ -261,18 +285,30 @@ def checkpoint(db: Path, key_file: Path, out: Path) -> None:
     except KeyFileError as error:
         raise _fail(str(error)) from None
     if out.exists():
-        raise _fail(f"{out} exists: a checkpoint is never overwritten, choose a new name")
+        raise _fail(
+            _("{out} exists: a checkpoint is never overwritten, choose a new name").format(out=out)
+        )
     with _open(db) as opened:
         broken = opened.verify()
         if broken is not None:
-            raise _broken(f"chain broken at row {broken.seq}: {broken.reason}")
+            raise _broken(
+                _("chain broken at row {seq}: {reason}").format(
+                    seq=broken.seq, reason=broken.reason
+                )
+            )
         signed = make_checkpoint(opened, key, dt.datetime.now(dt.UTC))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(dump_json(signed.to_dict()) + "\n", encoding="utf-8")
     except OSError as error:
-        raise _fail(f"cannot write {out}: {error.strerror}") from None
-    click.echo(f"checkpoint: {signed.rows} rows, head {signed.head}, key {signed.key_id} → {out}")
+        raise _fail(
+            _("cannot write {out}: {strerror}").format(out=out, strerror=error.strerror)
+        ) from None
+    click.echo(
+        _("checkpoint: {rows} rows, head {head}, key {key_id} → {out}").format(
+            rows=signed.rows, head=signed.head, key_id=signed.key_id, out=out
+        )
+    )
 
 
 @store.command("backup")
@@ -282,19 +318,31 @@ def backup(db: Path, destination: Path) -> None:
     """Copy the store DB to DESTINATION consistently, even while imports run (the folder
     is created when missing)."""
     if destination.exists():
-        raise _fail(f"{destination} exists: choose a new file for the backup")
+        raise _fail(
+            _("{destination} exists: choose a new file for the backup").format(
+                destination=destination
+            )
+        )
     with _open(db) as opened:
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
             opened.backup(destination)
         except (OSError, StoreError) as error:
-            raise _fail(f"cannot write the backup {destination}: {error}") from None
+            raise _fail(
+                _("cannot write the backup {destination}: {error}").format(
+                    destination=destination, error=error
+                )
+            ) from None
     with _open(destination) as copy:
         broken = copy.verify()
         seq, head = copy.head()
     if broken is not None:
-        raise _fail(f"the backup does not verify at row {broken.seq}")
-    click.echo(f"backed up {seq} rows to {destination}; head {head}")
+        raise _fail(_("the backup does not verify at row {seq}").format(seq=broken.seq))
+    click.echo(
+        _("backed up {seq} rows to {destination}; head {head}").format(
+            seq=seq, destination=destination, head=head
+        )
+    )
 
 
 @store.command("calculate")
@@ -320,7 +368,12 @@ def calculate(db: Path, campaign_name: str, as_of: str, first: str | None) -> No
         result["invalid"] = invalid_dicts(stored.invalid)
     click.echo(dump_json(result))
     for person in stored.invalid:
-        click.echo(f"sscert: {person.id_number}: not calculated: {person.reason}", err=True)
+        click.echo(
+            _("sscert: {id_number}: not calculated: {reason}").format(
+                id_number=person.id_number, reason=person.reason
+            ),
+            err=True,
+        )
     raise SystemExit(1 if stored.invalid else 0)
 
 
@@ -391,12 +444,15 @@ def export(db: Path, campaign_name: str, out: Path, unmasked: bool) -> None:
     with _open(db) as opened:
         manifest = export_archive(opened, campaign, out, unmasked=unmasked)
     click.echo(
-        f"wrote {manifest['records']['total']} records to {out} "
-        f"({'unmasked' if unmasked else 'ID and phone numbers masked'}); "
-        f"chain head {manifest['chain_head']['hash']}"
+        _("wrote {value} records to {out} ({value2}); chain head {value3}").format(
+            value=manifest["records"]["total"],
+            out=out,
+            value2="unmasked" if unmasked else "ID and phone numbers masked",
+            value3=manifest["chain_head"]["hash"],
+        )
     )
     if unmasked:
-        click.echo("warning: this archive holds full ID and phone numbers", err=True)
+        click.echo(_("warning: this archive holds full ID and phone numbers"), err=True)
     sys.stdout.flush()
 
 
@@ -418,6 +474,10 @@ def generate(out: Path) -> None:
         key_path, pub_path, key_id = generate_key_files(out)
     except KeyFileError as error:
         raise _fail(str(error)) from None
-    click.echo(f"private key: {key_path} (mode 0600: keep it away from the store)")
-    click.echo(f"public key:  {pub_path}")
-    click.echo(f"key id:      {key_id}")
+    click.echo(
+        _("private key: {key_path} (mode 0600: keep it away from the store)").format(
+            key_path=key_path
+        )
+    )
+    click.echo(_("public key:  {pub_path}").format(pub_path=pub_path))
+    click.echo(_("key id:      {key_id}").format(key_id=key_id))

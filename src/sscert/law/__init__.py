@@ -25,6 +25,8 @@ from typing import Any
 
 from attrs import frozen
 
+from sscert.i18n import _
+
 __all__ = ["Citation", "Instrument", "LawError", "citation", "cite", "instrument", "register"]
 
 
@@ -102,7 +104,9 @@ class Instrument:
 
 def _date(value: object, where: str) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise ValueError(f"register: {where}: not a date: {value!r}")
+        raise ValueError(
+            _("register: {where}: not a date: {value!r}").format(where=where, value=value)
+        )
     return value
 
 
@@ -112,16 +116,22 @@ def _instrument(data: Mapping[str, Any]) -> Instrument:
     out = data.get("out_of_force")
     out_of_force = _date(out, f"{where}.out_of_force") if out is not None else None
     if out_of_force is not None and out_of_force <= in_force:
-        raise ValueError(f"register: {where}: out of force before it came into force")
+        raise ValueError(
+            _("register: {where}: out of force before it came into force").format(where=where)
+        )
     scope = "campaign" if data.get("scope") == "campaign" else "law"
     articles: dict[str, Citation] = {}
     for item in data.get("article", []):
         key = str(item["key"])
         if key in articles:
-            raise ValueError(f"register: {where}: article {key} twice")
+            raise ValueError(
+                _("register: {where}: article {key} twice").format(where=where, key=key)
+            )
         text = str(item["text"]).strip()
         if not text:
-            raise ValueError(f"register: {where}: article {key} has no text")
+            raise ValueError(
+                _("register: {where}: article {key} has no text").format(where=where, key=key)
+            )
         articles[key] = Citation(
             instrument=str(data["name"]),
             article=str(item.get("article", key)),
@@ -159,14 +169,22 @@ def instrument(instrument_id: str) -> Instrument:
     try:
         return register()[instrument_id]
     except KeyError:
-        raise LawError(f"the register holds no instrument {instrument_id!r}") from None
+        raise LawError(
+            _("the register holds no instrument {instrument_id!r}").format(
+                instrument_id=instrument_id
+            )
+        ) from None
 
 
 def citation(instrument_id: str, key: str) -> Citation:
     """An article of the register, whatever the date (for documentation and campaigns)."""
     found = instrument(instrument_id).articles.get(key)
     if found is None:
-        raise LawError(f"{instrument_id} has no article {key!r} in the register")
+        raise LawError(
+            _("{instrument_id} has no article {key!r} in the register").format(
+                instrument_id=instrument_id, key=key
+            )
+        )
     return found
 
 

@@ -21,6 +21,7 @@ from sscert.attestation import Attestation, AttestationRefused, AttestationVerif
 from sscert.calculate import calculate_case, result_to_dict
 from sscert.campaigns.model import Campaign
 from sscert.contract import CampaignsArg, Case, parse_case
+from sscert.i18n import _
 from sscert.plugins import hookspecs
 from sscert.plugins.channels import BUILTIN
 from sscert.plugins.model import (
@@ -65,7 +66,7 @@ class DuplicateChannel(ValueError):
 
 
 def _load(spec: str) -> Any:
-    module_name, _, attribute = spec.partition(":")
+    module_name, _colon, attribute = spec.partition(":")
     module = importlib.import_module(module_name)
     return getattr(module, attribute) if attribute else module
 
@@ -122,7 +123,9 @@ def list_channels(pm: pluggy.PluginManager) -> list[ChannelListing]:
         for spec in hook():
             if spec.code in seen:
                 raise DuplicateChannel(
-                    f"channel {spec.code!r} is provided by both {seen[spec.code]} and {name}"
+                    _("channel {code!r} is provided by both {value} and {name}").format(
+                        code=spec.code, value=seen[spec.code], name=name
+                    )
                 )
             seen[spec.code] = name
             listings.append(ChannelListing(spec, name, distributions.get(id(plugin), "sscert")))
@@ -224,7 +227,9 @@ def certify(
                 "attestation_refused",
             )
         return result
-    raise UnknownChannel(f"no plugin provides channel {request.channel!r}")
+    raise UnknownChannel(
+        _("no plugin provides channel {channel!r}").format(channel=request.channel)
+    )
 
 
 def match_record(
@@ -251,7 +256,11 @@ def match_record(
         if problem is None and match.event.channel not in channels:
             problem = f"an event for {match.event.channel}, a channel the plugin does not provide"
         if problem is not None:
-            raise ValueError(f"a data-matching plugin returned an untrusted match: {problem}")
+            raise ValueError(
+                _("a data-matching plugin returned an untrusted match: {problem}").format(
+                    problem=problem
+                )
+            )
         return match
     return None
 
@@ -271,7 +280,9 @@ def fine_policy(pm: pluggy.PluginManager) -> FinePolicy | None:
                 continue
             if not isinstance(answer.multiplier, Decimal):
                 raise ValueError(
-                    f"a fine policy returned {answer.multiplier!r}, not a Decimal from 2 to 5"
+                    _("a fine policy returned {multiplier!r}, not a Decimal from 2 to 5").format(
+                        multiplier=answer.multiplier
+                    )
                 )
             return attrs.evolve(answer, policy=answer.policy or impl.plugin_name)
         return None

@@ -13,6 +13,8 @@ import functools
 
 import chinese_calendar
 
+from sscert.i18n import _
+
 __all__ = ["CalendarNotCovered", "is_working_day", "working_days_after"]
 
 
@@ -27,7 +29,7 @@ def _working_days(year: int) -> tuple[dt.date, ...]:
         days = chinese_calendar.get_workdays(dt.date(year, 1, 1), dt.date(year, 12, 31))
     except NotImplementedError:
         raise CalendarNotCovered(
-            f"the installed chinesecalendar does not know {year}; upgrade it"
+            _("the installed chinesecalendar does not know {year}; upgrade it").format(year=year)
         ) from None
     return tuple(days)
 

@@ -78,7 +78,7 @@ def export_archive(
     ):
         writer = csv.writer(table)
         writer.writerow(CSV_COLUMNS)
-        for seq, _, _, body, _, digest in store.rows():
+        for seq, _id, _kind, body, _prev, digest in store.rows():
             record = _record(body)
             shown = record if unmasked else _mask(record)
             jsonl.write(json.dumps({"seq": seq, **shown, "hash": digest}, ensure_ascii=False))

@@ -25,6 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from sscert.attestation import b64decode_strict, b64encode
+from sscert.i18n import _
 from sscert.keys import key_id_of
 from sscert.store.sqlite import ChainBreak, SQLiteStore
 from sscert.values.limits import loads
@@ -94,49 +95,69 @@ def read_checkpoint(path: str | Path, public_key: Ed25519PublicKey) -> Checkpoin
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE + 1)
     except OSError as error:
-        raise CheckpointError(f"cannot read {path}: {error.strerror}") from None
+        raise CheckpointError(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=error.strerror)
+        ) from None
     if len(raw) > MAX_FILE:
-        raise CheckpointError(f"{path} is too large to be a checkpoint")
+        raise CheckpointError(_("{path} is too large to be a checkpoint").format(path=path))
     try:
         data = loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise CheckpointError(f"{path} is not a checkpoint (not JSON: {error})") from None
+        raise CheckpointError(
+            _("{path} is not a checkpoint (not JSON: {error})").format(path=path, error=error)
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise CheckpointError(f"{path} is not a checkpoint (format {FORMAT} expected)")
+        raise CheckpointError(
+            _("{path} is not a checkpoint (format {FORMAT} expected)").format(
+                path=path, FORMAT=FORMAT
+            )
+        )
     rows, head = data.get("rows"), data.get("head")
     time, key_id, signature = data.get("time"), data.get("key_id"), data.get("signature")
     if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
-        raise CheckpointError(f"{path}: rows must be a whole number")
+        raise CheckpointError(_("{path}: rows must be a whole number").format(path=path))
     if not isinstance(head, str) or not _HASH.fullmatch(head):
-        raise CheckpointError(f"{path}: head must be a SHA-256 in hex")
+        raise CheckpointError(_("{path}: head must be a SHA-256 in hex").format(path=path))
     if not all(isinstance(v, str) and len(v) <= 200 for v in (time, key_id, signature)):
-        raise CheckpointError(f"{path}: time, key_id and signature must be short text")
+        raise CheckpointError(
+            _("{path}: time, key_id and signature must be short text").format(path=path)
+        )
     checkpoint = Checkpoint(rows, head, str(time), str(key_id), str(signature))
     if checkpoint.key_id != key_id_of(public_key):
         raise CheckpointError(
-            f"{path} was signed by key {checkpoint.key_id}, not by the public key given "
-            f"({key_id_of(public_key)})"
+            _(
+                "{path} was signed by key {key_id}, not by the public key given ({key_id_of})"
+            ).format(path=path, key_id=checkpoint.key_id, key_id_of=key_id_of(public_key))
         )
     try:
         public_key.verify(b64decode_strict(checkpoint.signature), checkpoint.payload())
     except (InvalidSignature, ValueError):
-        raise CheckpointError(f"{path}: its signature does not verify: it was altered") from None
+        raise CheckpointError(
+            _("{path}: its signature does not verify: it was altered").format(path=path)
+        ) from None
     return checkpoint
 
 
 def verify_against(store: SQLiteStore, checkpoint: Checkpoint) -> ChainBreak | None:
     """Whether the store extends the checkpoint: at least as many rows, and the row at the
     checkpoint's count with the checkpoint's hash. Call after :meth:`SQLiteStore.verify`."""
-    rows, _ = store.head()
+    rows, _head = store.head()
     if rows < checkpoint.rows:
-        return ChainBreak(rows, "", f"the store has {rows} rows, the checkpoint {checkpoint.rows}")
+        return ChainBreak(
+            rows,
+            "",
+            _("the store has {rows} rows, the checkpoint {rows2}").format(
+                rows=rows, rows2=checkpoint.rows
+            ),
+        )
     if checkpoint.rows == 0:
         return None
     if store.hash_at(checkpoint.rows) != checkpoint.head:
         return ChainBreak(
             checkpoint.rows,
             "",
-            f"row {checkpoint.rows}'s hash differs from the checkpoint's: the chain was "
-            "rewritten up to it",
+            _(
+                "row {rows}'s hash differs from the checkpoint's: the chain was rewritten up to it"
+            ).format(rows=checkpoint.rows),
         )
     return None

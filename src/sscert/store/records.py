@@ -22,6 +22,7 @@ from sscert.contract import (
     InputError,
     structure_part,
 )
+from sscert.i18n import _
 from sscert.values.identity import IdNumber, InvalidIdNumber
 from sscert.values.limits import LimitError, check_text, preview
 from sscert.values.phone import InvalidPhoneNumber, parse_contact_phone
@@ -101,10 +102,10 @@ def _text(data: Mapping[str, Any], key: str, required: bool = True) -> str | Non
     value = data.get(key)
     if value is None:
         if required:
-            raise RecordError(f"{key}: missing", key)
+            raise RecordError(_("{key}: missing").format(key=key), key)
         return None
     if not isinstance(value, str) or not value.strip():
-        raise RecordError(f"{key}: must be non-empty text", key)
+        raise RecordError(_("{key}: must be non-empty text").format(key=key), key)
     try:
         return check_text(value)
     except LimitError as error:
@@ -115,16 +116,23 @@ def _phone(text: str) -> str:
     try:
         return parse_contact_phone(text)
     except InvalidPhoneNumber:
-        raise RecordError("phone: not a mainland mobile or landline number", "phone") from None
+        raise RecordError(
+            "phone: " + _("not a mainland mobile or landline number"), "phone"
+        ) from None
 
 
 def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Record:
     """Validate one decoded JSON line; raise :class:`RecordError` saying what is wrong."""
     if not isinstance(data, dict):
-        raise RecordError("a record must be a JSON object")
+        raise RecordError(_("a record must be a JSON object"))
     kind = data.get("kind")
     if kind not in KINDS:
-        raise RecordError(f"kind: must be one of {', '.join(KINDS)}, not {preview(kind)}")
+        raise RecordError(
+            "kind: "
+            + _("must be one of {join}, not {preview}").format(
+                join=", ".join(KINDS), preview=preview(kind)
+            )
+        )
     record_id = _text(data, "id")
     assert record_id is not None
     try:
@@ -134,11 +142,18 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
     shape = kind if kind != "event" else str(data.get("type"))
     if shape not in _ALLOWED:
         raise RecordError(
-            f"type: an event is 'certified' or 'died', not {preview(data.get('type'))}"
+            "type: "
+            + _("an event is 'certified' or 'died', not {preview}").format(
+                preview=preview(data.get("type"))
+            )
         )
     unknown = sorted(set(data) - _ALLOWED[shape])
     if unknown:
-        raise RecordError(f"{preview(unknown[0])}: not a key of a {shape} record")
+        raise RecordError(
+            _("{preview}: not a key of a {shape} record").format(
+                preview=preview(unknown[0]), shape=shape
+            )
+        )
     body: dict[str, Any] = {"kind": kind, "id": record_id, "id_number": id_number.value}
     attestation = None
     try:
@@ -154,7 +169,12 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             part = {k: data[k] for k in ("scheme", "start", "end", "monthly_amount") if k in data}
             entitlement = structure_part(part, EntitlementIn)
             if entitlement.end is not None and entitlement.end < entitlement.start:
-                raise RecordError(f"end: {entitlement.end} is before start {entitlement.start}")
+                raise RecordError(
+                    "end: "
+                    + _("{end} is before start {start}").format(
+                        end=entitlement.end, start=entitlement.start
+                    )
+                )
             body.update(
                 scheme=entitlement.scheme.value,
                 start=str(entitlement.start),
@@ -171,7 +191,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             }
             ended = structure_part(part, EntitlementIn)
             if ended.end is None:
-                raise RecordError("end: missing", "end")
+                raise RecordError("end: " + _("missing"), "end")
             body.update(scheme=ended.scheme.value, end=str(ended.end))
         elif kind == "amount_change":
             scheme = structure_part(
@@ -192,8 +212,10 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             )
             if certified.channel not in known_channels:
                 raise RecordError(
-                    f"channel: unknown channel {certified.channel!r} "
-                    f"(known: {', '.join(sorted(known_channels))})"
+                    "channel: "
+                    + _("unknown channel {channel!r} (known: {join})").format(
+                        channel=certified.channel, join=", ".join(sorted(known_channels))
+                    )
                 )
             body.update(type="certified", at=data["at"].strip(), channel=certified.channel)
             if "attestation" in data:
@@ -205,7 +227,10 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             )
             if died.reported_on < died.on:
                 raise RecordError(
-                    f"reported_on: {died.reported_on} is before the death on {died.on}"
+                    "reported_on: "
+                    + _("{reported_on} is before the death on {on}").format(
+                        reported_on=died.reported_on, on=died.on
+                    )
                 )
             body.update(
                 type="died", on=died.on.isoformat(), reported_on=died.reported_on.isoformat()
@@ -217,7 +242,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
 
 def _attestation(data: object, id_number: IdNumber, event: CertifiedIn) -> Attestation:
     if not isinstance(data, Mapping):
-        raise RecordError("attestation: must be an object")
+        raise RecordError("attestation: " + _("must be an object"))
     try:
         attestation = Attestation.from_dict(data)
     except AttestationRefused as error:
@@ -226,10 +251,11 @@ def _attestation(data: object, id_number: IdNumber, event: CertifiedIn) -> Attes
     same_time = isinstance(at, dt.datetime) and at.tzinfo is not None and at == attestation.at
     if attestation.channel != event.channel or not same_time:
         raise RecordError(
-            "attestation: its channel and time must be the event's (the time with its offset)"
+            "attestation: "
+            + _("its channel and time must be the event's (the time with its offset)")
         )
     if attestation.id_number != id_number.value:
-        raise RecordError("attestation: wrong_person: signed for another person")
+        raise RecordError("attestation: wrong_person: " + _("signed for another person"))
     return attestation
 
 

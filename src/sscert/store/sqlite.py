@@ -40,6 +40,7 @@ from sscert.attestation import Attestation, AttestationRefused, AttestationVerif
 from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import CampaignsArg
+from sscert.i18n import _
 from sscert.store.records import KINDS, Record, RecordError, canonical_json, parse_record
 from sscert.values.identity import mask_id_text
 from sscert.values.limits import LimitError, bounded_lines, loads, parse_moment
@@ -228,12 +229,16 @@ class SQLiteStore:
             ):
                 store.close()
                 raise StoreError(
-                    f"{target} is already a store with another trust policy: it is kept as it "
-                    "is (a policy is fixed when the store is created)"
+                    _(
+                        "{target} is already a store with another trust policy: it is kept as it "
+                        "is (a policy is fixed when the store is created)"
+                    ).format(target=target)
                 )
             return store, False
         if not target.parent.is_dir():
-            raise StoreError(f"{target.parent} is not a folder: create it first")
+            raise StoreError(
+                _("{parent} is not a folder: create it first").format(parent=target.parent)
+            )
         try:
             db = cls._connect(target)
             db.executescript(_SCHEMA)  # idempotent: two processes may initialise at once
@@ -246,7 +251,9 @@ class SQLiteStore:
                 meta.append(("trusted_keys", _policy_json(trusted_keys)))
             db.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", meta)
         except sqlite3.Error as error:
-            raise StoreError(f"{target}: cannot create a store ({error})") from None
+            raise StoreError(
+                _("{target}: cannot create a store ({error})").format(target=target, error=error)
+            ) from None
         return cls.open(target), True
 
     @classmethod
@@ -254,11 +261,17 @@ class SQLiteStore:
         """Open a store; :class:`StoreError` saying why when the file is not one."""
         target = Path(path)
         if not target.is_file():
-            raise StoreError(f"{target}: no store here (create one with `sscert store init`)")
+            raise StoreError(
+                _("{target}: no store here (create one with `sscert store init`)").format(
+                    target=target
+                )
+            )
         try:
             db = cls._connect(target)
         except sqlite3.Error as error:
-            raise StoreError(f"{target}: not an sscert store ({error})") from None
+            raise StoreError(
+                _("{target}: not an sscert store ({error})").format(target=target, error=error)
+            ) from None
         store = cls(target, db)
         try:
             meta = store._meta()
@@ -267,33 +280,55 @@ class SQLiteStore:
             }
         except sqlite3.Error as error:
             db.close()
-            raise StoreError(f"{target}: not an sscert store ({error})") from None
+            raise StoreError(
+                _("{target}: not an sscert store ({error})").format(target=target, error=error)
+            ) from None
         if meta.get("kind") != "sscert-store":
             db.close()
-            raise StoreError(f"{target}: not an sscert store (its meta table names no store)")
+            raise StoreError(
+                _("{target}: not an sscert store (its meta table names no store)").format(
+                    target=target
+                )
+            )
         missing = {"records", "nonces"} - tables
         if missing:
             db.close()
-            raise StoreError(f"{target}: the table {sorted(missing)[0]} is missing")
+            raise StoreError(
+                _("{target}: the table {value} is missing").format(
+                    target=target, value=sorted(missing)[0]
+                )
+            )
         try:
             version = int(meta.get("schema_version", ""))
         except ValueError:
             db.close()
-            raise StoreError(f"{target}: its schema version is missing or unreadable") from None
+            raise StoreError(
+                _("{target}: its schema version is missing or unreadable").format(target=target)
+            ) from None
         if version > SCHEMA_VERSION or version < 1:
             db.close()
-            raise StoreError(f"{target}: made by another sscert (schema {version})")
+            raise StoreError(
+                _("{target}: made by another sscert (schema {version})").format(
+                    target=target, version=version
+                )
+            )
         store._schema = version
         try:
             store._pseudonym_key = bytes.fromhex(meta.get("pseudonym_key", ""))[:64] or b"sscert"
         except ValueError:
             db.close()
-            raise StoreError(f"{target}: its pseudonym key is unreadable") from None
+            raise StoreError(
+                _("{target}: its pseudonym key is unreadable").format(target=target)
+            ) from None
         try:
             store._policy = _parse_policy(meta["trusted_keys"]) if "trusted_keys" in meta else None
         except ValueError as error:
             db.close()
-            raise StoreError(f"{target}: its trust policy is unreadable ({error})") from None
+            raise StoreError(
+                _("{target}: its trust policy is unreadable ({error})").format(
+                    target=target, error=error
+                )
+            ) from None
         return store
 
     def _meta(self) -> dict[str, str]:
@@ -307,7 +342,9 @@ class SQLiteStore:
         may be importing. The copy is a store of its own."""
         target = Path(destination)
         if not target.parent.is_dir():
-            raise StoreError(f"{target.parent} is not a folder: create it first")
+            raise StoreError(
+                _("{parent} is not a folder: create it first").format(parent=target.parent)
+            )
         copy = sqlite3.connect(target)
         try:
             self._db.backup(copy)
@@ -490,8 +527,10 @@ class SQLiteStore:
             ]
             if extra:
                 raise StoreError(
-                    f"key {extra[0]!r} is not in this store's trust policy: an attested store "
-                    "trusts only the keys it was created with"
+                    _(
+                        "key {value!r} is not in this store's trust policy: an attested store "
+                        "trusts only the keys it was created with"
+                    ).format(value=extra[0])
                 )
         return AttestationVerifier(self._policy)
 
@@ -558,9 +597,14 @@ class SQLiteStore:
                     continue
                 return Rejection(
                     0,
-                    f"conflict: record id {redact(record.id)!r} already holds a different "
-                    f"record; this line ({_describe(record.body)}) differs from the stored "
-                    f"one ({_describe_text(existing[0])})",
+                    _(
+                        "conflict: record id {redact!r} already holds a different record; this "
+                        "line ({describe}) differs from the stored one ({describe_text})"
+                    ).format(
+                        redact=redact(record.id),
+                        describe=_describe(record.body),
+                        describe_text=_describe_text(existing[0]),
+                    ),
                     record.id,
                     _first_difference(record.body, existing[0]),
                 )
@@ -611,7 +655,7 @@ class SQLiteStore:
     def records(self) -> Iterator[dict[str, Any]]:
         """Every record's body, in chain order (a body that is not a JSON object is
         skipped: :meth:`verify` and :func:`~sscert.store.load_case` report it)."""
-        for _, _, _, body, _, _ in self.rows():
+        for _seq, _id, _kind, body, _prev, _hash in self.rows():
             try:
                 data = json.loads(body)
             except ValueError:
@@ -747,7 +791,7 @@ class SQLiteStore:
         try:
             return self._verify()
         except sqlite3.Error as error:
-            return ChainBreak(0, "", f"the database cannot be read ({error})")
+            return ChainBreak(0, "", _("the database cannot be read ({error})").format(error=error))
 
     def _verify(self) -> ChainBreak | None:
         prev = GENESIS
@@ -760,9 +804,13 @@ class SQLiteStore:
             seq, record_id, kind, person, unique, body, prev_hash, digest = row
             shown = redact(str(record_id))
             if seq != expected:
-                return ChainBreak(seq, shown, f"row {expected} is missing")
+                return ChainBreak(
+                    seq, shown, _("row {expected} is missing").format(expected=expected)
+                )
             if prev_hash != prev:
-                return ChainBreak(seq, shown, "its previous hash is not the hash of the row before")
+                return ChainBreak(
+                    seq, shown, _("its previous hash is not the hash of the row before")
+                )
             if self._schema == 1:
                 actual = _row_hash_v1(seq, prev_hash, body)
             else:
@@ -776,7 +824,7 @@ class SQLiteStore:
                     prev_hash=prev_hash,
                 )
             if actual != digest:
-                return ChainBreak(seq, shown, "its content does not match its hash")
+                return ChainBreak(seq, shown, _("its content does not match its hash"))
             problem = _columns_problem(record_id, kind, person, unique, body)
             if problem is None and verifier is not None and kind == "event":
                 problem = _attestation_problem(verifier, person, body)
@@ -808,7 +856,7 @@ def _fold(
     """Add one stored record to its person's case (``KeyError``/``TypeError``/``ValueError``
     for a record that does not have the shape of its kind)."""
     if not isinstance(record, dict):
-        raise ValueError("its body is not a JSON object")
+        raise ValueError(_("its body is not a JSON object"))
     if kind == "person":  # the latest person record supersedes every field
         for key in PERSON_FIELDS:
             person.pop(key, None)
@@ -824,14 +872,18 @@ def _fold(
     elif kind == "amount_change":
         owner = entitlements.get((person_key, str(record["scheme"])))
         if owner is None:
-            raise ValueError(f"an amount change for {record['scheme']} with no entitlement")
+            raise ValueError(
+                _("an amount change for {value} with no entitlement").format(value=record["scheme"])
+            )
         owner["changes"].append(
             {"from": record["from"], "monthly_amount": record["monthly_amount"]}
         )
     elif kind == "entitlement_end":
         owner = entitlements.get((person_key, str(record["scheme"])))
         if owner is None:
-            raise ValueError(f"an end for {record['scheme']} with no entitlement")
+            raise ValueError(
+                _("an end for {value} with no entitlement").format(value=record["scheme"])
+            )
         owner["end"] = record["end"]
     elif kind == "event" and record.get("type") == "certified":
         person["events"].append(
@@ -842,7 +894,7 @@ def _fold(
             {"type": "died", "on": record["on"], "reported_on": record["reported_on"]}
         )
     else:
-        raise ValueError(f"unknown kind {str(kind)[:40]!r}")
+        raise ValueError(_("unknown kind {value!r}").format(value=str(kind)[:40]))
 
 
 def _short(error: BaseException) -> str:
@@ -866,7 +918,7 @@ def _policy_json(keys: Sequence[TrustedKey]) -> str:
 def _parse_policy(text: str) -> list[TrustedKey]:
     items = json.loads(text)
     if not isinstance(items, list) or not items:
-        raise ValueError("the trust policy names no key")
+        raise ValueError(_("the trust policy names no key"))
     return [
         TrustedKey.from_pem(i["key_id"], i["channel"], i["public_key_pem"].encode()) for i in items
     ]
@@ -878,9 +930,9 @@ def trusted_keys_from_json(text: str) -> list[TrustedKey]:
     try:
         items = loads(text)
     except ValueError as error:
-        raise ValueError(f"not JSON: {error}") from None
+        raise ValueError(_("not JSON: {error}").format(error=error)) from None
     if not isinstance(items, list) or not items:
-        raise ValueError("must be a non-empty JSON list of {key_id, channel, public_key_pem}")
+        raise ValueError(_("must be a non-empty JSON list of {key_id, channel, public_key_pem}"))
     keys = []
     for i, item in enumerate(items):
         try:
@@ -890,7 +942,9 @@ def trusted_keys_from_json(text: str) -> list[TrustedKey]:
                 )
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"entry {i}: not a trusted key ({error})") from None
+            raise ValueError(
+                _("entry {i}: not a trusted key ({error})").format(i=i, error=error)
+            ) from None
     return keys
 
 

@@ -19,6 +19,8 @@ from typing import Final
 
 from attrs import field, frozen
 
+from sscert.i18n import _
+
 __all__ = [
     "IdNumber",
     "InvalidIdNumber",
@@ -93,25 +95,32 @@ def _validate18(text: str) -> str:
     if not text[:17].isascii() or not text[:17].isdigit():
         raise _invalid(
             InvalidIdNumberKind.CHARACTERS,
-            f"ID number {mask_id_text(text)}: the first 17 characters must be digits",
+            _("ID number {number}: the first 17 characters must be digits").format(
+                number=mask_id_text(text)
+            ),
         )
     last = text[17]
     if last not in "0123456789X":
         raise _invalid(
             InvalidIdNumberKind.CHARACTERS,
-            f"ID number {mask_id_text(text)}: the last character must be a digit or X",
+            _("ID number {number}: the last character must be a digit or X").format(
+                number=mask_id_text(text)
+            ),
         )
     if _birth_date(text[6:14]) is None:
         raise _invalid(
             InvalidIdNumberKind.BIRTH_DATE,
-            f"ID number {mask_id_text(text)}: characters 7-14 are not a real birth date",
+            _("ID number {number}: characters 7-14 are not a real birth date").format(
+                number=mask_id_text(text)
+            ),
         )
     expected = check_character(text[:17])
     if last != expected:
         raise _invalid(
             InvalidIdNumberKind.CHECK_CHARACTER,
-            f"ID number {mask_id_text(text)}: the check character does not match "
-            "(a digit was mistyped)",
+            _(
+                "ID number {number}: the check character does not match (a digit was mistyped)"
+            ).format(number=mask_id_text(text)),
         )
     return text
 
@@ -120,13 +129,17 @@ def _upgrade15(text: str) -> str:
     if not text.isascii() or not text.isdigit():
         raise _invalid(
             InvalidIdNumberKind.CHARACTERS,
-            f"ID number {mask_id_text(text)}: a 15-character number must be all digits",
+            _("ID number {number}: a 15-character number must be all digits").format(
+                number=mask_id_text(text)
+            ),
         )
     first17 = f"{text[:6]}19{text[6:]}"
     if _birth_date(first17[6:14]) is None:
         raise _invalid(
             InvalidIdNumberKind.BIRTH_DATE,
-            f"ID number {mask_id_text(text)}: characters 7-12 are not a real birth date",
+            _("ID number {number}: characters 7-12 are not a real birth date").format(
+                number=mask_id_text(text)
+            ),
         )
     return first17 + check_character(first17)
 
@@ -138,7 +151,7 @@ class IdNumber:
     value: str = field()
 
     @value.validator
-    def _check(self, _: object, value: str) -> None:
+    def _check(self, _attribute: object, value: str) -> None:
         if not isinstance(value, str) or len(value) != 18:
             raise _invalid(InvalidIdNumberKind.LENGTH, "an IdNumber holds 18 characters")
         _validate18(value)
@@ -153,7 +166,9 @@ class IdNumber:
         if not isinstance(text, str):
             raise _invalid(
                 InvalidIdNumberKind.TYPE,
-                f"an ID number must be given as text, not {type(text).__name__}",
+                _("an ID number must be given as text, not {kind}").format(
+                    kind=type(text).__name__
+                ),
             )
         cleaned = text.strip().upper()
         if len(cleaned) == 18:
@@ -162,7 +177,9 @@ class IdNumber:
             return cls._trusted(_upgrade15(cleaned))
         raise _invalid(
             InvalidIdNumberKind.LENGTH,
-            f"an ID number has 18 characters (or 15 digits for an old one), not {len(cleaned)}",
+            _("an ID number has 18 characters (or 15 digits for an old one), not {count}").format(
+                count=len(cleaned)
+            ),
         )
 
     @classmethod

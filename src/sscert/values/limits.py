@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any, Final
 
+from sscert.i18n import _
 from sscert.values.money import Money
 from sscert.values.months import Month
 from sscert.values.privacy import redact
@@ -79,7 +80,9 @@ def preview(value: object, width: int = 40) -> str:
     """A short ``repr`` of a value for an error message: never the whole of a huge input,
     and never a personal number in full (an ID number typed into the wrong field)."""
     if isinstance(value, str) and len(value) > width:
-        return redact(f"{value[:width]!r}… ({len(value)} characters)")
+        return redact(
+            _("{start}… ({count} characters)").format(start=repr(value[:width]), count=len(value))
+        )
     text = repr(value)
     return redact(text if len(text) <= width + 10 else text[: width + 10] + "…")
 
@@ -87,46 +90,72 @@ def preview(value: object, width: int = 40) -> str:
 def _year(year: int, what: str, value: object) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise LimitError(
-            _say(what, f"must be in the years {MIN_YEAR} to {MAX_YEAR}, not {preview(value)}")
+            _say(
+                what,
+                _("must be in the years {low} to {high}, not {value}").format(
+                    low=MIN_YEAR, high=MAX_YEAR, value=preview(value)
+                ),
+            )
         )
 
 
 def _text_of(value: object, what: str) -> str:
     if not isinstance(value, str):
-        raise TypeError(_say(what, f"must be text, not {type(value).__name__}"))
+        raise TypeError(_say(what, _("must be text, not {kind}").format(kind=type(value).__name__)))
     if len(value) > MAX_TEXT:
-        raise LimitError(_say(what, f"is longer than {MAX_TEXT} characters ({len(value)})"))
+        raise LimitError(
+            _say(
+                what,
+                _("is longer than {limit} characters ({count})").format(
+                    limit=MAX_TEXT, count=len(value)
+                ),
+            )
+        )
     return value.strip()
 
 
-def parse_date(value: object, what: str = "a date") -> dt.date:
+def parse_date(value: object, what: str = "") -> dt.date:
     """``YYYY-MM-DD`` in ASCII digits, years 1900-2100."""
     text = _text_of(value, what)
     match = _DATE.fullmatch(text)
     if not match:
-        raise LimitError(_say(what, f"must be an ISO date (YYYY-MM-DD), not {preview(value)}"))
+        raise LimitError(
+            _say(
+                what,
+                _("must be an ISO date (YYYY-MM-DD), not {value}").format(value=preview(value)),
+            )
+        )
     _year(int(match[1]), what, value)
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise LimitError(_say(what, f"is not a real day: {preview(value)}")) from None
+        raise LimitError(
+            _say(what, _("is not a real day: {value}").format(value=preview(value)))
+        ) from None
 
 
-def parse_month(value: object, what: str = "a month", *, compact: bool = False) -> Month:
+def parse_month(value: object, what: str = "", *, compact: bool = False) -> Month:
     """``YYYY-MM`` (or ``YYYYMM`` when ``compact``) in ASCII digits, years 1900-2100."""
     text = _text_of(value, what)
     match = _MONTH.fullmatch(text)
     if not match or (not compact and "-" not in text):
         form = "YYYY-MM or YYYYMM" if compact else "YYYY-MM"
-        raise LimitError(_say(what, f"must be a month ({form}), not {preview(value)}"))
+        raise LimitError(
+            _say(
+                what,
+                _("must be a month ({form}), not {value}").format(form=form, value=preview(value)),
+            )
+        )
     _year(int(match[1]), what, value)
     month = int(match[2])
     if not 1 <= month <= 12:
-        raise LimitError(_say(what, f"is not a month (01 to 12): {preview(value)}"))
+        raise LimitError(
+            _say(what, _("is not a month (01 to 12): {value}").format(value=preview(value)))
+        )
     return Month(int(match[1]), month)
 
 
-def parse_moment(value: object, what: str = "a time") -> dt.date | dt.datetime:
+def parse_moment(value: object, what: str = "") -> dt.date | dt.datetime:
     """An ISO date, or an ISO date-time with an optional offset (``Z`` or ``±HH:MM``).
 
     ASCII digits only; the date, and its China Standard Time date, in 1900-2100.
@@ -136,45 +165,68 @@ def parse_moment(value: object, what: str = "a time") -> dt.date | dt.datetime:
         return parse_date(text, what)
     match = _MOMENT.fullmatch(text)
     if not match:
-        raise LimitError(_say(what, f"must be an ISO date or date-time, not {preview(value)}"))
+        raise LimitError(
+            _say(
+                what,
+                _("must be an ISO date or date-time, not {value}").format(value=preview(value)),
+            )
+        )
     day = parse_date(match[1], what)
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise LimitError(_say(what, f"is not a real time: {preview(value)}")) from None
+        raise LimitError(
+            _say(what, _("is not a real time: {value}").format(value=preview(value)))
+        ) from None
     offset = moment.utcoffset()
     if offset is not None:
         if abs(offset) > dt.timedelta(hours=14):
-            raise LimitError(_say(what, f"an offset is at most ±14:00, not {preview(value)}"))
+            raise LimitError(
+                _say(what, _("has an offset beyond ±14:00: {value}").format(value=preview(value)))
+            )
         _year(moment.astimezone(_CST).year, what, value)
     _year(day.year, what, value)
     return moment
 
 
-def parse_amount(value: object, what: str = "an amount") -> Money:
+def parse_amount(value: object, what: str = "") -> Money:
     """A positive amount of yuan as text with at most 2 decimals, at most
     :data:`MAX_MONTHLY_AMOUNT`; ASCII digits, no exponent, no separators."""
     if not isinstance(value, str):
-        raise TypeError(_say(what, f'must be a string like "2856.40", not {type(value).__name__}'))
+        raise TypeError(
+            _say(
+                what,
+                _('must be a string like "2856.40", not {kind}').format(kind=type(value).__name__),
+            )
+        )
     text = _text_of(value, what)
     if not _AMOUNT.fullmatch(text):
         raise LimitError(
             _say(
                 what,
-                f"must be yuan with at most 2 decimal places, like 2856.40, not {preview(value)}",
+                _("must be yuan with at most 2 decimal places, like 2856.40, not {value}").format(
+                    value=preview(value)
+                ),
             )
         )
     amount = Money(Decimal(text))
     if not amount.is_positive:
-        raise LimitError(_say(what, f"must be greater than zero, not {preview(value)}"))
+        raise LimitError(
+            _say(what, _("must be greater than zero, not {value}").format(value=preview(value)))
+        )
     if amount > MAX_MONTHLY_AMOUNT:
         raise LimitError(
-            _say(what, f"must be at most {MAX_MONTHLY_AMOUNT} yuan a month, not {text}")
+            _say(
+                what,
+                _("must be at most {limit} yuan a month, not {value}").format(
+                    limit=MAX_MONTHLY_AMOUNT, value=text
+                ),
+            )
         )
     return amount
 
 
-def check_text(value: object, what: str = "a text") -> str:
+def check_text(value: object, what: str = "") -> str:
     """Text of at most :data:`MAX_TEXT` characters, stripped."""
     return _text_of(value, what)
 
@@ -191,12 +243,12 @@ def check_depth(data: object, limit: int = MAX_DEPTH) -> None:
         else:
             continue
         if depth > limit:
-            raise LimitError(f"nested more than {limit} levels deep")
+            raise LimitError(_("nested more than {limit} levels deep").format(limit=limit))
         stack.extend((child, depth + 1) for child in children)
 
 
 def _no_constant(name: str) -> object:
-    raise LimitError(f"{name} is not a JSON number sscert accepts")
+    raise LimitError(_("{name} is not a JSON number sscert accepts").format(name=name))
 
 
 def loads(text: str | bytes) -> Any:
@@ -206,7 +258,9 @@ def loads(text: str | bytes) -> Any:
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except RecursionError:
-        raise LimitError(f"nested more than {MAX_DEPTH} levels deep") from None
+        raise LimitError(
+            _("nested more than {limit} levels deep").format(limit=MAX_DEPTH)
+        ) from None
     check_depth(data)
     return data
 

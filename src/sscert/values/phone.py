@@ -11,6 +11,8 @@ from typing import Final
 
 from attrs import field, frozen
 
+from sscert.i18n import _
+
 __all__ = ["InvalidPhoneNumber", "PhoneNumber", "mask_phone_text", "parse_contact_phone"]
 
 MOBILE: Final = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
@@ -36,7 +38,7 @@ class PhoneNumber:
     value: str = field()
 
     @value.validator
-    def _check(self, _: object, value: str) -> None:
+    def _check(self, _attribute: object, value: str) -> None:
         if not isinstance(value, str) or not MOBILE.match(value):
             raise InvalidPhoneNumber("a PhoneNumber holds 11 digits starting 1[3-9]")
 
@@ -45,13 +47,16 @@ class PhoneNumber:
         """Parse ``13812345678``, ``+8613812345678`` or ``+86 138-1234-5678``."""
         if not isinstance(text, str):
             raise InvalidPhoneNumber(
-                f"a phone number must be given as text, not {type(text).__name__}"
+                _("a phone number must be given as text, not {kind}").format(
+                    kind=type(text).__name__
+                )
             )
         digits = _SEPARATORS.sub("", _PREFIX.sub("", text.strip()))
         if not MOBILE.match(digits):
             raise InvalidPhoneNumber(
-                f"not a mainland mobile number (11 digits starting 13-19): "
-                f"{mask_phone_text(digits)!r}"
+                _("not a mainland mobile number (11 digits starting 13-19): {value!r}").format(
+                    value=mask_phone_text(digits)
+                )
             )
         return cls(digits)
 
@@ -86,5 +91,7 @@ def parse_contact_phone(text: str) -> str:
         if _LANDLINE.fullmatch(compact):
             return compact
         raise InvalidPhoneNumber(
-            f"not a mainland mobile or landline number: {mask_phone_text(compact)!r}"
+            _("not a mainland mobile or landline number: {value!r}").format(
+                value=mask_phone_text(compact)
+            )
         ) from None

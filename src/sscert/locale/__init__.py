@@ -1,0 +1,1 @@
+"""Message catalogues (gettext): the translations of sscert's messages."""
