@@ -355,9 +355,7 @@ class _Reader:
         try:
             kind = ContactKind(kind_text)
         except ValueError:
-            raise self.fail(
-                f"{path}.kind", _("must be 'county' or 'township'")
-            ) from None
+            raise self.fail(f"{path}.kind", _("must be 'county' or 'township'")) from None
         phone = self.get(item, "phone", str, f"{path}.phone")
         if not re.fullmatch(r"[0-9+][0-9 -]{4,19}", phone):
             raise self.fail(
