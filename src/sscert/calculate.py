@@ -7,7 +7,7 @@ naming the path of the bad field; nothing reads a clock: ``as_of`` is in the cas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sscert.contract import CampaignsArg, Case, parse_case
@@ -43,15 +43,27 @@ def calculate(
     return result_to_dict(parsed, calculate_case(parsed))
 
 
-def calculate_case(case: Case, *, fine_policy: FinePolicy | None = None) -> list[PersonResult]:
+def calculate_case(
+    case: Case,
+    *,
+    fine_policy: FinePolicy | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[PersonResult]:
     """The rules applied to a validated case, person by person, in input order.
 
     ``fine_policy`` (a regional policy from a plugin) may suggest a multiple of the fine for
-    each suspected fraud; the suggestion is recorded, never applied."""
-    return [
-        evaluate(case.campaign, person, case.as_of, case.first, fine_policy=fine_policy)
-        for person in case.people
-    ]
+    each suspected fraud; the suggestion is recorded, never applied. ``progress`` is told
+    how many people are done, now and then."""
+    results = []
+    for done, person in enumerate(case.people, start=1):
+        results.append(
+            evaluate(case.campaign, person, case.as_of, case.first, fine_policy=fine_policy)
+        )
+        if progress is not None and done % 1000 == 0:
+            progress(done)
+    if progress is not None:
+        progress(len(results))
+    return results
 
 
 def _date(value: dt.date | None) -> str | None:

@@ -21,9 +21,11 @@ def _snapshot(db: Path, campaign: str, as_of: str) -> Snapshot:
     loaded = load_campaign_option(campaign)
     day, _first = parse_as_of(as_of)
     try:
-        with SQLiteStore.open(db) as store:
+        with SQLiteStore.open(db) as store, progress(_("calculating")) as update:
             pm = make_plugin_manager()
-            return take_snapshot(store, loaded, day, channel_codes(pm), fine_policy=fine_policy(pm))
+            return take_snapshot(
+                store, loaded, day, channel_codes(pm), fine_policy=fine_policy(pm), progress=update
+            )
     except StoreError as error:
         click.echo(_("sscert: {error}").format(error=error), err=True)
         raise SystemExit(2) from None

@@ -12,10 +12,12 @@ __all__ = ["progress"]
 @contextlib.contextmanager
 def progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A callable that sets how much of ``total`` is done (rows, lines, people), shown as a
-    bar on stderr when it is a terminal; quiet otherwise (a pipe, a log, a test)."""
-    if not sys.stderr.isatty():
+    bar on stderr when the command runs in a terminal; quiet when its output goes to a file
+    or a pipe, a log or a test."""
+    if not (sys.stderr.isatty() and sys.stdout.isatty()):
         yield lambda _done: None
         return
+    from rich.console import Console  # noqa: PLC0415 - only on a terminal
     from rich.progress import (  # noqa: PLC0415 - only on a terminal
         BarColumn,
         MofNCompleteColumn,
@@ -30,7 +32,7 @@ def progress(description: str, total: int | None = None) -> Iterator[Callable[[i
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     ]
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(description, total=total)
 
         def update(done: int) -> None:

@@ -14,6 +14,7 @@ import click
 from sscert.attestation import AttestationVerifier, TrustedKey
 from sscert.campaigns import Campaign, CampaignError, load_campaign
 from sscert.cli.output import dump_json
+from sscert.cli.progress import progress
 from sscert.i18n import _
 from sscert.keys import KeyFileError, generate_key_files, load_private_key, load_public_key
 from sscert.plugins import case_result_with_plugins, channel_codes, make_plugin_manager
@@ -151,20 +152,14 @@ def import_(db: Path, file: Path, trusted_keys: Path | None) -> None:
         raise _fail(
             _("cannot read {file}: {strerror}").format(file=file, strerror=error.strerror)
         ) from None
-    large = file.stat().st_size > 5_000_000
-
-    def progress(count: int) -> None:
-        if large and count % 100_000 < 2000:
-            click.echo(_("  {count:,} lines…").format(count=count), err=True)
-
-    with opened, handle:
+    with opened, handle, progress(_("importing records")) as update:
         try:
             report = opened.import_stream(
                 handle,
                 known_channels=channel_codes(make_plugin_manager()),
                 verifier=verifier,
                 now=dt.datetime.now(dt.UTC),
-                progress=progress,
+                progress=update,
             )
         except StoreError as error:
             raise _fail(str(error)) from None
@@ -361,9 +356,10 @@ def calculate(db: Path, campaign_name: str, as_of: str, first: str | None) -> No
     campaign = load_campaign_option(campaign_name)
     day, month = parse_as_of(as_of, first)
     pm = make_plugin_manager()
-    with _open(db) as opened:
+    with _open(db) as opened, progress(_("calculating")) as update:
         stored = load_case(opened, campaign, day, month, known_channels=channel_codes(pm))
-    result = case_result_with_plugins(stored.case, pm)
+        result = case_result_with_plugins(stored.case, pm)
+        update(len(stored.case.people))
     if stored.invalid:
         result["invalid"] = invalid_dicts(stored.invalid)
     click.echo(dump_json(result))

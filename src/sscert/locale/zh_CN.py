@@ -15,7 +15,6 @@ ZH: dict[str, str] = {
     "  counting from {start}": "  自 {start} 起计",
     "  every scheme: {period}": "  各险种：{period}",
     "  reference: {reference}": "  依据：{reference}",
-    "  {count:,} lines…": "  已读 {count:,} 行…",
     "  {scheme} ({code}): every {months} months": "  {scheme}（{code}）：每 {months} 个月",
     "  {scheme} ({code}): {period}": "  {scheme}（{code}）：{period}",
     "# Copied from the bundled campaign {source} by `sscert campaign init`: edit the dates,\n"
@@ -151,6 +150,7 @@ ZH: dict[str, str] = {
     "importing certifications and deaths": "正在导入认证和死亡记录",
     "importing the certifications and deaths": "正在导入认证和死亡记录",
     "importing the roster": "正在导入花名册",
+    "importing records": "正在导入记录",
     "in person": "本人到场",
     "is longer than {MAX_TEXT} characters ({len})": "超过 {MAX_TEXT} 个字（{len}）",
     "is longer than {limit} characters ({count})": "超过 {limit} 个字（{count}）",
@@ -255,6 +255,7 @@ ZH: dict[str, str] = {
     "reading .xlsx needs openpyxl: pip install 'sscert[campaign]'": (
         "读取 .xlsx 需要 openpyxl：pip install 'sscert[campaign]'"
     ),
+    "calculating": "正在计算",
     "reading the store {store_path}": "正在读取存储 {store_path}",
     "reading the tables": "正在读取数据表",
     "reason": "原因",

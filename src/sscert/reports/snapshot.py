@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from attrs import frozen
 
@@ -149,6 +149,7 @@ def take_snapshot(
     known_channels: Iterable[str] = (),
     *,
     fine_policy: FinePolicy | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Snapshot:
     """Calculate every person in ``store`` under ``campaign`` as of ``as_of``. A person whose
     records do not make a valid case is left out and listed in ``invalid``.
@@ -157,7 +158,7 @@ def take_snapshot(
     operator (:func:`~sscert.load_campaign`)."""
     loaded = campaign if isinstance(campaign, Campaign) else load_campaign(campaign)
     stored = load_case(store, loaded, as_of, known_channels=known_channels)
-    results = calculate_case(stored.case, fine_policy=fine_policy)
+    results = calculate_case(stored.case, fine_policy=fine_policy, progress=progress)
     return Snapshot(
         loaded,
         as_of,
