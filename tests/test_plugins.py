@@ -396,8 +396,9 @@ def test_match_record_turns_a_record_into_a_certification(
     assert match.event.channel == "data_comparison"
     assert match.event.on == dt.date(2023, 3, 1)
     assert "医保结算" in match.notice.zh
-    assert "2023年03月01日" in match.notice.zh
-    assert "0312-7315640" in match.notice.zh
+    assert "2023年3月1日" in match.notice.zh
+    assert match.notice.zh.startswith("【涞源县人社局】")
+    assert len(match.notice.zh) <= 70
     assert match.attestation is not None
     verifier = verifier_for(services)
     # Laiyuan 2023 does not accept data matching: the verifier says so
@@ -407,6 +408,47 @@ def test_match_record_turns_a_record_into_a_certification(
     assert match_record(pm, unknown, campaign, services) is None
     attempt = certify(pm, request("data_comparison"), services)
     assert attempt.reason == "not_an_attempt"
+
+
+@pytest.mark.parametrize(
+    ("schemes", "line", "other"),
+    [
+        (("urban_rural_resident_pension",), "0312-7329723", "0312-7315640"),
+        (("enterprise_pension",), "0312-7315640", "0312-7329723"),
+        (("work_injury_periodic",), "0312-7315640", "0312-7329723"),
+        ((), "12333", "0312-73"),
+    ],
+)
+@pytest.mark.parametrize("source", ["hospital", "rail", "air", "bank", "medical_insurance"])
+def test_the_data_matching_sms_gives_the_line_of_the_persons_scheme(
+    pm: pluggy.PluginManager,
+    services: ChannelServices,
+    schemes: tuple[str, ...],
+    line: str,
+    other: str,
+    source: str,
+) -> None:
+    campaign = sscert.load_campaign("laiyuan-2023")
+    record = AliveRecord(
+        sscert.IdNumber.parse(PERSON), source, dt.date(2023, 12, 31), "R-1", schemes=schemes
+    )
+    match = match_record(pm, record, campaign, services)
+    assert match is not None
+    text = match.notice.zh
+    assert len(text) <= 70
+    assert text.startswith("【涞源县人社局】")
+    assert f"咨询{line}。" in text
+    assert other not in text
+    assert "2023年12月31日" in text
+    assert text.endswith("认证不收费，谨防诈骗")
+    assert "APP" not in text.upper()
+
+
+def test_an_alive_record_refuses_an_unknown_scheme() -> None:
+    with pytest.raises(ValueError, match="horoscope"):
+        AliveRecord(
+            sscert.IdNumber.parse(PERSON), "rail", dt.date(2023, 3, 1), "x", schemes=("horoscope",)
+        )
 
 
 def test_the_same_record_twice_is_a_replay(

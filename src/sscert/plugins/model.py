@@ -132,15 +132,28 @@ class AttemptResult:
     template_made: bool = False
 
 
+def _schemes(value: object) -> tuple[Scheme, ...]:
+    if isinstance(value, (str, Scheme)):
+        value = (value,)
+    if not isinstance(value, (tuple, list, set, frozenset)):
+        raise TypeError(f"schemes must be scheme codes, not {type(value).__name__}")
+    return tuple(Scheme(s) for s in value)
+
+
 @frozen
 class AliveRecord:
     """A record from another system showing the person alive (静默认证): a hospital stay, a
-    rail or air trip, a bank card use, a medical-insurance settlement."""
+    rail or air trip, a bank card use, a medical-insurance settlement.
+
+    ``schemes`` are the person's schemes, when the caller knows them: the notice then gives
+    the enquiry line of the person's own scheme (without them, the county's only line or
+    12333, never another scheme's line)."""
 
     id_number: IdNumber
     source: str
     on: dt.date
     reference: str
+    schemes: tuple[Scheme, ...] = field(default=(), converter=_schemes)
 
 
 @frozen

@@ -34,6 +34,16 @@ from sscert.reports.snapshot import Snapshot, township_of
 from sscert.rules.engine import PersonResult
 from sscert.rules.payroll import Outcome
 from sscert.rules.status import Status
+from sscert.sms import (
+    DEFAULT_SIGNATURE,
+    FRAUD_WARNING,
+    SMS_LIMIT,
+    chinese_date,
+    fit,
+    hotline,
+    scheme_lines,
+    signature,
+)
 from sscert.spreadsheet import file_name, neutralise, sheet_name, write_csv, write_sheet
 from sscert.values.phone import mask_phone_text
 
@@ -60,36 +70,18 @@ VISIT_COLUMNS: Final = (
     "编号", "姓名", "身份证号", "村", "地址", "险种", "状态", "认证截止", "暂停起始月",
     "已暂停金额", "走访结果",
 )  # fmt: skip
-SMS_LIMIT: Final = 70
-DEFAULT_SIGNATURE: Final = "【人社部门】"
-FRAUD_WARNING: Final = "认证不收费，谨防诈骗"
 _STATUS_ZH: Final = {Status.PENDING: "待认证", Status.SUSPENDED: "已暂停发放"}
 _APPS: Final = ("hebei_renshe", "yirenshe", "consular")
 
 
-def chinese_date(day: dt.date) -> str:
-    """``2023年3月25日``."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _lines(campaign: Campaign, result: PersonResult) -> list[Contact]:
-    lines: list[Contact] = []
-    for scheme in sorted({e.scheme for e in result.person.entitlements}):
-        try:
-            line = campaign.hotline_for(scheme)
-        except LookupError:
-            continue
-        if line not in lines:
-            lines.append(line)
-    return lines
+    return scheme_lines(campaign, (e.scheme for e in result.person.entitlements))
 
 
 def _hotline(campaign: Campaign, result: PersonResult) -> str:
-    lines = _lines(campaign, result)
-    if lines:
-        return lines[0].phone
-    office = campaign.township_office(result.person.township or "")
-    return office.phone if office else "12333"
+    return hotline(
+        campaign, (e.scheme for e in result.person.entitlements), result.person.township
+    )
 
 
 def _deadline(result: PersonResult) -> dt.date | None:
@@ -111,37 +103,36 @@ def sms_text(campaign: Campaign, result: PersonResult) -> str:
     """The SMS for one person: at most :data:`SMS_LIMIT` characters — the longest wording
     that fits, signed, with the date, the channels, the hotline of their scheme and the
     warning against fraud."""
-    signature = campaign.sms_signature or DEFAULT_SIGNATURE
+    signed = signature(campaign)
     name = result.person.name or ""
-    hotline = _hotline(campaign, result)
+    line = _hotline(campaign, result)
     apps = _apps(campaign)
     using = f"用{apps}APP" if apps else ""
     if result.status is Status.SUSPENDED:
         since = _suspended_since(result)
         when = f"自{since[:4]}年{int(since[5:])}月起" if since else ""
         variants = [
-            f"{signature}{name}您好：您未按期完成待遇资格认证，{when}暂停发放。请尽快{using}认证，"
-            f"认证后从停发之月起补发。咨询{hotline}。{FRAUD_WARNING}",
-            f"{signature}{name}您好：您未按期认证，{when}暂停发放。请尽快{using}认证，认证后补发。"
-            f"咨询{hotline}。{FRAUD_WARNING}",
-            f"{signature}您未按期认证，{when}暂停发放，请尽快认证，认证后补发。咨询{hotline}。"
+            f"{signed}{name}您好：您未按期完成待遇资格认证，{when}暂停发放。请尽快{using}认证，"
+            f"认证后从停发之月起补发。咨询{line}。{FRAUD_WARNING}",
+            f"{signed}{name}您好：您未按期认证，{when}暂停发放。请尽快{using}认证，认证后补发。"
+            f"咨询{line}。{FRAUD_WARNING}",
+            f"{signed}您未按期认证，{when}暂停发放，请尽快认证，认证后补发。咨询{line}。"
             f"{FRAUD_WARNING}",
-            f"{signature}您的待遇已暂停发放，请尽快认证。咨询{hotline}。{FRAUD_WARNING}",
+            f"{signed}您的待遇已暂停发放，请尽快认证。咨询{line}。{FRAUD_WARNING}",
         ]
     else:
         due = _deadline(result)
         date = chinese_date(due) if due else ""
         variants = [
-            f"{signature}{name}您好：请于{date}前{using}完成待遇资格认证（任选其一），"
-            f"逾期将暂停发放。咨询{hotline}。{FRAUD_WARNING}",
-            f"{signature}{name}您好：请于{date}前{using}完成待遇资格认证。咨询{hotline}。"
+            f"{signed}{name}您好：请于{date}前{using}完成待遇资格认证（任选其一），"
+            f"逾期将暂停发放。咨询{line}。{FRAUD_WARNING}",
+            f"{signed}{name}您好：请于{date}前{using}完成待遇资格认证。咨询{line}。"
             f"{FRAUD_WARNING}",
-            f"{signature}请于{date}前{using}完成待遇资格认证。咨询{hotline}。{FRAUD_WARNING}",
-            f"{signature}请于{date}前完成待遇资格认证。咨询{hotline}。{FRAUD_WARNING}",
+            f"{signed}请于{date}前{using}完成待遇资格认证。咨询{line}。{FRAUD_WARNING}",
+            f"{signed}请于{date}前完成待遇资格认证。咨询{line}。{FRAUD_WARNING}",
         ]
-    variants.append(f"{signature}请尽快完成待遇资格认证。{FRAUD_WARNING}")
-    fitting = [v for v in variants if len(v) <= SMS_LIMIT]
-    return fitting[0] if fitting else variants[-1][:SMS_LIMIT]
+    variants.append(f"{signed}请尽快完成待遇资格认证。{FRAUD_WARNING}")
+    return fit(variants)
 
 
 #: Kept for callers of the earlier name: the SMS / notice text of one person.

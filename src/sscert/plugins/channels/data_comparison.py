@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sscert.campaigns.model import Campaign, ContactKind
+from sscert.campaigns.model import Campaign
 from sscert.events import CST, Certified
 from sscert.plugins.channels.common import refuse
 from sscert.plugins.hookspecs import certifies, hookimpl, provides
@@ -22,6 +22,7 @@ from sscert.plugins.model import (
     Message,
 )
 from sscert.plugins.services import ChannelServices
+from sscert.sms import FRAUD_WARNING, chinese_date, fit, hotline, signature
 
 CODE = "data_comparison"
 
@@ -57,16 +58,31 @@ def sscert_certify(request: CertificationRequest, services: ChannelServices) -> 
 
 
 def notice(campaign: Campaign, record: AliveRecord) -> Message:
-    """The SMS that tells the person a record certified them."""
+    """The SMS that tells the person a record certified them: one message (at most 70
+    characters), signed with the office, the date as ``2023年3月1日``, the enquiry line of
+    the person's own scheme (``record.schemes``) and the warning that certification is free.
+    """
     source_zh, source_en = SOURCES[record.source]
-    line = next((c for c in campaign.contacts if c.kind is ContactKind.COUNTY), None)
-    call_zh = f"如有疑问请致电{line.phone}。" if line else ""
-    call_en = f" Questions: call {line.phone}." if line else ""
+    signed = signature(campaign)
+    day = chinese_date(record.on)
+    line = hotline(campaign, record.schemes)
+    zh = fit(
+        [
+            f"{signed}您好！经{source_zh}记录比对（{day}），您已完成本次待遇领取资格认证，"
+            f"无需另行认证。咨询{line}。{FRAUD_WARNING}",
+            f"{signed}经{source_zh}记录比对（{day}），您已完成待遇资格认证，无需另行认证。"
+            f"咨询{line}。{FRAUD_WARNING}",
+            f"{signed}经{source_zh}记录比对（{day}），您已完成待遇资格认证。咨询{line}。"
+            f"{FRAUD_WARNING}",
+            f"{signed}经记录比对（{day}），您已完成待遇资格认证。咨询{line}。{FRAUD_WARNING}",
+            f"{signed}您已完成待遇资格认证。咨询{line}。{FRAUD_WARNING}",
+        ]
+    )
     return Message(
-        f"【{campaign.name}】您好！经{source_zh}记录比对（{record.on:%Y年%m月%d日}），"
-        f"您已完成本次待遇领取资格认证，无需另行认证。{call_zh}",
-        f"[{campaign.name}] A record of {source_en} on {record.on} shows you alive: your "
-        f"certification for this cycle is complete; nothing more to do.{call_en}",
+        zh,
+        f"{signed} A record of {source_en} on {record.on} shows you alive: your "
+        f"certification for this cycle is complete; nothing more to do. Questions: call "
+        f"{line}. Certification is free: beware of fraud.",
     )
 
 
