@@ -64,6 +64,20 @@ def test_batch_from_a_store_to_csv(tmp_path: Path) -> None:
     assert len(months) == sum(len(p["months"]) for p in expected)
 
 
+def test_batch_with_full_id_numbers_is_in_the_access_log(tmp_path: Path) -> None:
+    from sscert.store import SQLiteStore  # noqa: PLC0415
+
+    db = _store(tmp_path)
+    args = ["batch", "--campaign", "laiyuan-2023", "--as-of", "2023-09-30", "--store", str(db)]
+    result = CliRunner().invoke(
+        cli, [*args, "--out", str(tmp_path / "o"), "--unmasked", "--operator", "工资科"]
+    )
+    assert result.exit_code == 0, result.output
+    with SQLiteStore.open(db) as store:
+        log = store.access_log()
+    assert [(line[1], line[2]) for line in log] == [("工资科", "batch --unmasked")]
+
+
 def test_batch_from_tables_refuses_bad_input(tmp_path: Path) -> None:
     entitlements = tmp_path / "entitlements.csv"
     entitlements.write_text(

@@ -6,9 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+import sscert
 from sscert.cli.app import cli
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_show_json_exits_0_and_prints_the_campaign() -> None:
@@ -67,3 +71,46 @@ def test_chinese_survives_a_c_locale(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "涞源县" in done.stdout.decode("utf-8")
+
+
+def test_init_writes_an_editable_copy_that_loads(tmp_path: Path) -> None:
+    new = tmp_path / "counties" / "my-county-2024.toml"
+    result = CliRunner().invoke(cli, ["campaign", "init", str(new), "--from", "laiyuan-2023"])
+    assert result.exit_code == 0, result.output
+    text = new.read_text(encoding="utf-8")
+    assert text.startswith("# Copied from the bundled campaign laiyuan-2023")
+    assert 'id = "my-county-2024"' in text
+    bundled = (ROOT / "src" / "sscert" / "campaigns" / "data" / "laiyuan-2023.toml").read_text(
+        encoding="utf-8"
+    )
+    comments = [line for line in bundled.splitlines() if line.startswith("#")]
+    assert all(line in text for line in comments)
+    copy, original = sscert.load_campaign(new), sscert.load_campaign("laiyuan-2023")
+    assert copy.id == "my-county-2024"
+    assert copy.contacts == original.contacts
+    assert copy.duty == original.duty
+    shown = CliRunner().invoke(cli, ["campaign", "show", str(new)])
+    assert shown.exit_code == 0
+    again = CliRunner().invoke(cli, ["campaign", "init", str(new), "--from", "laiyuan-2023"])
+    assert again.exit_code == 2
+    assert new.read_text(encoding="utf-8") == text  # never overwritten
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "message"),
+    [
+        ("本县.toml", [], "--id"),
+        ("x.toml", ["--id", "Bad Id"], "--id"),
+        ("y.toml", ["--from", "nowhere-1999"], "no bundled campaign"),
+    ],
+)
+def test_init_refuses_what_it_cannot_copy(
+    tmp_path: Path, name: str, extra: list[str], message: str
+) -> None:
+    args = ["campaign", "init", str(tmp_path / name)]
+    if "--from" not in extra:
+        args += ["--from", "laiyuan-2023"]
+    result = CliRunner().invoke(cli, [*args, *extra])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / name).exists()

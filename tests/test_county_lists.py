@@ -175,3 +175,42 @@ def test_every_sms_fits_one_message(name: str, as_of: dt.date, with_phone: bool)
     if result.next_due is not None:
         due = result.next_due
         assert f"{due.year}年{due.month}月{due.day}日" in text or "暂停" in text
+
+
+def test_every_full_export_is_in_the_access_log(db: Path, tmp_path: Path) -> None:
+    assert "no full ID or phone numbers" in run("store", "access-log", str(db)).output
+    history = run("store", "history", str(db), "130630194803150028", "--unmasked")
+    assert history.exit_code == 0
+    assert "130630194803150028" in history.output
+    masked = run("store", "history", str(db), "130630194803150028")
+    assert "130630194803150028" not in masked.output
+    archive = tmp_path / "档案"
+    export = ("store", "export", str(db), "--campaign", "laiyuan-2023", "--out", str(archive))
+    assert run(*export).exit_code == 0  # masked: not logged
+    assert (
+        run(*export[:-1], str(tmp_path / "full"), "--unmasked", "--operator", "审计").exit_code == 0
+    )
+    with SQLiteStore.open(db) as store:
+        log = store.access_log()
+    assert [line[2] for line in log] == ["store history --unmasked", "store export --unmasked"]
+    assert log[1][1] == "审计"
+    shown = run("store", "access-log", str(db))
+    assert shown.exit_code == 0
+    assert "store export --unmasked" in shown.output
+    assert "审计" in shown.output
+    assert "130630194803150028" not in shown.output
+
+
+def test_store_calculate_writes_a_file(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "结果" / "r.json"
+    args = ("--campaign", "laiyuan-2023", "--as-of", "2023-06-30")
+    result = run("store", "calculate", str(db), *args, "-o", str(out))
+    assert result.exit_code == 0
+    printed = run("store", "calculate", str(db), *args)
+    assert out.read_text(encoding="utf-8") == printed.stdout
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    refused = run("store", "calculate", str(db), *args, "-o", str(blocked / "r.json"))
+    assert refused.exit_code == 2
+    assert "cannot write" in refused.output
+    assert refused.exception is None or isinstance(refused.exception, SystemExit)

@@ -6,14 +6,20 @@ import csv
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sscert.attestation import AttestationSigner
 from sscert.cli.app import cli
+from sscert.sheets import date_text, month_text
 from sscert.store import SQLiteStore
+from sscert.values.limits import LimitError, parse_date, parse_moment, parse_month
+from sscert.values.months import Month
 
 HEADER = ["姓名", "身份证号", "认证时间", "认证方式", "死亡日期", "报告日期"]
 ZHANG, LI, WANG = "130630194803150028", "13063019410602013X", "130630194605030156"
@@ -151,3 +157,67 @@ def test_an_attested_store_refuses_unattested_rows(tmp_path: Path) -> None:
     result = run("events", "import", str(db), str(write_csv(tmp_path / "a.csv", ROWS[:1])))
     assert result.exit_code == 1
     assert "attestation_required" in result.stderr
+
+
+# --- the ways people write dates and months in a spreadsheet ------------------------------
+
+WRITTEN_DATES = (
+    lambda d: f"{d.year}/{d.month}/{d.day}",
+    lambda d: f"{d.year}.{d.month:02d}.{d.day:02d}",
+    lambda d: f"{d.year}年{d.month}月{d.day}日",
+    lambda d: f"{d:%Y%m%d}",
+    lambda d: d.isoformat(),
+)
+
+
+@given(
+    st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+    st.sampled_from(WRITTEN_DATES),
+    st.none() | st.times().map(lambda t: t.replace(microsecond=0)),
+)
+def test_written_dates_mean_what_they_say(day: dt.date, form: Any, time: dt.time | None) -> None:
+    shown = form(day)
+    if time is None:
+        assert parse_date(date_text(shown)) == day
+        return
+    moment = parse_moment(date_text(f"{shown} {time.hour}:{time:%M:%S}"))
+    assert moment == dt.datetime.combine(day, time)  # a time without an offset is CST
+
+
+@pytest.mark.parametrize(
+    "shown", ["2023/2/30", "2023年13月1日", "２０２３/3/22", "2023/3/22 25:00", "3/22/2023", "昨天"]
+)
+def test_impossible_written_dates_are_refused(shown: str) -> None:
+    with pytest.raises(LimitError):
+        parse_moment(date_text(shown))
+
+
+@given(st.integers(1900, 2100), st.integers(1, 12))
+def test_written_months_mean_what_they_say(year: int, month: int) -> None:
+    for shown in (
+        f"{year}/{month}",
+        f"{year}.{month:02d}",
+        f"{year}年{month}月",
+        f"{year}{month:02d}",
+    ):
+        assert parse_month(month_text(shown), compact=True) == Month(year, month)
+
+
+def test_an_events_sheet_with_chinese_dates(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    run("store", "init", str(db))
+    sheet = tmp_path / "认证明细.csv"
+    with sheet.open("w", encoding="gb18030", newline="") as handle:
+        csv.writer(handle).writerows(
+            [HEADER, ["张秀英", ZHANG, "2023年2月14日 9:30", "易人社", "", ""],
+             ["李德福", LI, "2023/5/20", "线下辅助认证", "2023/6/1", "2023/6/3"]]
+        )  # fmt: skip
+    result = run("events", "import", str(db), str(sheet))
+    assert result.exit_code == 0, result.output
+    with SQLiteStore.open(db) as store:
+        bodies = store.bodies_of(ZHANG) + store.bodies_of(LI)
+    assert {b.get("at") or b.get("on") for b in bodies} == {
+        "2023-02-14T09:30:00",
+        "2023-05-20",
+        "2023-06-01",
+    }

@@ -411,7 +411,7 @@ def test_match_record_turns_a_record_into_a_certification(
 
 
 @pytest.mark.parametrize(
-    ("schemes", "line", "other"),
+    "expected",
     [
         (("urban_rural_resident_pension",), "0312-7329723", "0312-7315640"),
         (("enterprise_pension",), "0312-7315640", "0312-7329723"),
@@ -423,11 +423,10 @@ def test_match_record_turns_a_record_into_a_certification(
 def test_the_data_matching_sms_gives_the_line_of_the_persons_scheme(
     pm: pluggy.PluginManager,
     services: ChannelServices,
-    schemes: tuple[str, ...],
-    line: str,
-    other: str,
+    expected: tuple[tuple[str, ...], str, str],
     source: str,
 ) -> None:
+    schemes, line, other = expected
     campaign = sscert.load_campaign("laiyuan-2023")
     record = AliveRecord(
         sscert.IdNumber.parse(PERSON), source, dt.date(2023, 12, 31), "R-1", schemes=schemes

@@ -33,6 +33,7 @@ from sscert.sheets import (
     RowProblem,
     SheetError,
     cell_text,
+    date_text,
     id_number_cell,
     read_rows,
     text,
@@ -118,7 +119,7 @@ def _moment(value: object, column: str) -> str:
     elif isinstance(value, dt.date):
         shown = value.isoformat()
     else:
-        shown = cell_text(value, column)
+        shown = date_text(cell_text(value, column))
     try:
         moment = parse_moment(shown)
     except LimitError as error:
@@ -130,7 +131,7 @@ def _date(value: object, column: str) -> str:
     if isinstance(value, dt.datetime | dt.date):
         shown = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
     else:
-        shown = cell_text(value, column)
+        shown = date_text(cell_text(value, column))
     try:
         return parse_date(shown).isoformat()
     except LimitError as error:

@@ -42,6 +42,7 @@ from sscert.sheets import (
     SheetError,
     cell_text,
     id_number_cell,
+    month_text,
     read_rows,
     text,
 )
@@ -131,7 +132,7 @@ def _month(value: object, column: str) -> Month:
     if isinstance(value, dt.datetime | dt.date):
         shown = f"{value.year:04d}-{value.month:02d}"
     else:
-        shown = cell_text(value, column)
+        shown = month_text(cell_text(value, column))
     try:
         return parse_month(shown, compact=True)
     except LimitError as error:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -31,7 +32,9 @@ __all__ = [
     "RowProblem",
     "SheetError",
     "cell_text",
+    "date_text",
     "id_number_cell",
+    "month_text",
     "read_rows",
     "text",
     "write_rejects",
@@ -181,7 +184,10 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[object]]:
         import openpyxl  # noqa: PLC0415 - an optional dependency, loaded when needed
     except ImportError:
         raise SheetError(
-            _("reading .xlsx needs openpyxl: pip install 'sscert[campaign]'")
+            _(
+                "reading .xlsx needs openpyxl: pip install 'sscert[campaign]' "
+                "(from a checkout: pip install '.[campaign]')"
+            )
         ) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -232,6 +238,43 @@ def cell_text(value: object, column: str) -> str:
         return check_text(text(value))
     except LimitError as error:
         raise Bad(column, str(error)) from None
+
+
+_WRITTEN_DATE = re.compile(
+    r"(?:(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2}))"
+    r"(?:(?:\s+|T)(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?"
+)
+
+
+def date_text(value: str) -> str:
+    """The ways people write a date in a spreadsheet — ``2023/3/22``, ``2023.3.22``,
+    ``2023年3月22日``, ``20230322``, each optionally with ``9:05`` or ``9:05:30`` — as
+    ISO text (``2023-03-22``, ``2023-03-22T09:05:00``); anything else unchanged, for the
+    date check to refuse with its reason. ASCII digits only."""
+    shown = value.strip()
+    if any(c.isdigit() and not c.isascii() for c in shown):
+        return shown
+    match = _WRITTEN_DATE.fullmatch(shown)
+    if not match:
+        return shown
+    year, month, day = match[1] or match[4], match[2] or match[5], match[3] or match[6]
+    iso = f"{year}-{int(month):02d}-{int(day):02d}"
+    if match[7] is None:
+        return iso
+    return f"{iso}T{int(match[7]):02d}:{match[8]}:{match[9] or '00'}"
+
+
+_WRITTEN_MONTH = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*月?")
+
+
+def month_text(value: str) -> str:
+    """``2023/1``, ``2023.01``, ``2023年1月`` as ``2023-01``; anything else unchanged (for
+    the month check to accept ``2023-01`` and ``202301`` or refuse with its reason)."""
+    shown = value.strip()
+    if any(c.isdigit() and not c.isascii() for c in shown):
+        return shown
+    match = _WRITTEN_MONTH.fullmatch(shown)
+    return f"{match[1]}-{int(match[2]):02d}" if match else shown
 
 
 def id_number_cell(value: object, column: str) -> IdNumber:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sscert.cli.store import load_campaign_option, parse_as_of
+from sscert.cli.store import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
 from sscert.contract import InvalidPerson
 from sscert.i18n import _
 
@@ -42,7 +42,10 @@ __all__ = ["batch"]
 @click.option(
     "--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True
 )
-@click.option("--unmasked", is_flag=True, help="Full ID numbers (the payroll run needs them).")
+@click.option(
+    "--unmasked", is_flag=True, help="Full ID numbers (the payroll run needs them; logged)."
+)
+@OPERATOR_OPTION
 def batch(
     campaign_name: str,
     as_of: str,
@@ -55,6 +58,7 @@ def batch(
     out: Path,
     fmt: str,
     unmasked: bool,
+    operator: str | None,
 ) -> None:
     """Rules C1-C12 for a whole roster at once: per-person results and per-month outcomes.
 
@@ -75,7 +79,10 @@ def batch(
         from sscert.batch.output import write_outputs  # noqa: PLC0415
     except ImportError:
         raise click.ClickException(
-            _("the batch engine needs: pip install 'sscert[batch]'")
+            _(
+                "the batch engine needs: pip install 'sscert[batch]' "
+                "(from a checkout: pip install '.[batch]')"
+            )
         ) from None
     from sscert.plugins import channel_codes, fine_policy, make_plugin_manager  # noqa: PLC0415
     from sscert.store import SQLiteStore, StoreError  # noqa: PLC0415
@@ -127,6 +134,16 @@ def batch(
     )
     stage(_("{height:,} month rows: writing {fmt}").format(height=result.months.height, fmt=fmt))
     paths = write_outputs(result, out, fmt, unmasked=unmasked)
+    if unmasked and store_path is not None:
+        with SQLiteStore.open(store_path) as store:
+            log_full_export(
+                store,
+                "batch --unmasked",
+                _("results of {count} people with full ID numbers into {out}").format(
+                    count=data.people.height, out=out
+                ),
+                operator,
+            )
     stage(_("done"))
     for path in paths:
         click.echo(str(path))

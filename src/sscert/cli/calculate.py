@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sscert.campaigns import CampaignError, load_campaign
-from sscert.cli.output import dump_json
+from sscert.cli.output import OUTPUT_OPTION, echo_json
 from sscert.contract import InputError
 from sscert.i18n import _
 from sscert.plugins import calculate_with_plugins, make_plugin_manager
@@ -23,12 +23,7 @@ __all__ = ["calculate_command"]
     type=click.Path(dir_okay=False, path_type=Path),
     help="A campaign TOML file the case may name by its id (besides the bundled ones).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the result to this file instead of standard output.",
-)
+@OUTPUT_OPTION
 def calculate_command(case_file: Path, campaign_file: Path | None, output: Path | None) -> None:
     """Apply rules C1-C12 to the people of CASE_FILE and print the result as JSON.
 
@@ -66,9 +61,4 @@ def calculate_command(case_file: Path, campaign_file: Path | None, output: Path 
         click.echo(_("sscert: {case_file}: bad input").format(case_file=case_file), err=True)
         click.echo(str(error), err=True)
         raise SystemExit(2) from None
-    rendered = dump_json(result)
-    if output is None:
-        click.echo(rendered)
-    else:
-        output.write_text(rendered + "\n", encoding="utf-8")
-        click.echo(_("wrote {output}").format(output=output), err=True)
+    echo_json(result, output)

@@ -57,6 +57,16 @@ def init(new_file: Path, source: str, campaign_id: str | None) -> None:
             _("sscert: ") + _("{path} exists: choose a new file").format(path=new_file), err=True
         )
         raise SystemExit(2)
+    if campaign_id is None and not new_file.stem.isascii():
+        click.echo(
+            _("sscert: ")
+            + _(
+                "name the new campaign with --id (for example --id {example}): an id is "
+                "lowercase letters, digits, '.', '_' or '-', and {name} has others"
+            ).format(example=f"{source.split('-')[0]}-new", name=new_file.name),
+            err=True,
+        )
+        raise SystemExit(2)
     new_id = campaign_id or re.sub(r"[^a-z0-9._-]+", "-", new_file.stem.lower()).strip("-._")
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", new_id or ""):
         click.echo(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
 from sscert.cli.progress import progress
-from sscert.cli.store import load_campaign_option, login_name, parse_as_of
+from sscert.cli.store import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
 from sscert.i18n import _
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
 from sscert.reports import Snapshot, take_snapshot, write_reminders, write_report
@@ -55,7 +54,7 @@ def _finish(snapshot: Snapshot) -> None:
 @click.option(
     "--unmasked", is_flag=True, help="Full ID and phone numbers everywhere (agency use, logged)."
 )
-@click.option("--operator", help="Who exports, for the store's access log (default: login name).")
+@OPERATOR_OPTION
 def remind(
     db: Path,
     campaign: str,
@@ -78,7 +77,8 @@ def remind(
     full = unmasked or not masked
     if full and snapshot.needing_reminder:
         with SQLiteStore.open(db) as store:
-            store.log_access(
+            log_full_export(
+                store,
                 "remind" + (" --unmasked" if unmasked else ""),
                 _("{what} for {count} people, as of {as_of}, into {out}").format(
                     what=_("full ID and phone numbers")
@@ -88,8 +88,7 @@ def remind(
                     as_of=snapshot.as_of,
                     out=out,
                 ),
-                operator or login_name(),
-                dt.datetime.now(dt.UTC),
+                operator,
             )
     click.echo(
         _("{count} people to remind, as of {as_of}:").format(

@@ -7,9 +7,21 @@ import json
 import sys
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-__all__ = ["display_width", "dump_json", "ensure_utf8_streams", "table"]
+import click
+
+from sscert.i18n import _
+
+__all__ = [
+    "OUTPUT_OPTION",
+    "display_width",
+    "dump_json",
+    "echo_json",
+    "ensure_utf8_streams",
+    "table",
+]
 
 
 def ensure_utf8_streams() -> None:
@@ -46,3 +58,31 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def dump_json(data: Any) -> str:
     """JSON for people and programs: UTF-8 text (not ``\\u`` escapes), 2-space indent."""
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+#: ``-o/--output FILE``: write JSON there instead of standard output.
+OUTPUT_OPTION = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the result to this file instead of standard output.",
+)
+
+
+def echo_json(data: Any, output: Path | None) -> None:
+    """``data`` as JSON on standard output, or into ``output`` (saying so on stderr). A file
+    that cannot be written is a clear error (exit 2), never a traceback."""
+    rendered = dump_json(data)
+    if output is None:
+        click.echo(rendered)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(rendered + "\n", encoding="utf-8")
+    except OSError as error:
+        click.echo(
+            _("sscert: cannot write {output}: {error}").format(output=output, error=error),
+            err=True,
+        )
+        raise SystemExit(2) from None
+    click.echo(_("wrote {output}").format(output=output), err=True)

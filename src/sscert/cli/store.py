@@ -13,7 +13,7 @@ import click
 
 from sscert.attestation import AttestationVerifier, TrustedKey
 from sscert.campaigns import Campaign, CampaignError, load_campaign
-from sscert.cli.output import dump_json
+from sscert.cli.output import OUTPUT_OPTION, dump_json, echo_json, table
 from sscert.cli.progress import progress
 from sscert.i18n import _
 from sscert.keys import KeyFileError, generate_key_files, load_private_key, load_public_key
@@ -81,6 +81,12 @@ def _trusted_keys(path: Path | None) -> list[TrustedKey] | None:
         raise _fail(
             _("{path}: not a list of trusted keys ({error})").format(path=path, error=error)
         ) from None
+
+
+#: ``--operator NAME``: who exports personal data in full, for the store's access log.
+OPERATOR_OPTION = click.option(
+    "--operator", help="Who exports, for the store's access log (default: the login name)."
+)
 
 
 @click.group()
@@ -345,7 +351,10 @@ def backup(db: Path, destination: Path) -> None:
 @click.option("--campaign", "campaign_name", required=True, help="Campaign id or file.")
 @click.option("--as-of", "as_of", required=True, help="The as-of date, YYYY-MM-DD.")
 @click.option("--from", "first", default=None, help="First month simulated, YYYY-MM.")
-def calculate(db: Path, campaign_name: str, as_of: str, first: str | None) -> None:
+@OUTPUT_OPTION
+def calculate(
+    db: Path, campaign_name: str, as_of: str, first: str | None, output: Path | None
+) -> None:
     """Print what `sscert calculate` prints for the case equivalent to the store.
 
     A person whose stored records do not make a valid case is listed under ``invalid``
@@ -362,7 +371,7 @@ def calculate(db: Path, campaign_name: str, as_of: str, first: str | None) -> No
         update(len(stored.case.people))
     if stored.invalid:
         result["invalid"] = invalid_dicts(stored.invalid)
-    click.echo(dump_json(result))
+    echo_json(result, output)
     for person in stored.invalid:
         click.echo(
             _("sscert: {id_number}: not calculated: {reason}").format(
@@ -377,7 +386,7 @@ def calculate(db: Path, campaign_name: str, as_of: str, first: str | None) -> No
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("id_number")
 @click.option("--unmasked", is_flag=True, help="Show ID and phone numbers in full (logged).")
-@click.option("--operator", help="Who asks, for the access log (default: the login name).")
+@OPERATOR_OPTION
 def history(db: Path, id_number: str, unmasked: bool, operator: str | None) -> None:
     """Show one person's records in the order they were stored: every value they ever had,
     superseded ones included (records are never changed or deleted)."""
@@ -388,11 +397,11 @@ def history(db: Path, id_number: str, unmasked: bool, operator: str | None) -> N
     with _open(db) as opened:
         rows = opened.history_of(person.value)
         if unmasked:
-            opened.log_access(
+            log_full_export(
+                opened,
                 "store history --unmasked",
                 _("records of {person}").format(person=person.masked),
-                operator or login_name(),
-                dt.datetime.now(dt.UTC),
+                operator,
             )
     if not rows:
         click.echo(_("{person}: no records in this store").format(person=person.masked))
@@ -403,6 +412,31 @@ def history(db: Path, id_number: str, unmasked: bool, operator: str | None) -> N
     for seq, kind, body in rows:
         shown = body if unmasked else redact(_describe_record(body))
         click.echo(f"  #{seq} {kind}: {shown}")
+
+
+@store.command("access-log")
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+def access_log(db: Path) -> None:
+    """Who exported ID or phone numbers in full, when, and what: the store's access log,
+    oldest first (written by `remind`, `store history --unmasked`, `store export
+    --unmasked`)."""
+    with _open(db) as opened:
+        lines = opened.access_log()
+    if not lines:
+        click.echo(_("no full ID or phone numbers have been exported from this store"))
+        return
+    click.echo(
+        table(
+            [_("time (UTC)"), _("operator"), _("command"), _("what")],
+            [[at, operator, action, detail] for at, operator, action, detail in lines],
+        )
+    )
+
+
+def log_full_export(store: SQLiteStore, action: str, detail: str, operator: str | None) -> None:
+    """A line in the store's access log: ``operator`` (default: the login name) exported
+    personal data in full, now."""
+    store.log_access(action, detail, operator or login_name(), dt.datetime.now(dt.UTC))
 
 
 def login_name() -> str:
@@ -433,17 +467,27 @@ def _describe_record(body: str) -> str:
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--campaign", "campaign_name", required=True, help="Campaign id or file.")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--unmasked", is_flag=True, help="Write ID and phone numbers in full.")
-def export(db: Path, campaign_name: str, out: Path, unmasked: bool) -> None:
+@click.option("--unmasked", is_flag=True, help="Write ID and phone numbers in full (logged).")
+@OPERATOR_OPTION
+def export(db: Path, campaign_name: str, out: Path, unmasked: bool, operator: str | None) -> None:
     """Write the archive (JSONL, CSV for Excel, manifest) of a campaign into OUT."""
     campaign = load_campaign_option(campaign_name)
     with _open(db) as opened:
         manifest = export_archive(opened, campaign, out, unmasked=unmasked)
+        if unmasked:
+            log_full_export(
+                opened,
+                "store export --unmasked",
+                _("archive of {count} records into {out}").format(
+                    count=manifest["records"]["total"], out=out
+                ),
+                operator,
+            )
     click.echo(
         _("wrote {value} records to {out} ({value2}); chain head {value3}").format(
             value=manifest["records"]["total"],
             out=out,
-            value2="unmasked" if unmasked else "ID and phone numbers masked",
+            value2=_("unmasked") if unmasked else _("ID and phone numbers masked"),
             value3=manifest["chain_head"]["hash"],
         )
     )

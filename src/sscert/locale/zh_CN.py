@@ -252,10 +252,26 @@ ZH: dict[str, str] = {
         "私钥：{key_path}（权限 0600：请与存储分开保管）"
     ),
     "public key:  {pub_path}": "公钥：  {pub_path}",
-    "reading .xlsx needs openpyxl: pip install 'sscert[campaign]'": (
-        "读取 .xlsx 需要 openpyxl：pip install 'sscert[campaign]'"
+    "reading .xlsx needs openpyxl: pip install 'sscert[campaign]' (from a checkout: pip install '.[campaign]')": (
+        "读取 .xlsx 需要 openpyxl：pip install 'sscert[campaign]'（在代码目录中：pip install '.[campaign]'）"
     ),
     "calculating": "正在计算",
+    "unmasked": "身份证号和电话为完整号码",
+    "ID and phone numbers masked": "身份证号和电话已脱敏",
+    "YYYY-MM or YYYYMM": "YYYY-MM 或 YYYYMM",
+    "unreadable": "无法读取",
+    "name the new campaign with --id (for example --id {example}): an id is "
+    "lowercase letters, digits, '.', '_' or '-', and {name} has others": (
+        "请用 --id 给新认证活动编号（例如 --id {example}）：编号只能由小写字母、数字、“.”、“_”或“-”"
+        "组成，而 {name} 含有其他字符"
+    ),
+    "no full ID or phone numbers have been exported from this store": "本存储尚无完整身份证号或电话的导出记录",
+    "time (UTC)": "时间（UTC）",
+    "operator": "操作人",
+    "command": "命令",
+    "what": "内容",
+    "archive of {count} records into {out}": "{count} 条记录的档案，写入 {out}",
+    "results of {count} people with full ID numbers into {out}": "{count} 人的结果（完整身份证号），写入 {out}",
     "reading the store {store_path}": "正在读取存储 {store_path}",
     "reading the tables": "正在读取数据表",
     "reason": "原因",
@@ -306,7 +322,9 @@ ZH: dict[str, str] = {
     "and export again": "身份证号被存成了数字，可能已丢失末几位：请将该列设为文本格式后重新导出",
     "the attestation time has no offset": "认证凭证的时间没有时区",
     "the backup does not verify at row {seq}": "备份在第 {seq} 条校验不通过",
-    "the batch engine needs: pip install 'sscert[batch]'": "批量引擎需要：pip install 'sscert[batch]'",
+    "the batch engine needs: pip install 'sscert[batch]' (from a checkout: pip install '.[batch]')": (
+        "批量引擎需要：pip install 'sscert[batch]'（在代码目录中：pip install '.[batch]'）"
+    ),
     "the call lists hold phone numbers in full; this export is recorded in the store": (
         "电话名单含完整电话号码；本次导出已记录在存储中"
     ),
@@ -346,6 +364,7 @@ ZH: dict[str, str] = {
     "window (认证时间): {start} to {end}, both days included": "认证时间：{start} 至 {end}（含首尾两天）",
     "writing the lists": "正在写名单",
     "wrote {output}": "已写入 {output}",
+    "sscert: cannot write {output}: {error}": "sscert：无法写入 {output}：{error}",
     "wrote {path}: campaign {id}, a copy of {source}; check it with `sscert campaign show "
     "{path}`": "已写入 {path}：认证活动 {id}，复制自 {source}；可用 `sscert campaign show {path}` 查看",
     "wrote {value} records to {out} ({value2}); chain head {value3}": "已将 {value} 条记录写入 {out}（{value2}）；链头 {value3}",

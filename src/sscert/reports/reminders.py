@@ -79,9 +79,7 @@ def _lines(campaign: Campaign, result: PersonResult) -> list[Contact]:
 
 
 def _hotline(campaign: Campaign, result: PersonResult) -> str:
-    return hotline(
-        campaign, (e.scheme for e in result.person.entitlements), result.person.township
-    )
+    return hotline(campaign, (e.scheme for e in result.person.entitlements), result.person.township)
 
 
 def _deadline(result: PersonResult) -> dt.date | None:
@@ -126,8 +124,7 @@ def sms_text(campaign: Campaign, result: PersonResult) -> str:
         variants = [
             f"{signed}{name}您好：请于{date}前{using}完成待遇资格认证（任选其一），"
             f"逾期将暂停发放。咨询{line}。{FRAUD_WARNING}",
-            f"{signed}{name}您好：请于{date}前{using}完成待遇资格认证。咨询{line}。"
-            f"{FRAUD_WARNING}",
+            f"{signed}{name}您好：请于{date}前{using}完成待遇资格认证。咨询{line}。{FRAUD_WARNING}",
             f"{signed}请于{date}前{using}完成待遇资格认证。咨询{line}。{FRAUD_WARNING}",
             f"{signed}请于{date}前完成待遇资格认证。咨询{line}。{FRAUD_WARNING}",
         ]

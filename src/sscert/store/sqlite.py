@@ -1168,8 +1168,8 @@ def _describe_text(body: str) -> str:
     try:
         data = json.loads(body)
     except ValueError:
-        return "unreadable"
-    return _describe(data) if isinstance(data, dict) else "unreadable"
+        return _("unreadable")
+    return _describe(data) if isinstance(data, dict) else _("unreadable")
 
 
 def _describe(body: dict[str, Any]) -> str:

@@ -139,7 +139,7 @@ def parse_month(value: object, what: str = "", *, compact: bool = False) -> Mont
     text = _text_of(value, what)
     match = _MONTH.fullmatch(text)
     if not match or (not compact and "-" not in text):
-        form = "YYYY-MM or YYYYMM" if compact else "YYYY-MM"
+        form = _("YYYY-MM or YYYYMM") if compact else "YYYY-MM"
         raise LimitError(
             _say(
                 what,
