@@ -63,7 +63,7 @@ def init(new_file: Path, source: str, campaign_id: str | None) -> None:
             + _(
                 "name the new campaign with --id (for example --id {example}): an id is "
                 "lowercase letters, digits, '.', '_' or '-', and {name} has others"
-            ).format(example=f"{source.split('-')[0]}-new", name=new_file.name),
+            ).format(example=f"{source.split('-', maxsplit=1)[0]}-new", name=new_file.name),
             err=True,
         )
         raise SystemExit(2)

@@ -227,7 +227,8 @@ def verify(db: Path, checkpoint: Path | None, public_key: Path | None) -> None:
     except StoreError as error:
         raise _broken(str(error)) from None
     with opened:
-        broken = opened.verify()
+        with progress(_("verifying the chain")):
+            broken = opened.verify()
         short = broken is None and anchor is not None and verify_against(opened, anchor)
         try:
             seq, head = opened.head()
@@ -324,7 +325,7 @@ def backup(db: Path, destination: Path) -> None:
                 destination=destination
             )
         )
-    with _open(db) as opened:
+    with _open(db) as opened, progress(_("copying the store")):
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
             opened.backup(destination)
@@ -472,7 +473,7 @@ def _describe_record(body: str) -> str:
 def export(db: Path, campaign_name: str, out: Path, unmasked: bool, operator: str | None) -> None:
     """Write the archive (JSONL, CSV for Excel, manifest) of a campaign into OUT."""
     campaign = load_campaign_option(campaign_name)
-    with _open(db) as opened:
+    with _open(db) as opened, progress(_("writing the archive")):
         manifest = export_archive(opened, campaign, out, unmasked=unmasked)
         if unmasked:
             log_full_export(

@@ -260,6 +260,9 @@ ZH: dict[str, str] = {
     "ID and phone numbers masked": "身份证号和电话已脱敏",
     "YYYY-MM or YYYYMM": "YYYY-MM 或 YYYYMM",
     "unreadable": "无法读取",
+    "verifying the chain": "正在校验记录链",
+    "writing the archive": "正在写档案",
+    "copying the store": "正在备份存储",
     "name the new campaign with --id (for example --id {example}): an id is "
     "lowercase letters, digits, '.', '_' or '-', and {name} has others": (
         "请用 --id 给新认证活动编号（例如 --id {example}）：编号只能由小写字母、数字、“.”、“_”或“-”"
