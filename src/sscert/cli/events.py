@@ -48,7 +48,7 @@ def import_(db: Path, file: Path, mapping_file: Path | None, rejects: Path | Non
         store = SQLiteStore.open(db)
         columns = mapping(mapping_file)
     except (StoreError, SheetError) as error:
-        click.echo(f"sscert: {error}", err=True)
+        click.echo(_("sscert: {error}").format(error=error), err=True)
         raise SystemExit(2) from None
     known = channel_codes(make_plugin_manager())
     try:
@@ -57,7 +57,7 @@ def import_(db: Path, file: Path, mapping_file: Path | None, rejects: Path | Non
                 store, file, mapping=columns, known_channels=known, progress=update
             )
     except SheetError as error:
-        click.echo(f"sscert: {error}", err=True)
+        click.echo(_("sscert: {error}").format(error=error), err=True)
         raise SystemExit(2) from None
     for problem in report.rejected:
         click.echo(

@@ -23,7 +23,7 @@ __all__ = ["roster"]
 
 
 def _fail(message: str) -> SystemExit:
-    click.echo(f"sscert: {message}", err=True)
+    click.echo(_("sscert: {message}").format(message=message), err=True)
     return SystemExit(2)
 
 

@@ -384,7 +384,7 @@ ZH: dict[str, str] = {
     "{end} is before start {start}": "{end} 早于开始年月 {start}",
     "{end} is before the start {start}": "{end} 早于开始年月 {start}",
     "{end} is before window.start {start}": "{end} 早于 window.start {start}",
-    "{expected} — did you mean the column “{near}”?": "{expected}——是不是“{near}”这一列？",
+    "{expected} — did you mean the column “{near}”?": "{expected}（是不是“{near}”这一列？）",
     "{file}: row {row}: {column}: rejected: {reason}": "{file}：第 {row} 行：{column}：未导入：{reason}",
     "{file}: row {row}: {column}: warning: {reason}": "{file}：第 {row} 行：{column}：警告：{reason}",
     "{file}:{line}: rejected: {redact}": "{file}:{line}：未导入：{redact}",
