@@ -20,17 +20,21 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS, is_channel_code
-from sscert.events import Certified, Died, Event
+from sscert.events import Certified, DependantEnded, Died, EndReason, Event, Imprisoned
 from sscert.i18n import _
-from sscert.people import AmountChange, Entitlement, Person
+from sscert.people import Account, AmountChange, Dependant, Entitlement, Person, Relationship
 from sscert.schemes import Scheme
 from sscert.serialization import make_converter
 from sscert.values.identity import IdNumber, mask_id_text
 from sscert.values.limits import (
+    MAX_CONTRIBUTION_MONTHS,
+    MAX_INSTALMENTS,
     MAX_TEXT,
     LimitError,
     check_depth,
     parse_amount,
+    parse_balance,
+    parse_count,
     parse_date,
     parse_moment,
     parse_month,
@@ -41,11 +45,15 @@ from sscert.values.months import Month
 from sscert.values.privacy import redact
 
 __all__ = [
+    "AccountIn",
     "Case",
     "CertifiedIn",
     "ChangeIn",
+    "DependantEndedIn",
+    "DependantIn",
     "DiedIn",
     "EntitlementIn",
+    "ImprisonedIn",
     "InputError",
     "InvalidPerson",
     "parse_case",
@@ -56,6 +64,9 @@ __all__ = [
 
 _W = TypeVar("_W")
 PositiveAmount = NewType("PositiveAmount", Money)
+Balance = NewType("Balance", Money)
+ContributionMonths = NewType("ContributionMonths", int)
+InstalmentMonths = NewType("InstalmentMonths", int)
 Moment = NewType("Moment", object)
 
 
@@ -86,12 +97,20 @@ class ChangeIn:
 
 
 @frozen
+class DependantIn:
+    relationship: Relationship
+    fully_incapacitated: bool = False
+
+
+@frozen
 class EntitlementIn:
     scheme: Scheme
     start: Month
     monthly_amount: PositiveAmount
     end: Month | None = None
     changes: list[ChangeIn] = attrs.field(factory=list)
+    contribution_months: ContributionMonths | None = None
+    dependant: DependantIn | None = None
 
 
 @frozen
@@ -107,15 +126,44 @@ class DiedIn:
 
 
 @frozen
+class DependantEndedIn:
+    on: dt.date
+    reason: EndReason
+
+
+@frozen
+class ImprisonedIn:
+    from_: dt.date
+    to: dt.date | None = None
+
+
+@frozen
+class AccountIn:
+    balance: Balance
+    inheritable_share: Balance | None = None
+
+
+EventIn = CertifiedIn | DiedIn | DependantEndedIn | ImprisonedIn
+_EVENT_WIRES: dict[str, type[Any]] = {
+    "certified": CertifiedIn,
+    "died": DiedIn,
+    "dependant_ended": DependantEndedIn,
+    "imprisoned": ImprisonedIn,
+}
+
+
+@frozen
 class PersonIn:
     id_number: IdNumber
     entitlements: list[EntitlementIn]
-    events: list[CertifiedIn | DiedIn] = attrs.field(factory=list)
+    events: list[EventIn] = attrs.field(factory=list)
     name: str | None = attrs.field(default=None, repr=False)
     township: str | None = None
     phone: str | None = attrs.field(default=None, repr=False)
     village: str | None = attrs.field(default=None, repr=False)
     address: str | None = attrs.field(default=None, repr=False)
+    account: AccountIn | None = attrs.field(default=None, repr=False)
+    instalment_months: InstalmentMonths | None = None
 
 
 @frozen
@@ -163,6 +211,7 @@ def _limited(parse: Callable[[object, str], Any], what: str) -> Callable[[object
 
 
 _positive_amount = _limited(parse_amount, 'a string like "2856.40"')
+_balance = _limited(parse_balance, 'a string like "23600.80"')
 _moment = _limited(parse_moment, "an ISO date or date-time")
 _date = _limited(parse_date, "an ISO date (YYYY-MM-DD)")
 _month = _limited(parse_month, "a month (YYYY-MM)")
@@ -180,6 +229,46 @@ def _scheme(value: object, _kind: type) -> Scheme:
         raise ValueError(
             _("unknown scheme {value!r} (known: {known})").format(value=value, known=known)
         ) from None
+
+
+def _choice(enum_type: type[Any], what: str) -> Callable[[object, type], Any]:
+    def hook(value: object, _kind: type) -> Any:
+        known = ", ".join(m.value for m in enum_type)
+        if not isinstance(value, str):
+            raise TypeError(
+                _("must be {what} ({known}), not {json_type}").format(
+                    what=what, known=known, json_type=_json_type(value)
+                )
+            )
+        try:
+            return enum_type(value)
+        except ValueError:
+            raise ValueError(
+                _("unknown {what} {value} (known: {known})").format(
+                    what=what, value=preview(value), known=known
+                )
+            ) from None
+
+    return hook
+
+
+def _strict_bool(value: object, _kind: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(
+            _("must be true or false, not {json_type}").format(json_type=_json_type(value))
+        )
+    return value
+
+
+def _count(high: int) -> Callable[[object, type], int]:
+    def hook(value: object, _kind: type) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(
+                _("must be a whole number, not {json_type}").format(json_type=_json_type(value))
+            )
+        return parse_count(value, low=0, high=high)
+
+    return hook
 
 
 def _json_type(value: object) -> str:
@@ -205,6 +294,12 @@ def _make() -> cattrs.Converter:
     conv.register_structure_hook(Moment, _moment)
     conv.register_structure_hook(dt.date, _date)
     conv.register_structure_hook(Scheme, _scheme)
+    conv.register_structure_hook(Balance, _balance)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(Relationship, _choice(Relationship, _("relationship")))
+    conv.register_structure_hook(EndReason, _choice(EndReason, _("reason")))
+    conv.register_structure_hook(ContributionMonths, _count(MAX_CONTRIBUTION_MONTHS))
+    conv.register_structure_hook(InstalmentMonths, _count(MAX_INSTALMENTS))
 
     def is_list(kind: Any) -> bool:
         return get_origin(kind) is list
@@ -241,28 +336,42 @@ def _make() -> cattrs.Converter:
 
         conv.register_structure_hook(kind, structure)
 
-    def event(value: Any, _kind: Any) -> CertifiedIn | DiedIn:
+    def event(value: Any, _kind: Any) -> EventIn:
         if not isinstance(value, Mapping):
             raise TypeError(
                 _("must be an object, not {json_type}").format(json_type=_json_type(value))
             )
         kind = value.get("type")
-        if kind == "certified":
-            return conv.structure(value, CertifiedIn)
-        if kind == "died":
-            return conv.structure(value, DiedIn)
+        known = ", ".join(_EVENT_WIRES)
         if kind is None:
-            raise FieldError("type", _("missing (certified or died)"))
-        raise FieldError(
-            "type", _("unknown event type {kind!r} (known: certified, died)").format(kind=kind)
-        )
+            raise FieldError("type", _("missing ({known})").format(known=known))
+        wire = _EVENT_WIRES.get(kind) if isinstance(kind, str) else None
+        if wire is None:
+            raise FieldError(
+                "type",
+                _("unknown event type {kind} (known: {known})").format(
+                    kind=preview(kind), known=known
+                ),
+            )
+        return conv.structure(value, wire)  # type: ignore[no-any-return]
 
     def is_event(kind: Any) -> bool:
-        return set(get_args(kind)) == {CertifiedIn, DiedIn}
+        return set(get_args(kind)) == set(_EVENT_WIRES.values())
 
     conv.register_structure_hook_func(is_event, event)
     # Generated after every hook above is registered: the generated functions bind them.
-    for wire in (ChangeIn, EntitlementIn, CertifiedIn, DiedIn, PersonIn, CaseIn):
+    for wire in (
+        ChangeIn,
+        DependantIn,
+        EntitlementIn,
+        CertifiedIn,
+        DiedIn,
+        DependantEndedIn,
+        ImprisonedIn,
+        AccountIn,
+        PersonIn,
+        CaseIn,
+    ):
         objects(wire)
     return conv
 
@@ -393,7 +502,8 @@ def _person(
             )
         )
     entitlements = _entitlements(wire.entitlements, path, errors)
-    events = _events(wire.events, path, channels, errors)
+    survivor = any(e.scheme is Scheme.WORK_INJURY_SURVIVOR for e in entitlements)
+    events = _events(wire.events, path, channels, errors, survivor=survivor)
     person = Person(
         wire.id_number,
         tuple(entitlements),
@@ -403,8 +513,27 @@ def _person(
         wire.phone,
         wire.village,
         wire.address,
+        _account(wire.account, path, errors),
+        wire.instalment_months,
     )
     return (None if errors else person), errors
+
+
+def _account(wire: AccountIn | None, path: str, errors: list[tuple[str, str]]) -> Account | None:
+    if wire is None:
+        return None
+    inheritable = wire.inheritable_share if wire.inheritable_share is not None else wire.balance
+    if inheritable > wire.balance:
+        errors.append(
+            (
+                f"{path}.account.inheritable_share",
+                _("{share} is more than the balance {balance}").format(
+                    share=inheritable, balance=wire.balance
+                ),
+            )
+        )
+        return None
+    return Account(wire.balance, inheritable)
 
 
 def _masked_id(item: object) -> str | None:
@@ -511,6 +640,20 @@ def _entitlements(
                         ),
                     )
                 )
+        if item.dependant is not None and item.scheme is not Scheme.WORK_INJURY_SURVIVOR:
+            errors.append(
+                (
+                    f"{here}.dependant",
+                    _(
+                        "only a work_injury_survivor entitlement names a dependant, not {scheme}"
+                    ).format(scheme=item.scheme.value),
+                )
+            )
+        dependant = (
+            Dependant(item.dependant.relationship, item.dependant.fully_incapacitated)
+            if item.dependant is not None
+            else None
+        )
         result.append(
             Entitlement(
                 item.scheme,
@@ -518,22 +661,60 @@ def _entitlements(
                 item.monthly_amount,
                 item.end,
                 tuple(AmountChange(c.from_, c.monthly_amount) for c in item.changes),
+                item.contribution_months,
+                dependant,
             )
         )
     return result
 
 
 def _events(
-    wire: list[CertifiedIn | DiedIn],
+    wire: list[EventIn],
     path: str,
     channels: set[str],
     errors: list[tuple[str, str]],
+    *,
+    survivor: bool,
 ) -> list[Event]:
     result: list[Event] = []
     death_at: int | None = None
+    ended_at: int | None = None
     for k, item in enumerate(wire):
         here = f"{path}.events[{k}]"
-        if isinstance(item, CertifiedIn):
+        if isinstance(item, DependantEndedIn | ImprisonedIn):
+            kind = "dependant_ended" if isinstance(item, DependantEndedIn) else "imprisoned"
+            if not survivor:
+                errors.append(
+                    (
+                        f"{here}.type",
+                        _(
+                            "{kind}: only for a person with a work_injury_survivor entitlement"
+                        ).format(kind=kind),
+                    )
+                )
+            if isinstance(item, DependantEndedIn):
+                if ended_at is not None:
+                    errors.append(
+                        (
+                            here,
+                            _("a second end of the benefit (the first: events[{first}])").format(
+                                first=ended_at
+                            ),
+                        )
+                    )
+                else:
+                    ended_at = k
+                result.append(DependantEnded(item.on, item.reason))
+            else:
+                if item.to is not None and item.to < item.from_:
+                    errors.append(
+                        (
+                            f"{here}.to",
+                            _("{to} is before {start}").format(to=item.to, start=item.from_),
+                        )
+                    )
+                result.append(Imprisoned(item.from_, item.to))
+        elif isinstance(item, CertifiedIn):
             if not is_channel_code(item.channel) or item.channel not in channels:
                 errors.append(
                     (

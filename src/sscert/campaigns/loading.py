@@ -7,6 +7,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +22,7 @@ from sscert.campaigns.model import (
     RollingCycle,
     Window,
 )
+from sscert.campaigns.survivors import Base, Item, LocalRule, SurvivorParameters, YearFigure
 from sscert.channels import is_channel_code
 from sscert.i18n import _
 from sscert.law import Citation, LawError, citation
@@ -163,6 +165,7 @@ class _Reader:
             "criminal_threshold",
             "citations",
             "sms_signature",
+            "survivor_benefits",
         }
         for key in data:
             if key not in known:
@@ -219,6 +222,11 @@ class _Reader:
             references["criminal_threshold"] = self.reference(table, "criminal_threshold")
         citations = self.citations(self.optional(data, "citations", dict, "citations") or {})
         signature = self.optional(data, "sms_signature", str, "sms_signature")
+        survivors = SurvivorParameters()
+        if "survivor_benefits" in data:
+            survivors = self.survivors(
+                self.get(data, "survivor_benefits", dict, "survivor_benefits")
+            )
         return Campaign(
             id=campaign_id,
             name=self.optional(data, "name", str, "name") or campaign_id,
@@ -233,6 +241,101 @@ class _Reader:
             criminal_threshold=threshold,
             citations=citations,
             sms_signature=signature,
+            survivor_benefits=survivors,
+        )
+
+    def survivors(self, table: Mapping[str, Any]) -> SurvivorParameters:
+        """``[survivor_benefits]``: dated figures and local rules, each with a reference."""
+        known = {"reference", "urban_disposable_income", "work_injury_average_wage", "local"}
+        for key in table:
+            if key not in known:
+                raise self.fail(
+                    f"survivor_benefits.{key}",
+                    _("unknown key (known: {join})").format(join=", ".join(sorted(known))),
+                )
+        reference = self.reference(table, "survivor_benefits")
+        figures = {
+            name: tuple(
+                self.year_figure(item, f"survivor_benefits.{name}[{i}]")
+                for i, item in enumerate(
+                    self.optional(table, name, list, f"survivor_benefits.{name}") or []
+                )
+            )
+            for name in ("urban_disposable_income", "work_injury_average_wage")
+        }
+        for name, items in figures.items():
+            years = [f.deaths_in for f in items]
+            if len(set(years)) != len(years):
+                raise self.fail(f"survivor_benefits.{name}", _("names a year twice"))
+        local = tuple(
+            self.local_rule(item, f"survivor_benefits.local[{i}]")
+            for i, item in enumerate(
+                self.optional(table, "local", list, "survivor_benefits.local") or []
+            )
+        )
+        return SurvivorParameters(
+            figures["urban_disposable_income"],
+            figures["work_injury_average_wage"],
+            local,
+            reference,
+        )
+
+    def amount(self, table: Mapping[str, Any], key: str, path: str) -> Money:
+        text = self.get(table, key, str, path)
+        try:
+            amount = Money.parse_exact(text)
+        except ValueError:
+            raise self.fail(path, _("not an amount: {text!r}").format(text=text)) from None
+        if not amount.is_positive:
+            raise self.fail(path, _("must be greater than zero"))
+        return amount
+
+    def year_figure(self, item: object, path: str) -> YearFigure:
+        if not isinstance(item, dict):
+            raise self.fail(path, _("must be a table {deaths_in, monthly, reference}"))
+        year = self.get(item, "deaths_in", int, f"{path}.deaths_in")
+        if not 1900 <= year <= 2100:
+            raise self.fail(f"{path}.deaths_in", _("must be a year, not {year}").format(year=year))
+        return YearFigure(
+            year, self.amount(item, "monthly", f"{path}.monthly"), self.reference(item, path)
+        )
+
+    def local_rule(self, item: object, path: str) -> LocalRule:
+        if not isinstance(item, dict):
+            raise self.fail(path, _("must be a table"))
+        scheme = self.scheme(self.get(item, "scheme", str, f"{path}.scheme"), f"{path}.scheme")
+        kind = self.get(item, "item", str, f"{path}.item")
+        if kind not in (Item.FUNERAL_GRANT, Item.SURVIVOR_PENSION):
+            raise self.fail(
+                f"{path}.item",
+                _("must be funeral_grant or survivor_pension, not {kind!r}").format(kind=kind),
+            )
+        start = self.date(item, "from", f"{path}.from")
+        end = self.date(item, "to", f"{path}.to") if "to" in item else None
+        if end is not None and end <= start:
+            raise self.fail(f"{path}.to", _("must be after from"))
+        amount = self.amount(item, "amount", f"{path}.amount") if "amount" in item else None
+        multiple = of = None
+        if "multiple" in item:
+            text = self.get(item, "multiple", str, f"{path}.multiple")
+            if not re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,2})?", text) or Decimal(text) <= 0:
+                raise self.fail(
+                    f"{path}.multiple",
+                    _('must be a number like "2" or "1.5", not {text!r}').format(text=text),
+                )
+            multiple = Decimal(text)
+            of_text = self.get(item, "of", str, f"{path}.of")
+            try:
+                of = Base(of_text)
+            except ValueError:
+                raise self.fail(
+                    f"{path}.of",
+                    _("must be one of {join}").format(join=", ".join(b.value for b in Base)),
+                ) from None
+        if (amount is None) == (multiple is None):
+            raise self.fail(path, _("give either amount or multiple (with of)"))
+        return LocalRule(
+            scheme, Item(kind), start, self.reference(item, path), end, amount, multiple, of
         )
 
     def threshold(self, table: Mapping[str, Any]) -> Money:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from attrs import field, frozen
 
 from sscert.campaigns.duties import CalendarPeriods, Duty, Period, RollingCycle, Window
+from sscert.campaigns.survivors import SurvivorParameters
 from sscert.law import Citation
 from sscert.schemes import Scheme
 from sscert.values.money import Money
@@ -68,6 +69,8 @@ class Campaign:
     criminal_threshold: Money | None = None
     citations: Mapping[str, Citation] = field(factory=dict)
     sms_signature: str | None = None
+    #: The figures a settlement after a death needs (C16); empty: nothing computed.
+    survivor_benefits: SurvivorParameters = field(factory=SurvivorParameters)
 
     @property
     def window(self) -> Window | None:

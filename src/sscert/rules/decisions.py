@@ -31,6 +31,8 @@ class Rule(enum.StrEnum):
     C12_STATUS = "C12"
     C13_LAW_IN_FORCE = "C13"
     C14_PERIODS = "C14"
+    C15_DEPENDANTS = "C15"
+    C16_SETTLEMENT = "C16"
 
 
 @frozen

@@ -13,6 +13,7 @@ from sscert.rules.coverage import covered_entitlements
 from sscert.rules.deadline import deadline_for
 from sscert.rules.death import DeathReport, assess_death_report
 from sscert.rules.decisions import Decision, Rule
+from sscert.rules.dependants import effective, stops_for
 from sscert.rules.knowledge import Facts, KnownCertification, Rejection, known_facts
 from sscert.rules.payroll import MonthOutcome, Outcome, run_payroll
 from sscert.rules.penalty import (
@@ -101,7 +102,7 @@ def evaluate(
     *,
     fine_policy: FinePolicy | None = None,
 ) -> PersonResult:
-    """Apply rules C1-C14 to ``person`` under ``campaign`` as of ``as_of``.
+    """Apply rules C1-C16 to ``person`` under ``campaign`` as of ``as_of``.
 
     ``first`` is the first month to simulate (the case's ``from``); by default the duty's
     first month. ``fine_policy`` (a regional policy, from a plugin) may suggest a multiple
@@ -109,7 +110,10 @@ def evaluate(
     clock, no I/O.
     """
     facts: Facts = known_facts(campaign, person.events, as_of)
-    covered = covered_entitlements(campaign, person.entitlements)
+    stops = stops_for(person, facts.dependant_ended, facts.imprisonments)
+    covered = covered_entitlements(
+        campaign, [effective(e, s) for e, s in zip(person.entitlements, stops, strict=True)]
+    )
     deadline = deadline_for(campaign, covered, facts)
     decisions: list[Decision] = []
 
@@ -141,6 +145,7 @@ def evaluate(
         day=campaign.payroll_day,
         deadline=deadline,
         death=facts.death,
+        stops=stops,
     )
     decisions.extend(payroll_decisions)
     totals = Totals.of(months)

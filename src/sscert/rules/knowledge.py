@@ -17,7 +17,7 @@ import enum
 from attrs import frozen
 
 from sscert.campaigns.model import Campaign
-from sscert.events import Certified, Died, Event
+from sscert.events import Certified, DependantEnded, Died, Event, Imprisoned
 
 __all__ = ["Facts", "Rejection", "counting_from", "known_facts", "rejection_of"]
 
@@ -63,6 +63,9 @@ class Facts:
     counting_dates: tuple[dt.date, ...]
     death: Died | None
     death_index: int | None
+    #: C15: the end of a dependant's benefit and prison terms known at the as-of date.
+    dependant_ended: DependantEnded | None = None
+    imprisonments: tuple[Imprisoned, ...] = ()
 
     @property
     def rejected(self) -> tuple[KnownCertification, ...]:
@@ -88,6 +91,8 @@ def known_facts(campaign: Campaign, events: tuple[Event, ...], as_of: dt.date) -
     certifications: list[KnownCertification] = []
     death: Died | None = None
     death_index: int | None = None
+    ended: DependantEnded | None = None
+    prison: list[Imprisoned] = []
     for index, event in enumerate(events):
         if isinstance(event, Certified):
             on = event.on
@@ -95,7 +100,21 @@ def known_facts(campaign: Campaign, events: tuple[Event, ...], as_of: dt.date) -
                 certifications.append(
                     KnownCertification(index, event, on, rejection_of(campaign, event))
                 )
-        elif event.reported_on <= as_of:
-            death, death_index = event, index
+        elif isinstance(event, Died):
+            if event.reported_on <= as_of:
+                death, death_index = event, index
+        elif isinstance(event, DependantEnded):
+            if event.on <= as_of:
+                ended = event
+        elif event.start <= as_of:
+            prison.append(event)
     counting = tuple(sorted(c.on for c in certifications if c.counts))
-    return Facts(as_of, tuple(certifications), counting, death, death_index)
+    return Facts(
+        as_of,
+        tuple(certifications),
+        counting,
+        death,
+        death_index,
+        ended,
+        tuple(sorted(prison, key=lambda p: p.start)),
+    )

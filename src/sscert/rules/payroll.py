@@ -12,6 +12,8 @@ C9 Back-pay: at the first payroll day at which a suspended person is no longer s
 every withheld month is paid in that run, each at its own month's amount (补发, 涞源县社会保险
 待遇领取资格认证通知 (2023) 四、注意事项). An entitlement that has ended since still has its
 withheld months released.
+C15 Dependants: a month after a dependant's benefit ended, or whose payroll day falls in a
+prison term, is stopped: nothing is due, nothing withheld, nothing back-paid.
 C10 Death: months after the death month are not due. Once the death is known at a payroll
 day, nothing more is paid for later months, withheld months up to the death month are paid
 (to the heirs) in that run, and withheld months after it are dropped. Any payment made,
@@ -28,11 +30,12 @@ from collections.abc import Sequence
 from attrs import define, frozen
 
 from sscert.campaigns.model import Campaign
-from sscert.events import Died
+from sscert.events import Died, Imprisoned
 from sscert.people import Entitlement
 from sscert.rules import citations
 from sscert.rules.deadline import Deadline
 from sscert.rules.decisions import Decision, Rule
+from sscert.rules.dependants import NO_STOPS, Stops, citations_for_end, citations_for_prison
 from sscert.schemes import Scheme
 from sscert.values.money import Money
 from sscert.values.months import Month
@@ -70,10 +73,12 @@ class MonthOutcome:
     paid: Money
     paid_in: Month | None
     outcome: Outcome
+    #: The rule that stopped the month when it is not the outcome's own (C15).
+    cause: Rule | None = None
 
     @property
     def rule(self) -> Rule:
-        return OUTCOME_RULE[self.outcome]
+        return self.cause or OUTCOME_RULE[self.outcome]
 
 
 @define
@@ -82,6 +87,7 @@ class _Row:
     amount: Money
     outcome: Outcome = Outcome.WITHHELD
     paid_in: Month | None = None
+    cause: Rule | None = None
 
 
 def payroll_day(month: Month, day: int) -> dt.date:
@@ -107,12 +113,17 @@ def run_payroll(
     day: int,
     deadline: Deadline,
     death: Died | None,
+    stops: Sequence[Stops] | None = None,
 ) -> tuple[list[MonthOutcome], list[Decision]]:
     """Simulate the payroll runs from ``first`` to the last one not after ``as_of``.
 
-    ``death`` is the death known at ``as_of`` (C5), or ``None``. Returns the month rows (per
-    entitlement in input order, months ascending) and the decisions that shaped them.
+    ``death`` is the death known at ``as_of`` (C5), or ``None``; ``stops`` the C15 stops of
+    each entitlement (:func:`~sscert.rules.dependants.stops_for`). Returns the month rows
+    (per entitlement in input order, months ascending) and the decisions that shaped them.
     """
+    stops = stops if stops is not None else [NO_STOPS] * len(entitlements)
+    ended_rows: list[list[_Row]] = [[] for _ in entitlements]
+    prison_rows: dict[tuple[int, object], list[_Row]] = {}
     last = last_payroll_month(as_of, day)
     death_month = Month.of(death.on) if death is not None else None
     rows: list[list[_Row]] = [[] for _ in entitlements]
@@ -156,6 +167,14 @@ def run_payroll(
                 continue
             row = _Row(month, entitlement.amount_in(month))
             rows[position].append(row)
+            stop = stops[position]
+            if stop.stopped(month, payday):
+                row.outcome, row.cause = Outcome.STOPPED, Rule.C15_DEPENDANTS
+                if stop.end is not None and month > stop.end:
+                    ended_rows[position].append(row)
+                else:
+                    prison_rows.setdefault((position, stop.prison_of(payday)), []).append(row)
+                continue
             if death_known:
                 assert death_month is not None
                 if month <= death_month:
@@ -256,12 +275,70 @@ def run_payroll(
                 )
             )
 
+    decisions.extend(_dependant_decisions(entitlements, stops, ended_rows, prison_rows))
     result = [
         _finish(row, entitlement.scheme)
         for entitlement, group in zip(entitlements, rows, strict=True)
         for row in group
     ]
     return result, decisions
+
+
+_END_WORDS = {
+    "employed": "the dependant took up employment (就业)",
+    "enlisted": "the dependant enlisted (参军)",
+    "remarried": "the dependant remarried (再婚)",
+    "adopted": "the dependant was adopted (被收养)",
+}
+
+
+def _dependant_decisions(
+    entitlements: Sequence[Entitlement],
+    stops: Sequence[Stops],
+    ended_rows: list[list[_Row]],
+    prison_rows: dict[tuple[int, object], list[_Row]],
+) -> list[Decision]:
+    """C15: why months of a dependant's benefit were stopped."""
+    decisions = []
+    for position, rows in enumerate(ended_rows):
+        stop = stops[position]
+        if not rows or stop.end is None or stop.end_on is None:
+            continue
+        scheme = entitlements[position].scheme.value
+        if stop.end_reason == "adult":
+            why = (
+                f"the dependant turned 18 on {stop.end_on} and is not fully incapacitated "
+                f"(完全丧失劳动能力): due up to and including {stop.end}"
+            )
+        else:
+            why = (
+                f"{_END_WORDS.get(stop.end_reason or '', stop.end_reason)} on {stop.end_on}: "
+                f"due up to and including {stop.end}"
+            )
+        decisions.append(
+            Decision(
+                Rule.C15_DEPENDANTS,
+                f"{scheme}: {why}; months {_money_list(rows)} stopped (停发)",
+                citations_for_end(stop.end_on),
+                stop.end + 1,
+                on=stop.end_on,
+            )
+        )
+    for (position, term), rows in prison_rows.items():
+        assert isinstance(term, Imprisoned)
+        scheme = entitlements[position].scheme.value
+        until = f"to {term.end}" if term.end is not None else "(not released yet)"
+        decisions.append(
+            Decision(
+                Rule.C15_DEPENDANTS,
+                f"{scheme}: in prison (被判刑收监执行) from {term.start} {until}: months "
+                f"{_money_list(rows)} stopped, without back-pay; payment resumes after release",
+                citations_for_prison(term.start),
+                rows[0].month,
+                on=term.start,
+            )
+        )
+    return decisions
 
 
 def _finish(row: _Row, scheme: Scheme) -> MonthOutcome:
@@ -271,4 +348,4 @@ def _finish(row: _Row, scheme: Scheme) -> MonthOutcome:
         return MonthOutcome(row.month, scheme, row.amount, ZERO, None, row.outcome)
     if row.outcome is Outcome.OVERPAID:
         return MonthOutcome(row.month, scheme, ZERO, row.amount, row.paid_in, row.outcome)
-    return MonthOutcome(row.month, scheme, ZERO, ZERO, None, Outcome.STOPPED)
+    return MonthOutcome(row.month, scheme, ZERO, ZERO, None, Outcome.STOPPED, row.cause)

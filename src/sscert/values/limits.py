@@ -8,6 +8,9 @@ a total, no text that is a file name, no JSON that exhausts the stack.
 
 * dates and months: years 1900 to 2100;
 * amounts: positive, at most :data:`MAX_MONTHLY_AMOUNT` yuan a month, at most 2 decimals;
+  an account balance: not negative, at most :data:`MAX_BALANCE` yuan;
+* counts: contribution months at most :data:`MAX_CONTRIBUTION_MONTHS`, an instalment plan
+  at most :data:`MAX_INSTALMENTS` months;
 * digits: ASCII only (full-width ``２０２３`` and Arabic-Indic ``٢٠٢٣`` are refused, not read);
 * text fields: at most :data:`MAX_TEXT` characters;
 * JSON: at most :data:`MAX_DEPTH` levels of nesting, a line at most :data:`MAX_LINE_BYTES`.
@@ -31,7 +34,10 @@ from sscert.values.months import Month
 from sscert.values.privacy import redact
 
 __all__ = [
+    "MAX_BALANCE",
+    "MAX_CONTRIBUTION_MONTHS",
     "MAX_DEPTH",
+    "MAX_INSTALMENTS",
     "MAX_LINE_BYTES",
     "MAX_MONTHLY_AMOUNT",
     "MAX_TEXT",
@@ -43,6 +49,8 @@ __all__ = [
     "check_text",
     "loads",
     "parse_amount",
+    "parse_balance",
+    "parse_count",
     "parse_date",
     "parse_moment",
     "parse_month",
@@ -53,6 +61,12 @@ MIN_YEAR: Final = 1900
 MAX_YEAR: Final = 2100
 #: The largest monthly amount sscert accepts, in yuan.
 MAX_MONTHLY_AMOUNT: Final = Money("1000000.00")
+#: The largest personal-account balance sscert accepts, in yuan.
+MAX_BALANCE: Final = Money("100000000.00")
+#: 80 years of contributions.
+MAX_CONTRIBUTION_MONTHS: Final = 960
+#: Ten years of monthly instalments.
+MAX_INSTALMENTS: Final = 120
 MAX_TEXT: Final = 200
 MAX_DEPTH: Final = 32
 MAX_LINE_BYTES: Final = 1 << 20
@@ -65,6 +79,7 @@ _MOMENT: Final = re.compile(
     re.ASCII,
 )
 _AMOUNT: Final = re.compile(r"[0-9]{1,7}(?:\.[0-9]{1,2})?", re.ASCII)
+_BALANCE: Final = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,2})?", re.ASCII)
 _CST: Final = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -224,6 +239,57 @@ def parse_amount(value: object, what: str = "") -> Money:
             )
         )
     return amount
+
+
+def parse_balance(value: object, what: str = "") -> Money:
+    """An account balance: yuan as text with at most 2 decimals, zero or more, at most
+    :data:`MAX_BALANCE`; ASCII digits, no exponent, no separators."""
+    if not isinstance(value, str):
+        raise TypeError(
+            _say(
+                what,
+                _('must be a string like "2856.40", not {kind}').format(kind=type(value).__name__),
+            )
+        )
+    text = _text_of(value, what)
+    if not _BALANCE.fullmatch(text):
+        raise LimitError(
+            _say(
+                what,
+                _("must be yuan with at most 2 decimal places, like 2856.40, not {value}").format(
+                    value=preview(value)
+                ),
+            )
+        )
+    amount = Money(Decimal(text))
+    if amount > MAX_BALANCE:
+        raise LimitError(
+            _say(
+                what,
+                _("must be at most {limit} yuan, not {value}").format(
+                    limit=MAX_BALANCE, value=text
+                ),
+            )
+        )
+    return amount
+
+
+def parse_count(value: object, what: str = "", *, low: int = 0, high: int) -> int:
+    """A whole number from ``low`` to ``high`` (a JSON number, not a boolean or text)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(
+            _say(what, _("must be a whole number, not {kind}").format(kind=type(value).__name__))
+        )
+    if not low <= value <= high:
+        raise LimitError(
+            _say(
+                what,
+                _("must be from {low} to {high}, not {value}").format(
+                    low=low, high=high, value=value
+                ),
+            )
+        )
+    return value
 
 
 def check_text(value: object, what: str = "") -> str:
