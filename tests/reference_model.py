@@ -1,4 +1,5 @@
-"""An independent model of rules C1-C12 for a fixed-window campaign, for differential tests.
+"""An independent model of rules C1-C12 and C15 for a fixed-window campaign, for
+differential tests.
 
 It shares no rule code with sscert: it reads the raw case dict and decides each month in
 closed form ("what happened to month M?") instead of simulating payroll runs one by one.
@@ -85,7 +86,20 @@ def _person(
     certs = []  # (index, date, reason or None)
     presented = []  # dates of attempts where the person presented themselves (C11)
     death = None
+    ended_on = None  # C15: dependant_ended known at the as-of date
+    prison = []  # C15: (from, to or None) known at the as-of date
     for index, event in enumerate(person.get("events", [])):
+        if event["type"] == "dependant_ended":
+            day = dt.date.fromisoformat(event["on"])
+            if day <= as_of:
+                ended_on = day
+            continue
+        if event["type"] == "imprisoned":
+            day = dt.date.fromisoformat(event["from"])
+            if day <= as_of:
+                to = dt.date.fromisoformat(event["to"]) if event.get("to") else None
+                prison.append((day, to))
+            continue
         if event["type"] == "certified":
             day = _cst_date(event["at"])
             if day > as_of:
@@ -104,10 +118,32 @@ def _person(
             if reported <= as_of:
                 death = (on, reported)
     counting = sorted(day for _, day, reason in certs if reason is None)
+    birth = sscert.IdNumber.parse(person["id_number"]).birth_date
+
+    def last_due(ent: dict[str, Any]) -> tuple[int, int] | None:
+        """C15: the last month a dependant's benefit is due (None: no such end)."""
+        if ent["scheme"] != "work_injury_survivor":
+            return None
+        ends = []
+        dependant = ent.get("dependant")
+        if (
+            dependant
+            and dependant["relationship"] in ("child", "grandchild", "sibling")
+            and not dependant.get("fully_incapacitated", False)
+        ):
+            ends.append((birth.year + 18, birth.month))
+        if ended_on is not None:
+            ends.append((ended_on.year, ended_on.month))
+        return min(ends) if ends else None
+
+    def effective_end(ent: dict[str, Any]) -> tuple[int, int] | None:
+        ends = [m for m in (_month(ent["end"]) if ent.get("end") else None, last_due(ent)) if m]
+        return min(ends) if ends else None
+
     covered = any(
         e["scheme"] in campaign.schemes
         and _month(e["start"]) <= win_last
-        and (e.get("end") is None or _month(e["end"]) >= win_first)
+        and (effective_end(e) is None or effective_end(e) >= win_first)  # type: ignore[operator]
         for e in person.get("entitlements", [])
     )
     death_month = (death[0].year, death[0].month) if death else None
@@ -133,7 +169,13 @@ def _person(
                     amount = value
             after_death = death_month is not None and m > death_month
             p = payday(m)
-            if known_dead(p):
+            c15_end = last_due(ent)
+            in_prison = ent["scheme"] == "work_injury_survivor" and any(
+                start <= p and (to is None or p <= to) for start, to in prison
+            )
+            if (c15_end is not None and m > c15_end) or in_prison:
+                outcome, paid_in = "stopped", None
+            elif known_dead(p):
                 outcome, paid_in = ("stopped", None) if after_death else ("paid", m)
             elif not withholds(p):
                 outcome, paid_in = ("overpaid" if after_death else "paid"), m

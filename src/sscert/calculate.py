@@ -125,6 +125,8 @@ def person_result_to_dict(result: PersonResult) -> dict[str, Any]:
             "explanation": report.note,
         },
         "decisions": [d.to_dict() for d in result.decisions],
+        "settlement": result.settlement.to_dict() if result.settlement is not None else None,
+        "benefits_ended": result.benefits_ended,
     }
 
 

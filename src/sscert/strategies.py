@@ -34,12 +34,15 @@ from sscert.values.money import Money
 from sscert.values.months import Month
 
 __all__ = [
+    "account_dicts",
     "birth_dates",
     "campaigns",
     "cases",
     "certification_events",
     "channel_codes",
     "death_events",
+    "dependant_dicts",
+    "dependant_events",
     "duties",
     "entitlement_dicts",
     "id_numbers",
@@ -396,7 +399,65 @@ def entitlement_dicts(
             {"from": str(m), "monthly_amount": draw(money_texts("1.00", "9999.99"))}
             for m in change_months
         ]
+    if draw(st.booleans()):
+        entitlement["contribution_months"] = draw(st.integers(0, 540))
+    if scheme is Scheme.WORK_INJURY_SURVIVOR and draw(st.integers(0, 3)):
+        entitlement["dependant"] = draw(dependant_dicts())
     return entitlement
+
+
+RELATIONSHIPS: tuple[str, ...] = (
+    "child",
+    "spouse",
+    "parent",
+    "grandparent",
+    "grandchild",
+    "sibling",
+)
+END_REASONS: tuple[str, ...] = ("employed", "enlisted", "remarried", "adopted")
+
+
+@st.composite
+def dependant_dicts(draw: st.DrawFn) -> dict[str, object]:
+    """Who receives a ``work_injury_survivor`` benefit (C15): mostly children, who stop at
+    18 unless fully incapacitated."""
+    relationship = draw(st.sampled_from(("child", "child", *RELATIONSHIPS)))
+    return {"relationship": relationship, "fully_incapacitated": draw(st.integers(0, 4)) == 0}
+
+
+@st.composite
+def dependant_events(
+    draw: st.DrawFn,
+    min_day: dt.date = dt.date(2022, 12, 1),
+    max_day: dt.date = dt.date(2024, 6, 30),
+) -> list[dict[str, str]]:
+    """C15 events of a dependant: perhaps an end of the benefit, 0-2 prison terms."""
+    events: list[dict[str, str]] = []
+    if draw(st.integers(0, 2)) == 0:
+        events.append(
+            {
+                "type": "dependant_ended",
+                "on": draw(st.dates(min_day, max_day)).isoformat(),
+                "reason": draw(st.sampled_from(END_REASONS)),
+            }
+        )
+    for _ in range(draw(st.sampled_from([0, 0, 1, 2]))):
+        start = draw(st.dates(min_day, max_day))
+        term: dict[str, str] = {"type": "imprisoned", "from": start.isoformat()}
+        if draw(st.integers(0, 3)):
+            term["to"] = (start + dt.timedelta(days=draw(st.integers(0, 400)))).isoformat()
+        events.append(term)
+    return events
+
+
+@st.composite
+def account_dicts(draw: st.DrawFn) -> dict[str, str]:
+    """A personal account at death: a balance and, sometimes, a smaller inheritable share."""
+    balance = draw(money("0.00", "200000.00"))
+    account = {"balance": str(balance)}
+    if draw(st.booleans()):
+        account["inheritable_share"] = str(draw(money("0.00", str(balance))))
+    return account
 
 
 @st.composite
@@ -415,14 +476,26 @@ def person_dicts(
     )
     if draw(st.integers(0, 2)) == 0:
         events.append(draw(death_events(min_day, max_day)))
+    entitlements = [draw(entitlement_dicts(s)) for s in held]
+    id_number = draw(id_numbers("any", regions=st.just(LAIYUAN)))
+    if Scheme.WORK_INJURY_SURVIVOR in held:
+        events += draw(dependant_events(min_day, max_day))
+        if draw(st.booleans()):  # a dependant who turns 18 around the campaign
+            adult = draw(st.dates(min_day - dt.timedelta(days=400), max_day))
+            birth = dt.date(adult.year - 18, adult.month, min(adult.day, 28))
+            id_number = _id18(LAIYUAN, birth, draw(st.integers(0, 999)))
     events = draw(st.permutations(events)) if events else events
     person: dict[str, object] = {
-        "id_number": draw(id_numbers("any", regions=st.just(LAIYUAN))),
-        "entitlements": [draw(entitlement_dicts(s)) for s in held],
+        "id_number": id_number,
+        "entitlements": entitlements,
         "events": events,
     }
     if draw(st.booleans()):
         person["township"] = draw(st.sampled_from(_TOWNSHIPS))
+    if draw(st.integers(0, 2)) == 0:
+        person["account"] = draw(account_dicts())
+    if draw(st.integers(0, 3)) == 0:
+        person["instalment_months"] = draw(st.integers(1, 24))
     return person
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import attrs
 import polars as pl
 
-from sscert.batch.engine import BatchInput, BatchResult
+from sscert.batch.engine import DEPENDANT_ENDS, IMPRISONMENTS, BatchInput, BatchResult
 from sscert.contract import Case
-from sscert.events import Certified, Died
+from sscert.events import Certified, DependantEnded, Died, Imprisoned
 from sscert.people import Person
 from sscert.rules.penalty import FineSuggestion, FraudPenalty, fraud_penalty
 from sscert.values.money import Money
@@ -27,6 +27,8 @@ _ENTITLEMENTS = {
     "start": pl.Int32,
     "end": pl.Int32,
     "amount": pl.Int64,
+    "relationship": pl.Utf8,
+    "incapacitated": pl.Boolean,
 }
 _CHANGES = {"person": pl.Int64, "scheme": pl.Utf8, "start": pl.Int32, "amount": pl.Int64}
 _CERTS = {"person": pl.Int64, "index": pl.Int64, "on": pl.Date, "channel": pl.Utf8}
@@ -50,6 +52,8 @@ def from_people(persons: Sequence[Person]) -> BatchInput:
     changes: dict[str, list[Any]] = {k: [] for k in _CHANGES}
     certs: dict[str, list[Any]] = {k: [] for k in _CERTS}
     deaths: dict[str, list[Any]] = {k: [] for k in _DEATHS}
+    ends: dict[str, list[Any]] = {k: [] for k in DEPENDANT_ENDS}
+    prison: dict[str, list[Any]] = {k: [] for k in IMPRISONMENTS}
     for number, person in enumerate(persons):
         people["person"].append(number)
         people["id_number"].append(person.id_number.value)
@@ -61,6 +65,14 @@ def from_people(persons: Sequence[Person]) -> BatchInput:
                 ("start", entitlement.start.index),
                 ("end", entitlement.end.index if entitlement.end else None),
                 ("amount", _fen(entitlement.amount)),
+                (
+                    "relationship",
+                    entitlement.dependant.relationship.value if entitlement.dependant else None,
+                ),
+                (
+                    "incapacitated",
+                    entitlement.dependant.fully_incapacitated if entitlement.dependant else None,
+                ),
             ):
                 ents[key].append(value)
             for change in entitlement.changes:
@@ -79,12 +91,22 @@ def from_people(persons: Sequence[Person]) -> BatchInput:
                 deaths["index"].append(index)
                 deaths["on"].append(event.on)
                 deaths["reported_on"].append(event.reported_on)
+            elif isinstance(event, DependantEnded):
+                ends["person"].append(number)
+                ends["on"].append(event.on)
+                ends["reason"].append(event.reason.value)
+            elif isinstance(event, Imprisoned):
+                prison["person"].append(number)
+                prison["start"].append(event.start)
+                prison["end"].append(event.end)
     return BatchInput(
         pl.DataFrame(people, schema={"person": pl.Int64, "id_number": pl.Utf8}),
         pl.DataFrame(ents, schema=_ENTITLEMENTS),
         pl.DataFrame(changes, schema=_CHANGES),
         pl.DataFrame(certs, schema=_CERTS),
         pl.DataFrame(deaths, schema=_DEATHS),
+        pl.DataFrame(ends, schema=DEPENDANT_ENDS),
+        pl.DataFrame(prison, schema=IMPRISONMENTS),
     )
 
 

@@ -44,6 +44,11 @@ __all__ = ["OUTCOMES", "BatchInput", "BatchResult", "evaluate_batch"]
 OUTCOMES = pl.Enum(["paid", "withheld", "backpaid", "stopped", "overpaid"])
 SCHEMES = pl.Enum([s.value for s in Scheme])
 NEVER = 10**7  # a month index later than any real one
+DEPENDANT_ENDS = {"person": pl.Int64, "on": pl.Date, "reason": pl.Utf8}
+IMPRISONMENTS = {"person": pl.Int64, "start": pl.Date, "end": pl.Date}
+#: C15: the relationships whose benefit ends at 18 unless fully incapacitated.
+AGE_LIMITED = ["child", "grandchild", "sibling"]
+SURVIVOR = Scheme.WORK_INJURY_SURVIVOR.value
 
 
 def _shape(frame: pl.DataFrame) -> str:
@@ -62,6 +67,11 @@ class BatchInput:
     * ``certifications``: person, index (Int64: position in the person's events),
       on (Date, CST), channel (Utf8)
     * ``deaths``: person, index, on (Date), reported_on (Date)
+    * ``dependant_ends`` (C15): person, on (Date), reason (Utf8)
+    * ``imprisonments`` (C15): person, start (Date), end (Date or null)
+
+    ``entitlements`` may also hold, for ``work_injury_survivor``, ``relationship`` (Utf8)
+    and ``incapacitated`` (Boolean) of the dependant.
     """
 
     people: pl.DataFrame = field(repr=_shape)
@@ -69,6 +79,12 @@ class BatchInput:
     changes: pl.DataFrame = field(repr=_shape)
     certifications: pl.DataFrame = field(repr=_shape)
     deaths: pl.DataFrame = field(repr=_shape)
+    dependant_ends: pl.DataFrame = field(
+        repr=_shape, factory=lambda: pl.DataFrame(schema=DEPENDANT_ENDS)
+    )
+    imprisonments: pl.DataFrame = field(
+        repr=_shape, factory=lambda: pl.DataFrame(schema=IMPRISONMENTS)
+    )
 
 
 @frozen
@@ -131,6 +147,77 @@ def _outcome(
         .otherwise(BACKPAID)
     )
     return pl.when(after_death).then(after).otherwise(before).cast(pl.UInt8)
+
+
+def _with_c15_ends(data: BatchInput, as_of: dt.date) -> BatchInput:
+    """C15: each ``work_injury_survivor`` entitlement's last month due (``c15_end``): the
+    month its age-limited dependant turns 18 (birth date from the ID number), or the month
+    of an end known at the as-of date, whichever is first; null for every other one."""
+    ents = data.entitlements
+    for column, dtype in (("relationship", pl.Utf8), ("incapacitated", pl.Boolean)):
+        if column not in ents.columns:
+            ents = ents.with_columns(pl.lit(None, dtype).alias(column))
+    births = data.people.select(
+        "person",
+        adult_m=(pl.col("id_number").str.slice(6, 4).cast(pl.Int32, strict=False) + 18) * 12
+        + pl.col("id_number").str.slice(10, 2).cast(pl.Int32, strict=False)
+        - 1,
+    )
+    ended = (
+        data.dependant_ends.filter(pl.col("on") <= as_of)
+        .group_by("person")
+        .agg(ended_m=_month_of(pl.col("on")).min())
+    )
+    limited = pl.col("relationship").is_in(AGE_LIMITED) & ~pl.col("incapacitated").fill_null(False)
+    ents = (
+        ents.join(births, on="person", how="left", maintain_order="left")
+        .join(ended, on="person", how="left", maintain_order="left")
+        .with_columns(
+            c15_end=pl.when(pl.col("scheme") == SURVIVOR)
+            .then(pl.min_horizontal(pl.when(limited).then(pl.col("adult_m")), pl.col("ended_m")))
+            .cast(pl.Int32)
+        )
+        .drop("adult_m", "ended_m", "relationship", "incapacitated")
+    )
+    return BatchInput(
+        data.people,
+        ents,
+        data.changes,
+        data.certifications,
+        data.deaths,
+        data.dependant_ends,
+        data.imprisonments,
+    )
+
+
+def _c15_stops(rows: pl.DataFrame, data: BatchInput, as_of: dt.date, day: int) -> pl.DataFrame:
+    """C15: a month after the dependant's last month due, or whose payday falls in a prison
+    term known at the as-of date, is stopped."""
+    stopped = pl.col("c15_end").is_not_null() & (pl.col("month") > pl.col("c15_end"))
+    prison = data.imprisonments.filter(pl.col("start") <= as_of)
+    if prison.height:
+        hits = (
+            rows.filter(pl.col("scheme") == SURVIVOR)
+            .select("entitlement", "person", "month")
+            .join(prison, on="person")
+            .with_columns(payday=_payday(pl.col("month"), day))
+            .filter(
+                (pl.col("payday") >= pl.col("start"))
+                & (pl.col("end").is_null() | (pl.col("payday") <= pl.col("end")))
+            )
+            .select("entitlement", "month")
+            .unique()
+            .with_columns(in_prison=pl.lit(True))
+        )
+        rows = rows.join(hits, on=["entitlement", "month"], how="left", maintain_order="left")
+        stopped = stopped | pl.col("in_prison").fill_null(False)
+        rows = rows.with_columns(
+            outcome=pl.when(stopped).then(STOPPED).otherwise("outcome").cast(pl.UInt8)
+        )
+        return rows.drop("in_prison", "c15_end")
+    return rows.with_columns(
+        outcome=pl.when(stopped).then(STOPPED).otherwise("outcome").cast(pl.UInt8)
+    ).drop("c15_end")
 
 
 def _with_outcome_names(frame: pl.DataFrame) -> pl.DataFrame:
@@ -207,7 +294,10 @@ def evaluate_batch(
         data.changes.with_columns(pl.col("scheme").cast(SCHEMES)),
         data.certifications,
         data.deaths,
+        data.dependant_ends,
+        data.imprisonments,
     )
+    data = _with_c15_ends(data, as_of)
     stage("prepared the columns")
 
     # C5, C2, C3: certifications known at the as-of date, and which of them count.
@@ -232,8 +322,10 @@ def evaluate_batch(
     if latest_start is not None:
         covered_rows = covered_rows.filter(pl.col("start") <= latest_start.index)
     if earliest_end is not None:
+        # C4 with C15: a dependant's benefit that ended by age or an end event has ended
+        effective_end = pl.min_horizontal("end", "c15_end")
         covered_rows = covered_rows.filter(
-            pl.col("end").is_null() | (pl.col("end") >= earliest_end.index)
+            effective_end.is_null() | (effective_end >= earliest_end.index)
         )
 
     persons = (
@@ -274,6 +366,7 @@ def evaluate_batch(
     else:
         rows = _months_by_due_date(data, persons, counting=counting, duty=duty, day=day, last=last)
 
+    rows = _c15_stops(rows, data, as_of, day)
     stage(f"{rows.height:,} month rows decided")
     rows = _amounts(rows, data)
     stage("amounts in force")

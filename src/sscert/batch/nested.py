@@ -12,10 +12,28 @@ from sscert.batch.tables import from_tables
 
 __all__ = ["NESTED_SCHEMA", "flatten", "nest_case"]
 
-_ENT = pl.Struct({"scheme": pl.Utf8, "start": pl.Utf8, "end": pl.Utf8, "monthly_amount": pl.Utf8})
+_ENT = pl.Struct(
+    {
+        "scheme": pl.Utf8,
+        "start": pl.Utf8,
+        "end": pl.Utf8,
+        "monthly_amount": pl.Utf8,
+        "dependant_relationship": pl.Utf8,
+        "dependant_fully_incapacitated": pl.Boolean,
+    }
+)
 _CHG = pl.Struct({"scheme": pl.Utf8, "from": pl.Utf8, "monthly_amount": pl.Utf8})
 _EVT = pl.Struct(
-    {"type": pl.Utf8, "at": pl.Utf8, "channel": pl.Utf8, "on": pl.Utf8, "reported_on": pl.Utf8}
+    {
+        "type": pl.Utf8,
+        "at": pl.Utf8,
+        "channel": pl.Utf8,
+        "on": pl.Utf8,
+        "reported_on": pl.Utf8,
+        "reason": pl.Utf8,
+        "from": pl.Utf8,
+        "to": pl.Utf8,
+    }
 )
 NESTED_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "id_number": pl.Utf8,
@@ -45,6 +63,10 @@ def nest_case(people: Iterable[dict[str, Any]]) -> pl.DataFrame:
                         "start": e["start"],
                         "end": e.get("end"),
                         "monthly_amount": e["monthly_amount"],
+                        "dependant_relationship": (e.get("dependant") or {}).get("relationship"),
+                        "dependant_fully_incapacitated": (e.get("dependant") or {}).get(
+                            "fully_incapacitated"
+                        ),
                     }
                     for e in person.get("entitlements", [])
                 ],
@@ -56,6 +78,9 @@ def nest_case(people: Iterable[dict[str, Any]]) -> pl.DataFrame:
                         "channel": v.get("channel"),
                         "on": v.get("on"),
                         "reported_on": v.get("reported_on"),
+                        "reason": v.get("reason"),
+                        "from": v.get("from"),
+                        "to": v.get("to"),
                     }
                     for v in person.get("events", [])
                 ],

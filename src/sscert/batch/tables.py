@@ -3,8 +3,12 @@ engine's columns, validated column-wise with the same rules as the JSON contract
 
 The tables have the columns of the store's records:
 
-* ``entitlements``: id_number, scheme, start, monthly_amount, end (optional)
-* ``events``: id_number, type (``certified`` or ``died``), at, channel, on, reported_on
+* ``entitlements``: id_number, scheme, start, monthly_amount, end (optional); for
+  ``work_injury_survivor``, dependant_relationship and dependant_fully_incapacitated
+  (``true``/``false``) (optional, C15)
+* ``events``: id_number, type (``certified``, ``died``, ``dependant_ended`` or
+  ``imprisoned``), at, channel (certified), on, reported_on (died), on, reason
+  (dependant_ended), from, to (imprisoned)
 * ``changes`` (optional): id_number, scheme, from, monthly_amount
 * ``people`` (optional): id_number — the order of the output; else first appearance
 
@@ -20,10 +24,12 @@ from typing import Final
 import polars as pl
 
 from sscert.batch.convert import from_people
-from sscert.batch.engine import BatchInput
+from sscert.batch.engine import DEPENDANT_ENDS, IMPRISONMENTS, BatchInput
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import InvalidPerson
+from sscert.events import EndReason
 from sscert.i18n import _
+from sscert.people import Relationship
 from sscert.schemes import Scheme
 from sscert.store.cases import load_people
 from sscert.store.sqlite import SQLiteStore
@@ -195,6 +201,20 @@ def _date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     )
 
 
+def _flag(frame: pl.DataFrame, column: str) -> tuple[pl.Expr, pl.Expr]:
+    """A true/false column (Boolean, or text ``true``/``false``); null stays null."""
+    if column not in frame.columns:
+        return pl.lit(None, pl.Boolean), pl.lit(None, pl.Utf8)
+    if frame.schema[column] == pl.Boolean:
+        return pl.col(column), pl.lit(None, pl.Utf8)
+    text = pl.col(column).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
+    value = pl.when(text == "true").then(True).when(text == "false").then(False)
+    why = pl.when(text.is_not_null() & (text != "") & value.is_null()).then(
+        pl.lit(_("true or false"))
+    )
+    return value, why
+
+
 def _collect(
     frame: pl.DataFrame, table: str, checks: dict[str, str]
 ) -> list[tuple[str, int, str, str]]:
@@ -223,12 +243,33 @@ def from_tables(
     start, start_why = _month(_text(entitlements, "start"))
     end, end_why = _month(_text(entitlements, "end"))
     amount, amount_why = _fen(_text(entitlements, "monthly_amount"))
+    relationship = pl.when(_text(entitlements, "dependant_relationship") != "").then(
+        _text(entitlements, "dependant_relationship")
+    )
+    incapacitated, incapacitated_why = _flag(entitlements, "dependant_fully_incapacitated")
+    scheme_text = _text(entitlements, "scheme")
     ents = entitlements.select(
         id_number=ent_id,
-        scheme=_text(entitlements, "scheme"),
+        scheme=scheme_text,
         start=start,
         end=pl.when(_text(entitlements, "end").fill_null("") == "").then(None).otherwise(end),
         amount=amount,
+        relationship=relationship,
+        incapacitated=incapacitated,
+        w_relationship=pl.when(
+            relationship.is_not_null()
+            & (
+                ~relationship.is_in([r.value for r in Relationship])
+                | (scheme_text != "work_injury_survivor")
+            )
+        ).then(
+            pl.lit(
+                _("a relationship ({known}) of a work_injury_survivor dependant").format(
+                    known=", ".join(r.value for r in Relationship)
+                )
+            )
+        ),
+        w_incapacitated=incapacitated_why,
         w_id=ent_id_why,
         w_scheme=pl.when(~_text(entitlements, "scheme").is_in(schemes).fill_null(False)).then(
             pl.lit(_("unknown scheme"))
@@ -251,6 +292,8 @@ def from_tables(
             "start": "w_start",
             "end": "w_end",
             "monthly_amount": "w_amount",
+            "dependant_relationship": "w_relationship",
+            "dependant_fully_incapacitated": "w_incapacitated",
         },
     )
     duplicated = ents.with_row_index("row", offset=1).filter(
@@ -267,7 +310,12 @@ def from_tables(
     at, at_why = _cst_date(_text(events, "at"))
     on, on_why = _date(_text(events, "on"))
     reported, reported_why = _date(_text(events, "reported_on"))
+    term_from, term_from_why = _date(_text(events, "from"))
+    term_to, term_to_why = _date(_text(events, "to"))
+    given_to = _text(events, "to").fill_null("") != ""
     kind = _text(events, "type")
+    reason = _text(events, "reason")
+    types = ["certified", "died", "dependant_ended", "imprisoned"]
     evs = events.select(
         id_number=ev_id,
         type=kind,
@@ -275,15 +323,24 @@ def from_tables(
         channel=_text(events, "channel"),
         on=on,
         reported_on=reported,
+        reason=reason,
+        start=term_from,
+        end=pl.when(given_to).then(term_to),
         w_id=ev_id_why,
-        w_type=pl.when(~kind.is_in(["certified", "died"]).fill_null(False)).then(
-            pl.lit(_("certified or died"))
+        w_type=pl.when(~kind.is_in(types).fill_null(False)).then(pl.lit(", ".join(types))),
+        w_reason=pl.when(
+            (kind == "dependant_ended")
+            & ~reason.is_in([r.value for r in EndReason]).fill_null(False)
+        ).then(pl.lit(", ".join(r.value for r in EndReason))),
+        w_from=pl.when(kind == "imprisoned").then(term_from_why),
+        w_to=pl.when((kind == "imprisoned") & given_to).then(
+            pl.coalesce(term_to_why, pl.when(term_to < term_from).then(pl.lit(_("before from"))))
         ),
         w_at=pl.when(kind == "certified").then(at_why),
         w_channel=pl.when(
             (kind == "certified") & ~_text(events, "channel").is_in(channels).fill_null(False)
         ).then(pl.lit(_("unknown channel"))),
-        w_on=pl.when(kind == "died").then(on_why),
+        w_on=pl.when(kind.is_in(["died", "dependant_ended"])).then(on_why),
         w_reported=pl.when(kind == "died").then(
             pl.coalesce(reported_why, pl.when(reported < on).then(pl.lit(_("before the death"))))
         ),
@@ -298,6 +355,9 @@ def from_tables(
             "channel": "w_channel",
             "on": "w_on",
             "reported_on": "w_reported",
+            "reason": "w_reason",
+            "from": "w_from",
+            "to": "w_to",
         },
     )
 
@@ -339,6 +399,7 @@ def from_tables(
             [("events", 0, "type", f"{twice['id_number'].n_unique()} people with a second death")],
             1,
         )
+    _check_dependant_events(ents, evs)
     keyed_events = (
         evs.join(persons, on="id_number")
         .with_row_index("order")
@@ -355,6 +416,8 @@ def from_tables(
             start="start",
             end="end",
             amount="amount",
+            relationship="relationship",
+            incapacitated="incapacitated",
         ),
         chs.join(persons, on="id_number").select("person", "scheme", "start", "amount"),
         keyed_events.filter(pl.col("type") == "certified").select(
@@ -363,7 +426,35 @@ def from_tables(
         keyed_events.filter(pl.col("type") == "died").select(
             "person", "index", "on", "reported_on"
         ),
+        keyed_events.filter(pl.col("type") == "dependant_ended")
+        .select("person", "on", "reason")
+        .cast(DEPENDANT_ENDS),  # type: ignore[arg-type]
+        keyed_events.filter(pl.col("type") == "imprisoned")
+        .select("person", "start", "end")
+        .cast(IMPRISONMENTS),  # type: ignore[arg-type]
     )
+
+
+def _check_dependant_events(ents: pl.DataFrame, evs: pl.DataFrame) -> None:
+    """C15 events belong to a person with a ``work_injury_survivor`` entitlement, and a
+    benefit ends once."""
+    survivors = ents.filter(pl.col("scheme") == "work_injury_survivor").select("id_number")
+    c15 = evs.with_row_index("row", offset=1).filter(
+        pl.col("type").is_in(["dependant_ended", "imprisoned"])
+    )
+    orphans = c15.join(survivors.unique(), on="id_number", how="anti")
+    problems = [
+        ("events", int(row), "type", _("only for a person with a work_injury_survivor entitlement"))
+        for row in orphans["row"].head(MAX_PROBLEMS)
+    ]
+    ends = c15.filter(pl.col("type") == "dependant_ended")
+    again = ends.filter(pl.col("row") > pl.col("row").min().over("id_number"))
+    problems += [
+        ("events", int(row), "type", _("a second end of the benefit"))
+        for row in again["row"].head(MAX_PROBLEMS)
+    ]
+    if problems:
+        raise BatchInputError(problems[:MAX_PROBLEMS], len(problems))
 
 
 def from_store(store: SQLiteStore, *, known_channels: Iterable[str] = ()) -> BatchInput:

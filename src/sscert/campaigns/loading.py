@@ -225,7 +225,8 @@ class _Reader:
         survivors = SurvivorParameters()
         if "survivor_benefits" in data:
             survivors = self.survivors(
-                self.get(data, "survivor_benefits", dict, "survivor_benefits")
+                self.get(data, "survivor_benefits", dict, "survivor_benefits"),
+                self.optional(data, "name", str, "name") or campaign_id,
             )
         return Campaign(
             id=campaign_id,
@@ -244,7 +245,7 @@ class _Reader:
             survivor_benefits=survivors,
         )
 
-    def survivors(self, table: Mapping[str, Any]) -> SurvivorParameters:
+    def survivors(self, table: Mapping[str, Any], source: str) -> SurvivorParameters:
         """``[survivor_benefits]``: dated figures and local rules, each with a reference."""
         known = {"reference", "urban_disposable_income", "work_injury_average_wage", "local"}
         for key in table:

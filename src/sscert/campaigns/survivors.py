@@ -111,6 +111,8 @@ class SurvivorParameters:
     work_injury_average_wage: tuple[YearFigure, ...] = ()
     local: tuple[LocalRule, ...] = ()
     reference: str = ""
+    #: The campaign that gives the figures (cited as their source).
+    source: str = ""
 
     def figure(self, base: Base, died: dt.date) -> YearFigure | None:
         """The figure of ``base`` for a death on ``died`` (by its year), if given."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from attrs import frozen
 
@@ -13,9 +14,9 @@ from sscert.rules.coverage import covered_entitlements
 from sscert.rules.deadline import deadline_for
 from sscert.rules.death import DeathReport, assess_death_report
 from sscert.rules.decisions import Decision, Rule
-from sscert.rules.dependants import effective, stops_for
+from sscert.rules.dependants import Stops, effective, stops_for
 from sscert.rules.knowledge import Facts, KnownCertification, Rejection, known_facts
-from sscert.rules.payroll import MonthOutcome, Outcome, run_payroll
+from sscert.rules.payroll import MonthOutcome, Outcome, last_payroll_month, run_payroll
 from sscert.rules.penalty import (
     FinePolicy,
     FraudLead,
@@ -25,6 +26,7 @@ from sscert.rules.penalty import (
     suggest_fine,
 )
 from sscert.rules.review import ReviewLead, review_leads
+from sscert.rules.settlement import Settlement, settle
 from sscert.rules.status import Status, status_as_of, status_reason
 from sscert.values.money import Money
 from sscert.values.months import Month
@@ -71,6 +73,11 @@ class PersonResult:
     death_report: DeathReport | None
     decisions: tuple[Decision, ...]
     review: tuple[ReviewLead, ...] = ()
+    #: C16: what is owed each way after a death known at the as-of date.
+    settlement: Settlement | None = None
+    #: Every benefit has ended (end month, or C15) and nothing is withheld: nothing more
+    #: can be paid, so there is nobody to remind.
+    benefits_ended: bool = False
 
 
 def default_first_month(campaign: Campaign, person: Person) -> Month:
@@ -186,6 +193,16 @@ def evaluate(
                 on=death_report.death.on,
             )
         )
+    settlement = None
+    if facts.death is not None:
+        settlement = settle(
+            campaign,
+            person,
+            months=months,
+            death=facts.death,
+            as_of=as_of,
+            overpaid=totals.overpaid,
+        )
     review = review_leads(campaign, facts, death_report, totals.overpaid, evidence)
     for lead in review:
         decisions.append(
@@ -224,9 +241,26 @@ def evaluate(
         rejected=facts.rejected,
         fraud_evidence=evidence,
         death_report=death_report,
-        decisions=tuple(decisions),
+        decisions=tuple(decisions) + (settlement.decisions if settlement else ()),
         review=review,
+        settlement=settlement,
+        benefits_ended=_ended(person, stops, as_of, campaign.payroll_day, totals),
     )
+
+
+def _ended(
+    person: Person, stops: Sequence[Stops], as_of: dt.date, day: int, totals: Totals
+) -> bool:
+    """Whether every entitlement ended by the last payroll run (its end month, or C15) and
+    nothing is withheld."""
+    if totals.withheld.is_positive or not person.entitlements:
+        return False
+    last = last_payroll_month(as_of, day)
+    for entitlement, stop in zip(person.entitlements, stops, strict=True):
+        ends = [m for m in (entitlement.end, stop.end) if m is not None]
+        if not ends or min(ends) > last:
+            return False
+    return True
 
 
 def _last_overpaid_payday(campaign: Campaign, months: list[MonthOutcome]) -> dt.date:

@@ -1,7 +1,9 @@
 """The records a store holds, one JSON object a line: ``person``, ``entitlement``,
-``amount_change`` and ``event``. Each is validated with the calculation contract's own
-checks and normalised to a canonical body, so that the same record sent twice — even
-written differently (``"2856.4"`` and ``"2856.40"``) — is recognised as the same.
+``amount_change``, ``entitlement_end``, ``account``, ``repayment_plan`` and ``event``
+(``certified``, ``died``, ``dependant_ended``, ``imprisoned``). Each is validated with
+the calculation contract's own checks and normalised to a canonical body, so that the same
+record sent twice — even written differently (``"2856.4"`` and ``"2856.40"``) — is
+recognised as the same.
 """
 
 from __future__ import annotations
@@ -15,30 +17,64 @@ from attrs import frozen
 
 from sscert.attestation import Attestation, AttestationRefused
 from sscert.contract import (
+    AccountIn,
     CertifiedIn,
     ChangeIn,
+    DependantEndedIn,
     DiedIn,
     EntitlementIn,
+    ImprisonedIn,
     InputError,
     structure_part,
 )
 from sscert.i18n import _
 from sscert.values.identity import IdNumber, InvalidIdNumber
-from sscert.values.limits import LimitError, check_text, preview
+from sscert.values.limits import MAX_INSTALMENTS, LimitError, check_text, parse_count, preview
 from sscert.values.phone import InvalidPhoneNumber, parse_contact_phone
 from sscert.values.privacy import redact
 
-__all__ = ["KINDS", "Record", "RecordError", "canonical_json", "case_to_records", "parse_record"]
+__all__ = [
+    "KINDS",
+    "Record",
+    "RecordError",
+    "canonical_json",
+    "case_to_records",
+    "parse_record",
+    "unique_key_of",
+]
 
-KINDS: Final = ("person", "entitlement", "amount_change", "entitlement_end", "event")
+KINDS: Final = (
+    "person",
+    "entitlement",
+    "amount_change",
+    "entitlement_end",
+    "account",
+    "repayment_plan",
+    "event",
+)
+EVENT_TYPES: Final = ("certified", "died", "dependant_ended", "imprisoned")
 
 _ALLOWED: Final[dict[str, set[str]]] = {
     "person": {"kind", "id", "id_number", "name", "township", "phone", "village", "address"},
     "entitlement_end": {"kind", "id", "id_number", "scheme", "end"},
-    "entitlement": {"kind", "id", "id_number", "scheme", "start", "end", "monthly_amount"},
+    "entitlement": {
+        "kind",
+        "id",
+        "id_number",
+        "scheme",
+        "start",
+        "end",
+        "monthly_amount",
+        "contribution_months",
+        "dependant",
+    },
+    "account": {"kind", "id", "id_number", "balance", "inheritable_share"},
+    "repayment_plan": {"kind", "id", "id_number", "instalment_months"},
     "amount_change": {"kind", "id", "id_number", "scheme", "from", "monthly_amount"},
     "certified": {"kind", "id", "id_number", "type", "at", "channel", "attestation"},
     "died": {"kind", "id", "id_number", "type", "on", "reported_on"},
+    "dependant_ended": {"kind", "id", "id_number", "type", "on", "reason"},
+    "imprisoned": {"kind", "id", "id_number", "type", "from", "to"},
 }
 _FIELDS: Final = frozenset().union(*_ALLOWED.values())
 
@@ -82,16 +118,22 @@ class Record:
 
     @property
     def unique_key(self) -> str | None:
-        """What may exist once per person: an entitlement per scheme, an amount change per
-        scheme and month, a death. (A person record may come again: the latest supersedes.)"""
-        person = self.id_number.value
-        if self.kind == "entitlement":
-            return f"{person}|entitlement|{self.body['scheme']}"
-        if self.kind == "amount_change":
-            return f"{person}|amount_change|{self.body['scheme']}|{self.body['from']}"
-        if self.body.get("type") == "died":
-            return f"{person}|died"
-        return None
+        """What may exist once per person (:func:`unique_key_of`)."""
+        return unique_key_of(self.body)
+
+
+def unique_key_of(body: Mapping[str, Any]) -> str | None:
+    """What may exist once per person: an entitlement per scheme, an amount change per scheme
+    and month, a death, an end of a dependant's benefit. (A person, account or repayment plan
+    record may come again: the latest supersedes.)"""
+    person, kind = body.get("id_number"), body.get("kind")
+    if kind == "entitlement":
+        return f"{person}|entitlement|{body.get('scheme')}"
+    if kind == "amount_change":
+        return f"{person}|amount_change|{body.get('scheme')}|{body.get('from')}"
+    if kind == "event" and body.get("type") in ("died", "dependant_ended"):
+        return f"{person}|{body.get('type')}"
+    return None
 
 
 def _problem(error: InputError) -> str:
@@ -143,8 +185,8 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
     if shape not in _ALLOWED:
         raise RecordError(
             "type: "
-            + _("an event is 'certified' or 'died', not {preview}").format(
-                preview=preview(data.get("type"))
+            + _("an event is one of {known}, not {preview}").format(
+                known=", ".join(EVENT_TYPES), preview=preview(data.get("type"))
             )
         )
     unknown = sorted(set(data) - _ALLOWED[shape])
@@ -166,8 +208,29 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             if phone is not None:
                 body["phone"] = _phone(phone)
         elif kind == "entitlement":
-            part = {k: data[k] for k in ("scheme", "start", "end", "monthly_amount") if k in data}
+            part = {
+                k: data[k]
+                for k in (
+                    "scheme",
+                    "start",
+                    "end",
+                    "monthly_amount",
+                    "contribution_months",
+                    "dependant",
+                )
+                if k in data
+            }
             entitlement = structure_part(part, EntitlementIn)
+            if entitlement.dependant is not None and entitlement.scheme.value != (
+                "work_injury_survivor"
+            ):
+                raise RecordError(
+                    "dependant: "
+                    + _(
+                        "only a work_injury_survivor entitlement names a dependant, not {scheme}"
+                    ).format(scheme=entitlement.scheme.value),
+                    "dependant",
+                )
             if entitlement.end is not None and entitlement.end < entitlement.start:
                 raise RecordError(
                     "end: "
@@ -182,6 +245,33 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             )
             if entitlement.end is not None:
                 body["end"] = str(entitlement.end)
+            if entitlement.contribution_months is not None:
+                body["contribution_months"] = entitlement.contribution_months
+            if entitlement.dependant is not None:
+                body["dependant"] = {
+                    "relationship": entitlement.dependant.relationship.value,
+                    "fully_incapacitated": entitlement.dependant.fully_incapacitated,
+                }
+        elif kind == "account":
+            part = {k: data[k] for k in ("balance", "inheritable_share") if k in data}
+            account = structure_part(part, AccountIn)
+            body["balance"] = str(account.balance)
+            if account.inheritable_share is not None:
+                if account.inheritable_share > account.balance:
+                    raise RecordError(
+                        "inheritable_share: "
+                        + _("{share} is more than the balance {balance}").format(
+                            share=account.inheritable_share, balance=account.balance
+                        ),
+                        "inheritable_share",
+                    )
+                body["inheritable_share"] = str(account.inheritable_share)
+        elif kind == "repayment_plan":
+            try:
+                months = parse_count(data.get("instalment_months"), low=1, high=MAX_INSTALMENTS)
+            except (TypeError, ValueError) as error:
+                raise RecordError(f"instalment_months: {error}", "instalment_months") from None
+            body["instalment_months"] = months
         elif kind == "entitlement_end":
             part = {
                 "scheme": data.get("scheme"),
@@ -221,6 +311,22 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             if "attestation" in data:
                 attestation = _attestation(data["attestation"], id_number, certified)
                 body["attestation"] = attestation.to_dict()
+        elif shape == "dependant_ended":
+            finished = structure_part(
+                {"on": data.get("on"), "reason": data.get("reason")}, DependantEndedIn
+            )
+            body.update(
+                type="dependant_ended", on=finished.on.isoformat(), reason=finished.reason.value
+            )
+        elif shape == "imprisoned":
+            term = structure_part({k: data[k] for k in ("from", "to") if k in data}, ImprisonedIn)
+            if term.to is not None and term.to < term.from_:
+                raise RecordError(
+                    "to: " + _("{to} is before {start}").format(to=term.to, start=term.from_), "to"
+                )
+            body.update(type="imprisoned", **{"from": term.from_.isoformat()})
+            if term.to is not None:
+                body["to"] = term.to.isoformat()
         else:
             died = structure_part(
                 {"on": data.get("on"), "reported_on": data.get("reported_on")}, DiedIn
@@ -284,8 +390,9 @@ def case_to_records(case: Mapping[str, Any], prefix: str = "case") -> list[dict[
                 "id_number": id_number,
                 **{k: entitlement[k] for k in ("scheme", "start", "monthly_amount")},
             }
-            if entitlement.get("end"):
-                item["end"] = entitlement["end"]
+            for optional in ("end", "contribution_months", "dependant"):
+                if entitlement.get(optional) is not None:
+                    item[optional] = entitlement[optional]
             records.append(item)
             for change in entitlement.get("changes", []):
                 records.append(
@@ -298,6 +405,20 @@ def case_to_records(case: Mapping[str, Any], prefix: str = "case") -> list[dict[
                         "monthly_amount": change["monthly_amount"],
                     }
                 )
+        if person.get("account") is not None:
+            records.append(
+                {"kind": "account", "id": f"{key}/account", "id_number": id_number}
+                | dict(person["account"])
+            )
+        if person.get("instalment_months") is not None:
+            records.append(
+                {
+                    "kind": "repayment_plan",
+                    "id": f"{key}/repayment_plan",
+                    "id_number": id_number,
+                    "instalment_months": person["instalment_months"],
+                }
+            )
         for index, event in enumerate(person.get("events", [])):
             records.append(
                 {

@@ -41,7 +41,14 @@ from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import CampaignsArg
 from sscert.i18n import _
-from sscert.store.records import KINDS, Record, RecordError, canonical_json, parse_record
+from sscert.store.records import (
+    KINDS,
+    Record,
+    RecordError,
+    canonical_json,
+    parse_record,
+    unique_key_of,
+)
 from sscert.values.identity import mask_id_text
 from sscert.values.limits import LimitError, bounded_lines, loads, parse_moment
 from sscert.values.privacy import redact
@@ -864,7 +871,16 @@ def _fold(
                 person[key] = record[key]
     elif kind == "entitlement":
         entitlement: dict[str, Any] = {
-            k: record[k] for k in ("scheme", "start", "end", "monthly_amount") if k in record
+            k: record[k]
+            for k in (
+                "scheme",
+                "start",
+                "end",
+                "monthly_amount",
+                "contribution_months",
+                "dependant",
+            )
+            if k in record
         }
         entitlement["changes"] = []
         person["entitlements"].append(entitlement)
@@ -893,6 +909,19 @@ def _fold(
         person["events"].append(
             {"type": "died", "on": record["on"], "reported_on": record["reported_on"]}
         )
+    elif kind == "event" and record.get("type") == "dependant_ended":
+        person["events"].append(
+            {"type": "dependant_ended", "on": record["on"], "reason": record["reason"]}
+        )
+    elif kind == "event" and record.get("type") == "imprisoned":
+        term = {"type": "imprisoned", "from": record["from"]}
+        if "to" in record:
+            term["to"] = record["to"]
+        person["events"].append(term)
+    elif kind == "account":  # the latest account record supersedes
+        person["account"] = {k: record[k] for k in ("balance", "inheritable_share") if k in record}
+    elif kind == "repayment_plan":
+        person["instalment_months"] = record["instalment_months"]
     else:
         raise ValueError(_("unknown kind {value!r}").format(value=str(kind)[:40]))
 
@@ -1110,7 +1139,7 @@ def _columns_problem(
         return "its id or kind column differs from its body"
     if data.get("id_number") != person:
         return "its person column differs from its body"
-    expected = _unique_key_of(data)
+    expected = unique_key_of(data)
     legacy = f"{person}|person" if kind == "person" else None  # person records before 0.1
     if unique not in (expected, legacy):
         return "its unique key column differs from its body"
@@ -1139,17 +1168,6 @@ def _attestation_problem(verifier: AttestationVerifier, person: str, body: str) 
         or attestation.at != at
     ):
         return "its attestation is for another person, channel or time"
-    return None
-
-
-def _unique_key_of(data: dict[str, Any]) -> str | None:
-    person, kind = data.get("id_number"), data.get("kind")
-    if kind == "entitlement":
-        return f"{person}|entitlement|{data.get('scheme')}"
-    if kind == "amount_change":
-        return f"{person}|amount_change|{data.get('scheme')}|{data.get('from')}"
-    if data.get("type") == "died":
-        return f"{person}|died"
     return None
 
 
