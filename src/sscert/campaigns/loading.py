@@ -279,6 +279,7 @@ class _Reader:
             figures["work_injury_average_wage"],
             local,
             reference,
+            source,
         )
 
     def amount(self, table: Mapping[str, Any], key: str, path: str) -> Money:

@@ -318,7 +318,7 @@ def _enterprise(
     )
     figure = params.figure(Base.URBAN_DISPOSABLE_INCOME, died)
     base_missing = (
-        () if figure is not None else (f"urban_disposable_income for deaths in {died.year}",)
+        () if figure is not None else (f"urban_disposable_income/{died.year}",)
     )
     figure_cited = (
         _data(params, "urban_disposable_income", figure.reference) if figure is not None else ()
