@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sscert
+from browser import print_pdf
 from sscert.cli.app import cli
 from sscert.reports.reminders import SMS_LIMIT, sms_text
 from sscert.rules.engine import evaluate
@@ -89,10 +87,6 @@ def test_call_lists_visit_lists_and_sms_files(db: Path, tmp_path: Path) -> None:
         assert len(store.access_log()) == 1  # nothing in full, nothing to record
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def test_printable_notices_are_one_a4_page_each(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "名单"
     args = ("--campaign", "laiyuan-2023", "--as-of", "2023-04-15", "--out", str(out))
@@ -104,27 +98,7 @@ def test_printable_notices_are_one_a4_page_each(db: Path, tmp_path: Path) -> Non
     assert "行政复议" in page
     assert "130630********0028" in page
     assert "130630194803150028" not in page
-    browser = _chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have Chromium (.ci/run installs Debian's chromium)")
-        pytest.skip("no Chromium on this machine")
-    pdf = tmp_path / "notices.pdf"
-    subprocess.run(
-        [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
-            (out / "王安镇" / "通知书.html").resolve().as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )  # fmt: skip
-    from pypdf import PdfReader  # noqa: PLC0415
-
-    reader = PdfReader(pdf)
+    reader = print_pdf(out / "王安镇" / "通知书.html", tmp_path)
     assert len(reader.pages) == 2  # one A4 page a notice
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert abs(width - 595) < 3

@@ -20,6 +20,7 @@ from sscert.cli.demo import demo
 from sscert.cli.events import events
 from sscert.cli.output import ensure_utf8_streams
 from sscert.cli.roster import roster
+from sscert.cli.settlement import settlement
 from sscert.cli.store import keys, store
 from sscert.i18n import LANGUAGES, language_from_env, set_language
 
@@ -79,6 +80,7 @@ for command in (
     events,
     remind,
     report,
+    settlement,
     demo,
     batch,
 ):

@@ -468,13 +468,30 @@ def _describe_record(body: str) -> str:
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--campaign", "campaign_name", required=True, help="Campaign id or file.")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--as-of",
+    "as_of",
+    help="The date of the settlements in the archive (default: the last fact in the store).",
+)
 @click.option("--unmasked", is_flag=True, help="Write ID and phone numbers in full (logged).")
 @OPERATOR_OPTION
-def export(db: Path, campaign_name: str, out: Path, unmasked: bool, operator: str | None) -> None:
-    """Write the archive (JSONL, CSV for Excel, manifest) of a campaign into OUT."""
+def export(
+    db: Path,
+    campaign_name: str,
+    out: Path,
+    as_of: str | None,
+    unmasked: bool,
+    operator: str | None,
+) -> None:
+    """Write the archive (JSONL, CSV for Excel, settlements after deaths, manifest) of a
+    campaign into OUT."""
     campaign = load_campaign_option(campaign_name)
+    day = parse_as_of(as_of)[0] if as_of is not None else None
+    known = tuple(channel_codes(make_plugin_manager()))
     with _open(db) as opened, progress(_("writing the archive")):
-        manifest = export_archive(opened, campaign, out, unmasked=unmasked)
+        manifest = export_archive(
+            opened, campaign, out, unmasked=unmasked, as_of=day, known_channels=known
+        )
         if unmasked:
             log_full_export(
                 opened,
@@ -492,6 +509,13 @@ def export(db: Path, campaign_name: str, out: Path, unmasked: bool, operator: st
             value3=manifest["chain_head"]["hash"],
         )
     )
+    settled = manifest["settlements"]
+    if settled["people"]:
+        click.echo(
+            _("and the settlements after a death of {people} people, as of {as_of}").format(
+                people=settled["people"], as_of=settled["as_of"]
+            )
+        )
     if unmasked:
         click.echo(_("warning: this archive holds full ID and phone numbers"), err=True)
     sys.stdout.flush()

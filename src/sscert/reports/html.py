@@ -21,6 +21,7 @@ from sscert.channels import KNOWN_CHANNELS
 from sscert.law import citation
 from sscert.reports.charts import bar_chart, daily_chart, stacked_completion_chart
 from sscert.reports.reminders import chinese_date, reminder_rows
+from sscert.reports.settlement import settlement_summary
 from sscert.reports.snapshot import Completion, Snapshot, township_of
 from sscert.values.money import Money
 
@@ -311,6 +312,8 @@ def render_report(snapshot: Snapshot) -> str:
         )
         if overpaid
         else '<p class="note">暂无死亡后多领。</p>',
+        "<h2>死亡待遇结算</h2>",
+        _settlement_section(snapshot),
         f"<h2>{LEAD}</h2>",
         '<p class="note">以下为线索，不是认定：死亡后仍有本人出面的认证记录（数据比对记录除外）。'
         "是否构成骗取、是否处罚及罚款数额，由社会保险行政部门经调查并依法定程序（告知、陈述申辩、"
@@ -357,6 +360,44 @@ def render_report(snapshot: Snapshot) -> str:
         "</body></html>",
     ]
     return "\n".join(part for part in parts if part)
+
+
+_SETTLEMENT_HEADERS: Final = (
+    "乡镇", "结算人数", "遗属待遇（元）", "抵扣（元）", "应退回（元）", "分期协议",
+    "应付继承人（元）", "未计算项目",
+)  # fmt: skip
+
+
+def _settlement_section(snapshot: Snapshot) -> str:
+    """死亡待遇结算 by township: who is settled, what the heirs receive, what is set off and
+    what remains to repay, instalment plans, and items that could not be computed."""
+    rows = settlement_summary(snapshot.results)
+    if not rows:
+        return '<p class="note">暂无需要结算的死亡人员。</p>'
+    keys = ("结算人数", "遗属待遇", "抵扣", "应退回", "分期协议", "应付继承人", "未计算项目")
+    money_keys = ("遗属待遇", "抵扣", "应退回", "应付继承人")
+
+    def total(key: str) -> object:
+        if key in money_keys:
+            return Money.sum(r[key] for r in rows)
+        return sum(int(r[key]) for r in rows)
+
+    missing = sum(int(r["未计算项目"]) for r in rows)
+    note = (
+        f'<p class="note">有 {missing:,} 项遗属待遇因缺少参数（如上年度城镇居民月人均可支配收入、'
+        "缴费年限）未计算，需经办机构核定；每人的结算单可用 sscert settlement 打印。</p>"
+        if missing
+        else '<p class="note">每人的结算单（死亡待遇结算单）可用 sscert settlement 打印。</p>'
+    )
+    return (
+        _table(
+            _SETTLEMENT_HEADERS,
+            [[r["乡镇"], *(r[k] for k in keys)] for r in rows],
+            numeric=tuple(range(1, 8)),
+            total=["合计", *(total(k) for k in keys)],
+        )
+        + note
+    )
 
 
 def _trust_note(snapshot: Snapshot) -> str:

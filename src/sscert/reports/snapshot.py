@@ -56,10 +56,12 @@ class Snapshot:
 
     @property
     def needing_reminder(self) -> list[PersonResult]:
-        """Everyone pending or suspended, by township then ID number."""
+        """Everyone pending or suspended, by township then ID number — except those whose
+        benefits have all ended with nothing withheld (a dependant past 18, C15): nothing
+        more can be paid to them."""
         wanted = (Status.PENDING, Status.SUSPENDED)
         return sorted(
-            (r for r in self.results if r.status in wanted),
+            (r for r in self.results if r.status in wanted and not r.benefits_ended),
             key=lambda r: (township_of(r), r.person.id_number.value),
         )
 

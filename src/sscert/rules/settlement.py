@@ -42,6 +42,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
+import attrs
 from attrs import frozen
 
 from sscert.campaigns.model import Campaign
@@ -95,6 +96,7 @@ class SurvivorBenefit:
     basis: str
     missing: tuple[str, ...] = ()
     citations: tuple[Citation, ...] = ()
+    basis_zh: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +107,7 @@ class SurvivorBenefit:
             "amount": str(self.amount) if self.amount is not None else None,
             "counted": self.counted,
             "basis": self.basis,
+            "basis_zh": self.basis_zh,
             "missing": list(self.missing),
             "citations": [c.to_dict() for c in self.citations],
         }
@@ -242,6 +245,39 @@ def _law(instrument: str, key: str, on: dt.date) -> tuple[Citation, ...]:
     return (found,) if found is not None else ()
 
 
+_BASE_ZH: Final = {
+    Base.URBAN_DISPOSABLE_INCOME: "上一年度全省城镇居民月人均可支配收入",
+    Base.WORK_INJURY_AVERAGE_WAGE: "统筹地区上年度职工月平均工资",
+    Base.LAST_MONTHLY_AMOUNT: "本人死亡当月待遇",
+}
+
+
+def _benefit(
+    entitlement: Entitlement,
+    item: Item,
+    amount: Money | None,
+    basis: tuple[str, str],
+    *,
+    missing: tuple[str, ...] = (),
+    citations: tuple[Citation, ...] = (),
+    status: str | None = None,
+) -> SurvivorBenefit:
+    """A survivor benefit: computed when it has an amount, else not computed (or ``status``);
+    ``basis`` in English and in Chinese."""
+    chosen = status or ("computed" if amount is not None else "not_computed")
+    return SurvivorBenefit(
+        entitlement.scheme,
+        item,
+        chosen,
+        amount,
+        amount is not None,
+        basis[0],
+        missing,
+        citations,
+        basis[1],
+    )
+
+
 def _local(
     rule: LocalRule,
     params: SurvivorParameters,
@@ -250,44 +286,34 @@ def _local(
 ) -> SurvivorBenefit:
     cited = _data(params, rule.item.zh, rule.reference)
     if rule.amount is not None:
-        return SurvivorBenefit(
-            entitlement.scheme,
-            rule.item,
-            "computed",
-            rule.amount,
-            True,
-            f"{rule.amount} (the province's rule)",
-            citations=cited,
-        )
+        basis = (f"{rule.amount} (the province's rule)", f"{rule.amount}元（本省规定）")
+        return _benefit(entitlement, rule.item, rule.amount, basis, citations=cited)
     assert rule.multiple is not None
     assert rule.of is not None
     if rule.of is Base.LAST_MONTHLY_AMOUNT:
         base = entitlement.amount_in(Month.of(died))
-        what = f"the monthly amount {base}"
     else:
         figure = params.figure(rule.of, died)
         if figure is None:
-            return SurvivorBenefit(
-                entitlement.scheme,
-                rule.item,
-                "not_computed",
-                None,
-                False,
+            basis = (
                 f"{rule.multiple} × {rule.of.value} (the province's rule)",
-                (f"{rule.of.value}/{died.year}",),
-                cited,
+                f"{rule.multiple} × {_BASE_ZH[rule.of]}（本省规定）",
             )
-        base, what = figure.monthly, f"{rule.of.value} {figure.monthly}"
+            return _benefit(
+                entitlement,
+                rule.item,
+                None,
+                basis,
+                missing=(f"{rule.of.value}/{died.year}",),
+                citations=cited,
+            )
+        base = figure.monthly
         cited += _data(params, rule.of.value, figure.reference)
-    return SurvivorBenefit(
-        entitlement.scheme,
-        rule.item,
-        "computed",
-        _times(base, rule.multiple),
-        True,
-        f"{rule.multiple} × {what} (the province's rule)",
-        citations=cited,
+    basis = (
+        f"{rule.multiple} × {rule.of.value} {base} (the province's rule)",
+        f"{rule.multiple} × {_BASE_ZH[rule.of]} {base}元（本省规定）",
     )
+    return _benefit(entitlement, rule.item, _times(base, rule.multiple), basis, citations=cited)
 
 
 def _provincial(
@@ -296,15 +322,13 @@ def _provincial(
     rule = params.local_rule(entitlement.scheme, item, died)
     if rule is not None:
         return _local(rule, params, entitlement, died)
-    return SurvivorBenefit(
-        entitlement.scheme,
+    return _benefit(
+        entitlement,
         item,
-        "not_computed",
         None,
-        False,
-        "by the province's rules",
-        ("provincial_rule",),
-        _law("social-insurance-law", "第十七条", died)
+        ("by the province's rules", "按本省规定"),
+        missing=("provincial_rule",),
+        citations=_law("social-insurance-law", "第十七条", died)
         if entitlement.scheme is not Scheme.WORK_INJURY_SURVIVOR
         else (),
     )
@@ -317,62 +341,63 @@ def _enterprise(
         "social-insurance-law", "第十七条", died
     )
     figure = params.figure(Base.URBAN_DISPOSABLE_INCOME, died)
-    base_missing = (
-        () if figure is not None else (f"urban_disposable_income/{died.year}",)
-    )
-    figure_cited = (
-        _data(params, "urban_disposable_income", figure.reference) if figure is not None else ()
-    )
+    year = died.year
     if figure is None:
-        funeral = SurvivorBenefit(
-            entitlement.scheme,
+        missing: tuple[str, ...] = (f"urban_disposable_income/{year}",)
+        funeral = _benefit(
+            entitlement,
             Item.FUNERAL_GRANT,
-            "not_computed",
             None,
-            False,
-            "2 × B, B the province's previous-year 城镇居民月人均可支配收入",
-            base_missing,
-            cited,
+            (
+                "2 × B, B the province's previous-year 城镇居民月人均可支配收入",
+                "2 × 上一年度全省城镇居民月人均可支配收入",
+            ),
+            missing=missing,
+            citations=cited,
         )
     else:
-        funeral = SurvivorBenefit(
-            entitlement.scheme,
+        missing = ()
+        cited += _data(params, "urban_disposable_income", figure.reference)
+        funeral = _benefit(
+            entitlement,
             Item.FUNERAL_GRANT,
-            "computed",
             _times(figure.monthly, 2),
-            True,
-            f"2 × {figure.monthly} (城镇居民月人均可支配收入 for deaths in {died.year})",
-            citations=cited + figure_cited,
+            (
+                f"2 × {figure.monthly} (城镇居民月人均可支配收入 for deaths in {year})",
+                f"2 × {figure.monthly}元（{year}年死亡适用的上一年度全省城镇居民月人均可支配收入）",
+            ),
+            citations=cited,
         )
-    death_month = Month.of(died)
-    received = max(death_month - entitlement.start + 1, 0)
-    if entitlement.contribution_months is None or figure is None:
-        missing = base_missing + (
-            ("contribution_months",) if entitlement.contribution_months is None else ()
-        )
-        pension = SurvivorBenefit(
-            entitlement.scheme,
+    received = max(Month.of(died) - entitlement.start + 1, 0)
+    contributed = entitlement.contribution_months
+    if contributed is None or figure is None:
+        pension = _benefit(
+            entitlement,
             Item.SURVIVOR_PENSION,
-            "not_computed",
             None,
-            False,
-            "B × N, N months from the contribution years less the years received, at least 9",
-            missing,
-            cited,
+            (
+                "B × N, N months from the contribution years less the years received, at least 9",
+                "城镇居民月人均可支配收入 × 按缴费年限确定的月数（退休人员扣减已领取养老金的年限，"
+                "不少于9个月）",
+            ),
+            missing=missing + (("contribution_months",) if contributed is None else ()),
+            citations=cited,
         )
     else:
-        months = pension_months(entitlement.contribution_months, received)
-        contributed = entitlement.contribution_months
-        pension = SurvivorBenefit(
-            entitlement.scheme,
+        months = pension_months(contributed, received)
+        shown = _months_text(months)
+        pension = _benefit(
+            entitlement,
             Item.SURVIVOR_PENSION,
-            "computed",
             _times(figure.monthly, months),
-            True,
-            f"{figure.monthly} × {_months_text(months)} months (contributions "
-            f"{contributed // 12} years {contributed % 12} months, pension received "
-            f"{received // 12} years {received % 12} months)",
-            citations=cited + figure_cited,
+            (
+                f"{figure.monthly} × {shown} months (contributions {contributed // 12} years "
+                f"{contributed % 12} months, pension received {received // 12} years "
+                f"{received % 12} months)",
+                f"{figure.monthly}元 × {shown}个月（缴费{contributed // 12}年"
+                f"{contributed % 12}个月，已领取养老金{received // 12}年{received % 12}个月）",
+            ),
+            citations=cited,
         )
     return [funeral, pension]
 
@@ -385,35 +410,39 @@ def _work_injury(
         return [_provincial(entitlement, Item.FUNERAL_GRANT, params, died)]
     figure = params.figure(Base.WORK_INJURY_AVERAGE_WAGE, died)
     if figure is None:
-        funeral = SurvivorBenefit(
-            entitlement.scheme,
+        funeral = _benefit(
+            entitlement,
             Item.FUNERAL_GRANT,
-            "not_computed",
             None,
-            False,
-            "6 × the area's previous-year average monthly wage",
-            (f"work_injury_average_wage/{died.year}",),
-            cited,
+            (
+                "6 × the area's previous-year average monthly wage",
+                "6 × 统筹地区上年度职工月平均工资",
+            ),
+            missing=(f"work_injury_average_wage/{died.year}",),
+            citations=cited,
         )
     else:
-        funeral = SurvivorBenefit(
-            entitlement.scheme,
+        funeral = _benefit(
+            entitlement,
             Item.FUNERAL_GRANT,
-            "computed",
             _times(figure.monthly, 6),
-            True,
-            f"6 × {figure.monthly} (the area's average monthly wage for deaths in {died.year})",
+            (
+                f"6 × {figure.monthly} (the area's average monthly wage for deaths in {died.year})",
+                f"6 × {figure.monthly}元（{died.year}年死亡适用的统筹地区上年度职工月平均工资）",
+            ),
             citations=cited + _data(params, "work_injury_average_wage", figure.reference),
         )
-    dependants = SurvivorBenefit(
-        entitlement.scheme,
+    dependants = _benefit(
+        entitlement,
         Item.DEPENDANTS_PENSION,
-        "to_assess",
         None,
-        False,
-        "a new monthly benefit for each dependant, to assess",
-        ("dependants", "own_wage"),
-        cited,
+        (
+            "a new monthly benefit for each dependant, to assess",
+            "供养亲属抚恤金按月发放，需另行核定",
+        ),
+        missing=("dependants", "own_wage"),
+        citations=cited,
+        status="to_assess",
     )
     return [funeral, dependants]
 
@@ -449,15 +478,12 @@ def survivor_benefits(
         items = [
             b
             if b.item is not Item.FUNERAL_GRANT or b is largest or b.amount is None
-            else SurvivorBenefit(
-                b.scheme,
-                b.item,
-                b.status,
-                b.amount,
-                False,
-                b.basis + "; not paid: only one 丧葬补助金, the largest",
-                b.missing,
-                b.citations + only_one,
+            else attrs.evolve(
+                b,
+                counted=False,
+                basis=b.basis + "; not paid: only one 丧葬补助金, the largest",
+                basis_zh=b.basis_zh + "；依法只发一项丧葬补助金（取最高一项），本项不发",
+                citations=b.citations + only_one,
             )
             for b in items
         ]
