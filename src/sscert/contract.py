@@ -260,13 +260,13 @@ def _strict_bool(value: object, _kind: type) -> bool:
     return value
 
 
-def _count(high: int) -> Callable[[object, type], int]:
+def _count(high: int, low: int = 0) -> Callable[[object, type], int]:
     def hook(value: object, _kind: type) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(
                 _("must be a whole number, not {json_type}").format(json_type=_json_type(value))
             )
-        return parse_count(value, low=0, high=high)
+        return parse_count(value, low=low, high=high)
 
     return hook
 
@@ -299,7 +299,7 @@ def _make() -> cattrs.Converter:
     conv.register_structure_hook(Relationship, _choice(Relationship, _("relationship")))
     conv.register_structure_hook(EndReason, _choice(EndReason, _("reason")))
     conv.register_structure_hook(ContributionMonths, _count(MAX_CONTRIBUTION_MONTHS))
-    conv.register_structure_hook(InstalmentMonths, _count(MAX_INSTALMENTS))
+    conv.register_structure_hook(InstalmentMonths, _count(MAX_INSTALMENTS, low=1))
 
     def is_list(kind: Any) -> bool:
         return get_origin(kind) is list

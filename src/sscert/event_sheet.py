@@ -9,16 +9,22 @@ CSV (UTF-8, UTF-8 with BOM, GB18030) or Excel, Chinese headers by default.
 | 认证方式 | channel | 河北人社, 易人社, 线下辅助认证, 静默认证 (数据比对), or a channel code |
 | 死亡日期 | on | a death |
 | 报告日期 | 死亡报告日期, 申报日期, reported_on | the day the death was reported |
+| 终止日期, 终止原因 | ended_on, end_reason | a dependant's benefit ends (就业, 参军, 再婚…) |
+| 收监日期, 释放日期 | prison_from, prison_to | a dependant's prison term |
+| 个人账户余额, 可继承金额 | balance, inheritable_share | the personal account at death |
 
-A row holds a certification, a death, or both; each row is stored whole or not at all, with
-the same input limits as every other path. Importing the same file again stores nothing
-twice (record ids come from the row's content). In an attested store a certification from a
-spreadsheet carries no attestation and is refused with ``attestation_required``.
+A row holds a certification, a death, or both (and any of the others); each row is stored
+whole or not at all, with the same input limits as every other path. Importing the same
+file again stores nothing twice (record ids come from the row's content). In an attested
+store a certification from a spreadsheet carries no attestation and is refused with
+``attestation_required``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -26,6 +32,7 @@ from typing import Any, Final
 from attrs import define, field
 
 from sscert.channels import KNOWN_CHANNELS
+from sscert.events import EndReason
 from sscert.i18n import _
 from sscert.sheets import (
     Bad,
@@ -40,7 +47,8 @@ from sscert.sheets import (
 )
 from sscert.sheets import write_rejects as _write_rejects
 from sscert.store.sqlite import SQLiteStore
-from sscert.values.limits import LimitError, parse_date, parse_moment
+from sscert.values.limits import LimitError, parse_balance, parse_date, parse_moment
+from sscert.values.money import Money
 
 __all__ = [
     "CHANNEL_NAMES",
@@ -58,7 +66,20 @@ DEFAULT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "channel": ("认证方式", "channel"),
     "died_on": ("死亡日期", "on"),
     "reported_on": ("报告日期", "死亡报告日期", "申报日期", "reported_on"),
+    "ended_on": ("终止日期", "ended_on"),
+    "end_reason": ("终止原因", "end_reason"),
+    "prison_from": ("收监日期", "prison_from"),
+    "prison_to": ("释放日期", "刑满释放日期", "prison_to"),
+    "balance": ("个人账户余额", "balance"),
+    "inheritable_share": ("可继承金额", "可继承余额", "inheritable_share"),
 }
+
+#: Why a dependant's benefit ended, in the words staff write (and the codes).
+END_REASON_NAMES: Final[dict[str, str]] = {
+    "就业": "employed", "参加工作": "employed", "参军": "enlisted", "入伍": "enlisted",
+    "再婚": "remarried", "被收养": "adopted", "收养": "adopted",
+    **{r.value: r.value for r in EndReason},
+}  # fmt: skip
 REQUIRED: Final = ("id_number",)
 
 #: The Chinese names county staff write for each channel (and the codes themselves).
@@ -88,6 +109,8 @@ class EventsReport:
     rows: int = 0
     certifications: int = 0
     deaths: int = 0
+    #: Ends of a dependant's benefit, prison terms and account balances.
+    others: int = 0
     already_present: int = 0
     rejected: list[RowProblem] = field(factory=list)
     header: tuple[str, ...] = ()
@@ -158,7 +181,9 @@ def row_records(
     key = pseudonym(number)
     records: list[dict[str, Any]] = []
     has_at, has_death = bool(text(cell("at"))), bool(text(cell("died_on")))
-    if not has_at and not has_death:
+    has_end, has_prison = bool(text(cell("ended_on"))), bool(text(cell("prison_from")))
+    has_account = bool(text(cell("balance")))
+    if not (has_at or has_death or has_end or has_prison or has_account):
         column = headers.get("at") or headers.get("died_on") or headers["id_number"]
         raise Bad(column, _("neither a certification time nor a date of death"))
     if has_at:
@@ -196,7 +221,83 @@ def row_records(
                 "reported_on": reported,
             }
         )
+    if has_end:
+        records.append(_ended(cell, headers, key, number))
+    if has_prison:
+        start = _date(cell("prison_from"), headers["prison_from"])
+        term: dict[str, Any] = {
+            "kind": "event",
+            "id": f"sheet:imprisoned:{key}:{start}",
+            "id_number": number,
+            "type": "imprisoned",
+            "from": start,
+        }
+        if text(cell("prison_to")):
+            end = _date(cell("prison_to"), headers["prison_to"])
+            if end < start:
+                raise Bad(
+                    headers["prison_to"],
+                    _("{to} is before {start}").format(to=end, start=start),
+                )
+            term["to"] = end
+        records.append(term)
+    if has_account:
+        records.append(_account(cell, headers, key, number))
     return records
+
+
+def _ended(
+    cell: Callable[[str], object], headers: Mapping[str, str], key: str, number: str
+) -> dict[str, Any]:
+    on = _date(cell("ended_on"), headers["ended_on"])
+    column = headers.get("end_reason", "终止原因")
+    shown = cell_text(cell("end_reason"), column) if "end_reason" in headers else ""
+    reason = END_REASON_NAMES.get("".join(shown.split()).lower())
+    if reason is None:
+        raise Bad(
+            column,
+            _("write why the benefit ended: 就业, 参军, 再婚 or 被收养, not {value!r}").format(
+                value=shown
+            ),
+        )
+    return {
+        "kind": "event",
+        "id": f"sheet:dependant_ended:{key}",
+        "id_number": number,
+        "type": "dependant_ended",
+        "on": on,
+        "reason": reason,
+    }
+
+
+def _account(
+    cell: Callable[[str], object], headers: Mapping[str, str], key: str, number: str
+) -> dict[str, Any]:
+    def amount(name: str) -> Money:
+        try:
+            return parse_balance(cell_text(cell(name), headers[name]))
+        except LimitError as error:
+            raise Bad(headers[name], str(error)) from None
+
+    balance = amount("balance")
+    share = amount("inheritable_share") if text(cell("inheritable_share")) else None
+    account: dict[str, Any] = {"balance": str(balance)}
+    if share is not None:
+        if share > balance:
+            raise Bad(
+                headers["inheritable_share"],
+                _("{share} is more than the balance {balance}").format(
+                    share=share, balance=balance
+                ),
+            )
+        account["inheritable_share"] = str(share)
+    digest = hashlib.sha256(json.dumps(account, sort_keys=True).encode()).hexdigest()[:12]
+    return {
+        "kind": "account",
+        "id": f"sheet:account:{key}:{digest}",
+        "id_number": number,
+        **account,
+    }
 
 
 def import_events(
@@ -244,8 +345,10 @@ def import_events(
             elif index in present:
                 report.already_present += 1
             else:
-                report.certifications += sum(r["type"] == "certified" for r in records)
-                report.deaths += sum(r["type"] == "died" for r in records)
+                kinds = [r.get("type", r["kind"]) for r in records]
+                report.certifications += kinds.count("certified")
+                report.deaths += kinds.count("died")
+                report.others += len(kinds) - kinds.count("certified") - kinds.count("died")
         pending.clear()
         if progress:
             progress(report.rows)

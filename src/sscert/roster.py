@@ -34,6 +34,7 @@ from attrs import define, field
 from sscert.campaigns import Campaign
 from sscert.events import CST
 from sscert.i18n import _
+from sscert.people import Relationship
 from sscert.schemes import Scheme
 from sscert.sheets import (
     Bad,
@@ -49,7 +50,7 @@ from sscert.sheets import (
 from sscert.sheets import write_rejects as _write_rejects
 from sscert.store.sqlite import PERSON_FIELDS, SQLiteStore
 from sscert.values.identity import IdNumber
-from sscert.values.limits import LimitError, parse_amount, parse_month
+from sscert.values.limits import MAX_CONTRIBUTION_MONTHS, LimitError, parse_amount, parse_month
 from sscert.values.money import Money
 from sscert.values.months import Month
 from sscert.values.phone import InvalidPhoneNumber, parse_contact_phone
@@ -81,7 +82,26 @@ DEFAULT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "village": ("村", "所属村", "行政村", "村（社区）", "village"),
     "address": ("地址", "住址", "家庭住址", "address"),
     "changed_from": ("待遇调整年月", "调整年月", "变更年月", "changed_from"),
+    "contribution_months": ("缴费月数", "累计缴费月数", "缴费年限", "contribution_months"),
+    "dependant_relationship": ("供养关系", "与工亡职工关系", "dependant_relationship"),
+    "fully_incapacitated": ("完全丧失劳动能力", "fully_incapacitated"),
 }
+
+#: The words for a dependant's relationship (and the codes themselves).
+RELATIONSHIP_NAMES: Final[dict[str, str]] = {
+    "子女": "child", "子": "child", "女": "child", "儿子": "child", "女儿": "child",
+    "配偶": "spouse", "妻": "spouse", "夫": "spouse", "妻子": "spouse", "丈夫": "spouse",
+    "父母": "parent", "父亲": "parent", "母亲": "parent",
+    "祖父母": "grandparent", "外祖父母": "grandparent", "祖父": "grandparent",
+    "祖母": "grandparent", "外祖父": "grandparent", "外祖母": "grandparent",
+    "孙子女": "grandchild", "外孙子女": "grandchild", "孙子": "grandchild",
+    "孙女": "grandchild", "外孙": "grandchild", "外孙女": "grandchild",
+    "兄弟姐妹": "sibling", "兄": "sibling", "弟": "sibling", "姐": "sibling", "妹": "sibling",
+    **{r.value: r.value for r in Relationship},
+}  # fmt: skip
+YES: Final = frozenset({"是", "true", "yes", "1", "y"})
+NO: Final = frozenset({"否", "false", "no", "0", "n", ""})
+_YEARS_MONTHS: Final = re.compile(r"(\d{1,2})\s*年\s*(?:(\d{1,2})\s*个?月)?")
 REQUIRED: Final = ("name", "id_number", "scheme", "monthly_amount", "start", "township")
 
 #: Kept for callers that caught the roster's own error type.
@@ -149,6 +169,62 @@ class _Row:
     end: Month | None
     changed_from: Month | None
     warnings: list[tuple[str, str]]
+    contribution_months: int | None = None
+    dependant: dict[str, Any] | None = None
+
+
+def _contribution_months(value: object, column: str) -> int:
+    """缴费月数: a whole number of months, or ``28年9个月``."""
+    shown = cell_text(value, column)
+    ascii_digits = all(c.isascii() for c in shown if c.isdigit())
+    written = _YEARS_MONTHS.fullmatch(shown) if ascii_digits else None
+    if written:
+        months = int(written[1]) * 12 + int(written[2] or 0)
+    elif shown.isdigit() and shown.isascii():
+        months = int(shown)
+    else:
+        raise Bad(
+            column,
+            _("a number of months (345) or years and months (28年9个月), not {value!r}").format(
+                value=shown
+            ),
+        )
+    if months > MAX_CONTRIBUTION_MONTHS:
+        raise Bad(
+            column,
+            _("at most {limit} months").format(limit=MAX_CONTRIBUTION_MONTHS),
+        )
+    return months
+
+
+def _dependant(
+    cell: Callable[[str], object], headers: Mapping[str, str], scheme: Scheme
+) -> dict[str, Any] | None:
+    shown = text(cell("dependant_relationship"))
+    if not shown:
+        return None
+    column = headers["dependant_relationship"]
+    if scheme is not Scheme.WORK_INJURY_SURVIVOR:
+        raise Bad(
+            column,
+            _("only a work_injury_survivor entitlement names a dependant, not {scheme}").format(
+                scheme=scheme.value
+            ),
+        )
+    code = RELATIONSHIP_NAMES.get("".join(cell_text(shown, column).split()).lower())
+    if code is None:
+        raise Bad(
+            column,
+            _(
+                "unknown relationship {value!r}: write 子女, 配偶, 父母, 祖父母, 孙子女 or 兄弟姐妹"
+            ).format(value=shown),
+        )
+    flag = text(cell("fully_incapacitated")).lower()
+    if flag not in YES | NO:
+        raise Bad(
+            headers["fully_incapacitated"], _("write 是 or 否, not {value!r}").format(value=flag)
+        )
+    return {"relationship": code, "fully_incapacitated": flag in YES}
 
 
 def _read_row(
@@ -176,6 +252,12 @@ def _read_row(
     changed = None
     if text(cell("changed_from")):
         changed = _month(cell("changed_from"), headers["changed_from"])
+    contributed = None
+    if text(cell("contribution_months")):
+        contributed = _contribution_months(
+            cell("contribution_months"), headers["contribution_months"]
+        )
+    dependant = _dependant(cell, headers, scheme)
     person = {
         "name": cell_text(cell("name"), headers["name"]),
         "township": "".join(cell_text(cell("township"), headers["township"]).split()),
@@ -198,7 +280,9 @@ def _read_row(
                 )
             )
             person["phone"] = "\0keep"
-    return _Row(id_number, person, scheme, amount, start, end, changed, warnings)
+    return _Row(
+        id_number, person, scheme, amount, start, end, changed, warnings, contributed, dependant
+    )
 
 
 # --- what the store holds of a person ------------------------------------------------------
@@ -218,7 +302,13 @@ def _state(store: SQLiteStore, id_number: str) -> tuple[dict[str, Any], dict[str
                 "end": body.get("end"),
                 "amount": body.get("monthly_amount"),
                 "changes": {},
+                "contribution_months": body.get("contribution_months"),
+                "dependant": body.get("dependant"),
             }
+        elif kind == "entitlement_info" and str(body.get("scheme")) in entitlements:
+            for key in ("contribution_months", "dependant"):
+                if key in body:
+                    entitlements[str(body["scheme"])][key] = body[key]
         elif kind == "amount_change" and str(body.get("scheme")) in entitlements:
             changes = entitlements[str(body["scheme"])]["changes"]
             changes[str(body.get("from"))] = body.get("monthly_amount")
@@ -233,7 +323,7 @@ def _amount_in(entitlement: dict[str, Any], month: Month) -> str | None:
     return str(found) if found is not None else None
 
 
-def _digest(fields: Mapping[str, str]) -> str:
+def _digest(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(
         json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]
@@ -280,6 +370,10 @@ def _records(
         }
         if row.end is not None:
             entitlement["end"] = str(row.end)
+        if row.contribution_months is not None:
+            entitlement["contribution_months"] = row.contribution_months
+        if row.dependant is not None:
+            entitlement["dependant"] = row.dependant
         records.append(entitlement)
         return records, updated
     if existing["start"] != str(row.start):
@@ -300,6 +394,25 @@ def _records(
                 "scheme": scheme,
                 "from": str(month),
                 "monthly_amount": str(row.amount),
+            }
+        )
+        updated = True
+    details = {
+        key: value
+        for key, value in (
+            ("contribution_months", row.contribution_months),
+            ("dependant", row.dependant),
+        )
+        if value is not None and existing.get(key) != value
+    }
+    if details:
+        records.append(
+            {
+                "kind": "entitlement_info",
+                "id": f"roster:entitlement_info:{key}:{scheme}:{_digest(details)}",
+                "id_number": number,
+                "scheme": scheme,
+                **details,
             }
         )
         updated = True

@@ -82,4 +82,11 @@ def import_(db: Path, file: Path, mapping_file: Path | None, rejects: Path | Non
     if report.rejected:
         summary += _("; rejected rows written to {path}").format(path=target)
     click.echo(summary)
+    if report.others:
+        click.echo(
+            _(
+                "and {others} other records: ends of a dependant's benefit, prison terms, "
+                "account balances"
+            ).format(others=report.others)
+        )
     raise SystemExit(0 if report.ok else 1)

@@ -48,6 +48,7 @@ KINDS: Final = (
     "entitlement",
     "amount_change",
     "entitlement_end",
+    "entitlement_info",
     "account",
     "repayment_plan",
     "event",
@@ -68,6 +69,7 @@ _ALLOWED: Final[dict[str, set[str]]] = {
         "contribution_months",
         "dependant",
     },
+    "entitlement_info": {"kind", "id", "id_number", "scheme", "contribution_months", "dependant"},
     "account": {"kind", "id", "id_number", "balance", "inheritable_share"},
     "repayment_plan": {"kind", "id", "id_number", "instalment_months"},
     "amount_change": {"kind", "id", "id_number", "scheme", "from", "monthly_amount"},
@@ -251,6 +253,34 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 body["dependant"] = {
                     "relationship": entitlement.dependant.relationship.value,
                     "fully_incapacitated": entitlement.dependant.fully_incapacitated,
+                }
+        elif kind == "entitlement_info":
+            part = {
+                "scheme": data.get("scheme"),
+                "start": "1900-01",
+                "monthly_amount": "1",
+                **{k: data[k] for k in ("contribution_months", "dependant") if k in data},
+            }
+            info = structure_part(part, EntitlementIn)
+            if info.contribution_months is None and info.dependant is None:
+                raise RecordError(
+                    _("an entitlement_info record gives contribution_months or dependant")
+                )
+            if info.dependant is not None and info.scheme.value != "work_injury_survivor":
+                raise RecordError(
+                    "dependant: "
+                    + _(
+                        "only a work_injury_survivor entitlement names a dependant, not {scheme}"
+                    ).format(scheme=info.scheme.value),
+                    "dependant",
+                )
+            body["scheme"] = info.scheme.value
+            if info.contribution_months is not None:
+                body["contribution_months"] = info.contribution_months
+            if info.dependant is not None:
+                body["dependant"] = {
+                    "relationship": info.dependant.relationship.value,
+                    "fully_incapacitated": info.dependant.fully_incapacitated,
                 }
         elif kind == "account":
             part = {k: data[k] for k in ("balance", "inheritable_share") if k in data}

@@ -894,6 +894,15 @@ def _fold(
         owner["changes"].append(
             {"from": record["from"], "monthly_amount": record["monthly_amount"]}
         )
+    elif kind == "entitlement_info":  # supersedes what it names
+        owner = entitlements.get((person_key, str(record["scheme"])))
+        if owner is None:
+            raise ValueError(
+                _("details for {value} with no entitlement").format(value=record["scheme"])
+            )
+        for key in ("contribution_months", "dependant"):
+            if key in record:
+                owner[key] = record[key]
     elif kind == "entitlement_end":
         owner = entitlements.get((person_key, str(record["scheme"])))
         if owner is None:
