@@ -137,6 +137,15 @@ def test_the_command_page_runs_as_written_and_lists_every_command(
     assert missing == [], f"docs/cli.md does not describe {missing}"
 
 
+def test_the_settlement_page_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _run(DOCS / "settlement.md", tmp_path, monkeypatch, lang="C.UTF-8") >= 4
+    statement = (tmp_path / "settlement" / "结算单.html").read_text(encoding="utf-8")
+    assert "死亡待遇结算单" in statement
+    assert "48,800.00" in statement
+
+
 def test_the_install_lines_work_from_a_checkout() -> None:
     """`pip install '.[campaign]'` needs a ``campaign`` extra in pyproject.toml; .ci/run
     installs from the checkout the same way."""

@@ -1,4 +1,4 @@
-"""The columnar batch engine (``pip install 'sscert[batch]'``): rules C1-C12 for millions of
+"""The columnar batch engine (``pip install 'sscert[batch]'``): rules C1-C15 for millions of
 people at once, on Polars, with the same answers as :func:`sscert.calculate`."""
 
 from typing import Any

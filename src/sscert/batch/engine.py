@@ -1,4 +1,4 @@
-"""The columnar batch engine: rules C1-C12 for a whole roster at once, on Polars.
+"""The columnar batch engine: rules C1-C15 for a whole roster at once, on Polars.
 
 It gives the same answers as the per-person :func:`sscert.calculate`, field for field, for
 millions of people, without a Python loop over people. Each month's outcome is computed in

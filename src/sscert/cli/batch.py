@@ -60,7 +60,7 @@ def batch(
     unmasked: bool,
     operator: str | None,
 ) -> None:
-    """Rules C1-C12 for a whole roster at once: per-person results and per-month outcomes.
+    """Rules C1-C15 for a whole roster at once: per-person results and per-month outcomes.
 
     Exit status: 0 on success; 1 when a store holds people whose records do not make a
     valid case (named on stderr; everyone else is calculated); 2 for bad input (the table,

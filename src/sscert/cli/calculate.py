@@ -25,7 +25,7 @@ __all__ = ["calculate_command"]
 )
 @OUTPUT_OPTION
 def calculate_command(case_file: Path, campaign_file: Path | None, output: Path | None) -> None:
-    """Apply rules C1-C12 to the people of CASE_FILE and print the result as JSON.
+    """Apply rules C1-C16 to the people of CASE_FILE and print the result as JSON.
 
     Exit status: 0 on success; 2 for bad input, with the path of the bad field on stderr.
     """

@@ -152,10 +152,9 @@ def statement_text(result: PersonResult, *, unmasked: bool = False) -> str:
             )
         )
     for offset in s.offsets:
+        against = _AGAINST_ZH[offset.against] if _is_zh() else offset.against.value
         lines.append(
-            _("set off against {against}: {amount}").format(
-                against=offset.against.value, amount=offset.amount
-            )
+            _("set off against {against}: {amount}").format(against=against, amount=offset.amount)
         )
     lines.append(_("to repay: {amount}").format(amount=s.to_repay))
     if s.instalments:
