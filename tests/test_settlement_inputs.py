@@ -312,3 +312,33 @@ def test_bad_event_cells_are_rejected_with_their_column(
     assert result.exit_code == 1
     assert column in result.stderr
     assert words in result.stderr
+
+
+def test_reminders_leave_out_a_dependant_whose_benefit_has_ended(tmp_path: Path) -> None:
+    """Two children, neither certified: one turned 18 in February 2023 — paid to February,
+    stopped after, nothing withheld: nobody to remind; the other turned 18 in April — April
+    is withheld, and certifying would release it: still reminded."""
+    february = "13063020050210002" + check_character("13063020050210002")
+    db = _store(tmp_path)
+    roster = _write(
+        tmp_path / "花名册.csv",
+        ROSTER_HEADER,
+        [
+            ["二月", february, "工伤保险供养亲属抚恤金", "1200.00", "2015-06", "涞源镇", "",
+             "子女", "否"],
+            ["四月", CHILD, "工伤保险供养亲属抚恤金", "1200.00", "2015-06", "涞源镇", "",
+             "子女", "否"],
+        ],
+    )  # fmt: skip
+    assert run("roster", "import", str(db), str(roster)).exit_code == 0
+    out = tmp_path / "提醒"
+    args = ("--campaign", "laiyuan-2023", "--as-of", "2023-08-31", "--out", str(out))
+    result = run("remind", str(db), *args)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((out / "reminders.csv").read_text("utf-8-sig").splitlines()))
+    assert [r["姓名"] for r in rows] == ["四月"]
+    calculated = run(
+        "store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-08-31"
+    )
+    ended = {p["name"]: p["benefits_ended"] for p in json.loads(calculated.stdout)["people"]}
+    assert ended == {"二月": True, "四月": False}
