@@ -485,3 +485,22 @@ def test_a_schema_1_store_still_imports_verifies_and_calculates(tmp_path: Path) 
     assert json.loads(calculated.stdout)["people"] == sscert.calculate(EXAMPLE)["people"]
     _sql(db, "UPDATE records SET body = replace(body, '2856.40', '9856.40') WHERE seq = 2")
     assert run("store", "verify", str(db)).exit_code == 1
+
+
+def test_an_overwritten_file_is_caught_even_with_its_log_beside_it(
+    anchored: tuple[Path, Path, Path],
+) -> None:
+    """A connection still open keeps the write-ahead log with every page beside the file;
+    the file overwritten must still be a verdict, not read back whole from the log."""
+    db, checkpoint, pub = anchored
+    held = sqlite3.connect(db)
+    held.execute("SELECT count(*) FROM records").fetchone()
+    try:
+        db.write_bytes(b"just text, not SQLite " * 100)
+        result = run(
+            "store", "verify", str(db), "--checkpoint", str(checkpoint), "--public-key", str(pub)
+        )
+    finally:
+        held.close()
+    assert result.exit_code == 1, result.output
+    assert "not an SQLite database" in result.output

@@ -45,6 +45,7 @@ from sscert.values.months import Month
 from sscert.values.privacy import redact
 
 __all__ = [
+    "EVENT_TYPES",
     "AccountIn",
     "Case",
     "CertifiedIn",
@@ -150,6 +151,8 @@ _EVENT_WIRES: dict[str, type[Any]] = {
     "dependant_ended": DependantEndedIn,
     "imprisoned": ImprisonedIn,
 }
+#: The ``type`` of each event the contract takes.
+EVENT_TYPES: tuple[str, ...] = tuple(_EVENT_WIRES)
 
 
 @frozen

@@ -33,7 +33,17 @@ import polars as pl
 from attrs import field, frozen
 
 from sscert.campaigns import CalendarPeriods, Campaign, Duty, RollingCycle, Window
-from sscert.rules.penalty import NOT_FRAUD_EVIDENCE, FinePolicy, FraudLead, suggest_fine
+from sscert.rules.knowledge import Rejection
+from sscert.rules.payroll import Outcome
+from sscert.rules.penalty import (
+    MAX_MULTIPLIER,
+    MIN_MULTIPLIER,
+    NOT_FRAUD_EVIDENCE,
+    FinePolicy,
+    FraudLead,
+    suggest_fine,
+)
+from sscert.rules.status import Status
 from sscert.schemes import Scheme
 from sscert.values.identity import IdNumber
 from sscert.values.money import Money
@@ -41,7 +51,8 @@ from sscert.values.months import Month
 
 __all__ = ["OUTCOMES", "BatchInput", "BatchResult", "evaluate_batch"]
 
-OUTCOMES = pl.Enum(["paid", "withheld", "backpaid", "stopped", "overpaid"])
+#: The outcomes, in the rules' own order: the engine's codes are their positions.
+OUTCOMES = pl.Enum([o.value for o in Outcome])
 SCHEMES = pl.Enum([s.value for s in Scheme])
 NEVER = 10**7  # a month index later than any real one
 DEPENDANT_ENDS = {"person": pl.Int64, "on": pl.Date, "reason": pl.Utf8}
@@ -111,14 +122,12 @@ def _first_run_on_or_after(date: pl.Expr, day: int) -> pl.Expr:
     return _month_of(date) + (date.dt.day() > day).cast(pl.Int32)
 
 
-PAID, WITHHELD, BACKPAID, STOPPED, OVERPAID = range(5)
-_CODES = {
-    PAID: "paid",
-    WITHHELD: "withheld",
-    BACKPAID: "backpaid",
-    STOPPED: "stopped",
-    OVERPAID: "overpaid",
-}
+_ORDER = list(Outcome)
+PAID, WITHHELD, BACKPAID, STOPPED, OVERPAID = (
+    _ORDER.index(o)
+    for o in (Outcome.PAID, Outcome.WITHHELD, Outcome.BACKPAID, Outcome.STOPPED, Outcome.OVERPAID)
+)
+_CODES = {code: outcome.value for code, outcome in enumerate(_ORDER)}
 
 
 def _outcome(
@@ -303,9 +312,9 @@ def evaluate_batch(
     # C5, C2, C3: certifications known at the as-of date, and which of them count.
     certs = data.certifications.filter(pl.col("on") <= as_of).with_columns(
         reason=pl.when(~pl.col("channel").is_in(list(campaign.channels)))
-        .then(pl.lit("channel_not_accepted"))
+        .then(pl.lit(Rejection.CHANNEL_NOT_ACCEPTED.value))
         .when(pl.lit(opens is not None) & (pl.col("on") < pl.lit(opens or as_of)))
-        .then(pl.lit("before_window"))
+        .then(pl.lit(Rejection.BEFORE_WINDOW.value))
         .otherwise(pl.lit(None, pl.Utf8))
     )
     counting = certs.filter(pl.col("reason").is_null())
@@ -435,16 +444,16 @@ def evaluate_batch(
         pending = pl.lit(as_of) <= due_now
     status = (
         pl.when(pl.col("reported_on").is_not_null())
-        .then(pl.lit("deceased"))
+        .then(pl.lit(Status.DECEASED.value))
         .when(~pl.col("covered"))
-        .then(pl.lit("not_covered"))
+        .then(pl.lit(Status.NOT_COVERED.value))
         .when(pl.lit(opens is not None and as_of < opens))
-        .then(pl.lit("not_yet_open"))
+        .then(pl.lit(Status.NOT_YET_OPEN.value))
         .when(certified)
-        .then(pl.lit("certified"))
+        .then(pl.lit(Status.CERTIFIED.value))
         .when(pending)
-        .then(pl.lit("pending"))
-        .otherwise(pl.lit("suspended"))
+        .then(pl.lit(Status.PENDING.value))
+        .otherwise(pl.lit(Status.SUSPENDED.value))
     )
     penalty = pl.col("suspected_fraud") & (pl.col("overpaid") > 0)
     suggested = _suggestions(persons, campaign, fine_policy)
@@ -459,8 +468,8 @@ def evaluate_batch(
         withheld="withheld",
         overpaid="overpaid",
         repay=pl.when(penalty).then(pl.col("overpaid")),
-        fine_min=pl.when(penalty).then(pl.col("overpaid") * 2),
-        fine_max=pl.when(penalty).then(pl.col("overpaid") * 5),
+        fine_min=pl.when(penalty).then(pl.col("overpaid") * int(MIN_MULTIPLIER)),
+        fine_max=pl.when(penalty).then(pl.col("overpaid") * int(MAX_MULTIPLIER)),
     ).sort("person")
     persons = persons.join(suggested, on="person", how="left")
     stage("status and penalties")

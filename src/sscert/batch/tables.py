@@ -26,7 +26,7 @@ import polars as pl
 from sscert.batch.convert import from_people
 from sscert.batch.engine import DEPENDANT_ENDS, IMPRISONMENTS, BatchInput
 from sscert.channels import KNOWN_CHANNELS
-from sscert.contract import InvalidPerson
+from sscert.contract import EVENT_TYPES, InvalidPerson
 from sscert.events import EndReason
 from sscert.i18n import _
 from sscert.people import Relationship
@@ -315,7 +315,7 @@ def from_tables(
     given_to = _text(events, "to").fill_null("") != ""
     kind = _text(events, "type")
     reason = _text(events, "reason")
-    types = ["certified", "died", "dependant_ended", "imprisoned"]
+    types = list(EVENT_TYPES)
     evs = events.select(
         id_number=ev_id,
         type=kind,

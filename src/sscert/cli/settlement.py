@@ -20,13 +20,12 @@ from sscert.plugins import channel_codes, make_plugin_manager
 from sscert.reports.settlement import statement_text, write_statement_html
 from sscert.rules.engine import PersonResult, evaluate
 from sscert.store import SQLiteStore, StoreError, load_case
+from sscert.store.sqlite import SQLITE_HEADER
 from sscert.values.identity import IdNumber, InvalidIdNumber
 from sscert.values.limits import LimitError, loads
 from sscert.values.privacy import redact
 
 __all__ = ["settlement"]
-
-_SQLITE: bytes = b"SQLite format 3\x00"
 
 
 def _fail(message: str, status: int = 2) -> SystemExit:
@@ -37,7 +36,7 @@ def _fail(message: str, status: int = 2) -> SystemExit:
 def _is_store(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
-            return handle.read(len(_SQLITE)) == _SQLITE
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError as error:
         raise _fail(
             _("cannot read {path}: {error}").format(path=path, error=error.strerror)

@@ -17,6 +17,7 @@ from attrs import frozen
 
 from sscert.attestation import Attestation, AttestationRefused
 from sscert.contract import (
+    EVENT_TYPES,
     AccountIn,
     CertifiedIn,
     ChangeIn,
@@ -53,7 +54,7 @@ KINDS: Final = (
     "repayment_plan",
     "event",
 )
-EVENT_TYPES: Final = ("certified", "died", "dependant_ended", "imprisoned")
+
 
 _ALLOWED: Final[dict[str, set[str]]] = {
     "person": {"kind", "id", "id_number", "name", "township", "phone", "village", "address"},

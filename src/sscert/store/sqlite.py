@@ -25,6 +25,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -52,6 +53,9 @@ from sscert.store.records import (
 from sscert.values.identity import mask_id_text
 from sscert.values.limits import LimitError, bounded_lines, loads, parse_moment
 from sscert.values.privacy import redact
+
+#: The first bytes of every SQLite database file.
+SQLITE_HEADER: Final = b"SQLite format 3\x00"
 
 __all__ = [
     "CLOCK_SKEW",
@@ -274,6 +278,21 @@ class SQLiteStore:
                 )
             )
         try:
+            with target.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as error:
+            raise StoreError(
+                _("{target}: not an sscert store ({error})").format(target=target, error=error)
+            ) from None
+        if header != SQLITE_HEADER:
+            # checked on the file itself: a write-ahead log left beside an overwritten file
+            # must not make it look whole
+            raise StoreError(
+                _("{target}: not an sscert store ({error})").format(
+                    target=target, error=_("the file is not an SQLite database")
+                )
+            )
+        try:
             db = cls._connect(target)
         except sqlite3.Error as error:
             raise StoreError(
@@ -342,6 +361,11 @@ class SQLiteStore:
         return {str(k): str(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
 
     def close(self) -> None:
+        """Close the store, folding its write-ahead log into the file first (so that the
+        file alone is the whole store, for a copy or an archive)."""
+        # another connection may hold the log: it folds it in when it closes
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
 
     def backup(self, destination: str | Path) -> None:
