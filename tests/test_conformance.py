@@ -28,6 +28,15 @@ def test_conformance_case(case_file: Path) -> None:
         case_file.with_name(case_file.name.replace(".case.", ".expected.")).read_text("utf-8")
     )
     assert differences(expected, sscert.calculate(case)) == []
+    assert differences(expected, _batch(case)) == [], "the batch engine"
+
+
+def _batch(case: dict[str, object], campaigns: list[sscert.Campaign] | None = None) -> object:
+    """The same case through the batch engine (its required keys)."""
+    pytest.importorskip("polars")
+    from sscert.batch import batch_calculate  # noqa: PLC0415
+
+    return batch_calculate(case, campaigns=campaigns)
 
 
 @pytest.mark.parametrize("scenario_file", sorted(SCENARIOS.glob("*.json")), ids=lambda p: p.stem)
@@ -41,6 +50,10 @@ def test_scenario(scenario_file: Path) -> None:
         case = {**case, "campaign": campaign.id}
     result = sscert.calculate(case, campaigns=campaigns)
     assert differences(scenario["expected"], result) == [], scenario["description"]
+    batch = _batch(case, campaigns)
+    assert differences(scenario["expected"], batch) == [], (
+        "the batch engine: " + scenario["description"]
+    )
     for i, checks in enumerate(scenario.get("also", [])):
         person = result["people"][i]
         for key, value in checks.items():
