@@ -156,3 +156,69 @@ def test_spark_adapter_on_a_local_session(monkeypatch: pytest.MonkeyPatch) -> No
         assert {(m["month"], m["outcome"], m["paid"]) for m in row["months"] or []} == {
             (m["month"], m["outcome"], m["paid"]) for m in want["months"]
         }
+
+
+def _batch_run(tmp_path: Path, out: Path, *extra: str) -> None:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "batch", "--campaign", "laiyuan-2023", "--as-of", "2023-09-30",
+            "--store", str(_store(tmp_path)), "--out", str(out), *extra,
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def test_parquet_money_is_exact_decimal_and_months_can_be_left_out(tmp_path: Path) -> None:
+    import polars as pl  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    out = tmp_path / "out"
+    _batch_run(tmp_path, out)
+    schema = pq.read_schema(out / "persons.parquet")
+    for column in ("paid_on_time", "backpaid", "withheld", "overpaid", "repay", "fine_max"):
+        assert str(schema.field(column).type) == "decimal128(18, 2)", column
+    assert str(pq.read_schema(out / "months.parquet").field("due").type) == "decimal128(18, 2)"
+    persons = pl.read_parquet(out / "persons.parquet")
+    expected = sscert.calculate(EXAMPLE)["people"]
+    assert [str(v) for v in persons["overpaid"]] == [p["totals"]["overpaid"] for p in expected]
+    assert str(persons.filter(pl.col("suspected_fraud"))["fine_max"][0]) == "118004.00"
+    lean = tmp_path / "lean"
+    _batch_run(tmp_path / "2", lean, "--no-months")
+    assert not (lean / "months.parquet").exists()
+    assert (lean / "persons.parquet").exists()
+
+
+def test_month_rows_streamed_by_region_are_the_same_rows(tmp_path: Path) -> None:
+    import polars as pl  # noqa: PLC0415
+
+    whole = tmp_path / "whole"
+    _batch_run(tmp_path / "a", whole, "--format", "csv")
+    parts = tmp_path / "parts"
+    _batch_run(tmp_path / "b", parts, "--format", "csv", "--months-by", "region",
+               "--chunk-size", "1000")  # fmt: skip
+    files = sorted((parts / "months").rglob("*.csv"))
+    assert files
+    assert all(f.parent.name.startswith("region=") for f in files)
+    streamed = pl.concat([pl.read_csv(f, infer_schema=False) for f in files])
+    single = pl.read_csv(whole / "months.csv", infer_schema=False)
+    key = ["id_number", "month", "scheme"]
+    assert streamed.sort(key).equals(single.sort(key))
+    assert pl.read_csv(parts / "persons.csv", infer_schema=False).equals(
+        pl.read_csv(whole / "persons.csv", infer_schema=False)
+    )
+
+
+def test_chunks_give_the_same_answers_as_the_whole() -> None:
+    from sscert.batch.convert import from_case, to_result_dict  # noqa: PLC0415
+    from sscert.batch.engine import evaluate_batch, evaluate_in_chunks  # noqa: PLC0415
+    from sscert.contract import parse_case  # noqa: PLC0415
+
+    case = parse_case(EXAMPLE)
+    data = from_case(case)
+    whole = to_result_dict(case.as_of, evaluate_batch(data, case.campaign, case.as_of))
+    people = []
+    for result, _people in evaluate_in_chunks(data, case.campaign, case.as_of, chunk=2):
+        people += to_result_dict(case.as_of, result)["people"]
+    assert people == whole["people"]

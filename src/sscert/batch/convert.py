@@ -47,7 +47,7 @@ def from_case(case: Case) -> BatchInput:
 
 def from_people(persons: Sequence[Person]) -> BatchInput:
     """The columns of validated people (in their order)."""
-    people: dict[str, list[Any]] = {"person": [], "id_number": []}
+    people: dict[str, list[Any]] = {"person": [], "id_number": [], "township": []}
     ents: dict[str, list[Any]] = {k: [] for k in _ENTITLEMENTS}
     changes: dict[str, list[Any]] = {k: [] for k in _CHANGES}
     certs: dict[str, list[Any]] = {k: [] for k in _CERTS}
@@ -57,6 +57,7 @@ def from_people(persons: Sequence[Person]) -> BatchInput:
     for number, person in enumerate(persons):
         people["person"].append(number)
         people["id_number"].append(person.id_number.value)
+        people["township"].append(person.township)
         for position, entitlement in enumerate(person.entitlements):
             for key, value in (
                 ("person", number),
@@ -100,7 +101,9 @@ def from_people(persons: Sequence[Person]) -> BatchInput:
                 prison["start"].append(event.start)
                 prison["end"].append(event.end)
     return BatchInput(
-        pl.DataFrame(people, schema={"person": pl.Int64, "id_number": pl.Utf8}),
+        pl.DataFrame(
+            people, schema={"person": pl.Int64, "id_number": pl.Utf8, "township": pl.Utf8}
+        ),
         pl.DataFrame(ents, schema=_ENTITLEMENTS),
         pl.DataFrame(changes, schema=_CHANGES),
         pl.DataFrame(certs, schema=_CERTS),

@@ -26,7 +26,7 @@ Money is integer fen (Int64) throughout: no float ever holds an amount.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import polars as pl
@@ -49,7 +49,14 @@ from sscert.values.identity import IdNumber
 from sscert.values.money import Money
 from sscert.values.months import Month
 
-__all__ = ["OUTCOMES", "BatchInput", "BatchResult", "evaluate_batch"]
+__all__ = [
+    "OUTCOMES",
+    "BatchInput",
+    "BatchResult",
+    "evaluate_batch",
+    "evaluate_in_chunks",
+    "part_of",
+]
 
 #: The outcomes, in the rules' own order: the engine's codes are their positions.
 OUTCOMES = pl.Enum([o.value for o in Outcome])
@@ -474,6 +481,46 @@ def evaluate_batch(
     persons = persons.join(suggested, on="person", how="left")
     stage("status and penalties")
     return BatchResult(persons, months, rejected.sort(["person", "index"]))
+
+
+def part_of(data: BatchInput, low: int, high: int) -> BatchInput:
+    """The people ``low`` to ``high - 1`` of ``data`` (people are independent of each other:
+    any part gives the same answers for its people as the whole)."""
+
+    def rows(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter((pl.col("person") >= low) & (pl.col("person") < high))
+
+    return BatchInput(
+        rows(data.people),
+        rows(data.entitlements),
+        rows(data.changes),
+        rows(data.certifications),
+        rows(data.deaths),
+        rows(data.dependant_ends),
+        rows(data.imprisonments),
+    )
+
+
+def evaluate_in_chunks(
+    data: BatchInput,
+    campaign: Campaign,
+    as_of: dt.date,
+    first: Month | None = None,
+    *,
+    chunk: int = 250_000,
+    fine_policy: FinePolicy | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[tuple[BatchResult, pl.DataFrame]]:
+    """:func:`evaluate_batch` ``chunk`` people at a time, yielding each part's result with
+    its people: memory stays bounded by the chunk, whatever the roster's size."""
+    if chunk < 1:
+        raise ValueError("a chunk holds at least one person")
+    total = data.people.height
+    for low in range(0, max(total, 1), chunk):
+        part = part_of(data, low, low + chunk)
+        yield evaluate_batch(part, campaign, as_of, first, fine_policy=fine_policy), part.people
+        if progress is not None:
+            progress(f"{min(low + chunk, total):,} of {total:,} people")
 
 
 _SUGGESTIONS = {

@@ -381,11 +381,11 @@ def from_tables(
         raise BatchInputError(problems[:MAX_PROBLEMS], len(problems))
 
     # People: the given order, else first appearance (entitlements, then events).
-    order_sources = [ents.select("id_number")]
+    order_sources = [ents.select("id_number", township=pl.lit(None, pl.Utf8))]
     if people is not None:
         given, _why = _id_number(_text(people, "id_number"))
-        order_sources.insert(0, people.select(id_number=given))
-    order_sources.append(evs.select("id_number"))
+        order_sources.insert(0, people.select(id_number=given, township=_text(people, "township")))
+    order_sources.append(evs.select("id_number", township=pl.lit(None, pl.Utf8)))
     persons = (
         pl.concat(order_sources)
         .unique(subset="id_number", keep="first", maintain_order=True)
@@ -406,7 +406,7 @@ def from_tables(
         .with_columns(index=pl.col("order").rank("ordinal").over("person").cast(pl.Int64) - 1)
     )
     return BatchInput(
-        persons.select("person", "id_number"),
+        persons.select("person", "id_number", "township"),
         ents.join(persons, on="id_number")
         .with_row_index("order")
         .select(

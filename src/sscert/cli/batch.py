@@ -42,6 +42,22 @@ __all__ = ["batch"]
 @click.option(
     "--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True
 )
+@click.option("--no-months", "no_months", is_flag=True, help="Leave out the month rows.")
+@click.option(
+    "--months-by",
+    "months_by",
+    type=click.Choice(["region", "township"]),
+    help="Write the month rows partitioned by region (the ID number's first 6 digits) or "
+    "township, chunk by chunk as they are decided (memory stays bounded).",
+)
+@click.option(
+    "--chunk-size",
+    "chunk_size",
+    type=click.IntRange(1000, 10_000_000),
+    default=250_000,
+    show_default=True,
+    help="People decided at a time with --months-by.",
+)
 @click.option(
     "--unmasked", is_flag=True, help="Full ID numbers (the payroll run needs them; logged)."
 )
@@ -57,6 +73,9 @@ def batch(
     people: Path | None,
     out: Path,
     fmt: str,
+    no_months: bool,
+    months_by: str | None,
+    chunk_size: int,
     unmasked: bool,
     operator: str | None,
 ) -> None:
@@ -76,7 +95,8 @@ def batch(
             from_tables,
             read_table,
         )
-        from sscert.batch.output import write_outputs  # noqa: PLC0415
+        from sscert.batch.engine import evaluate_in_chunks  # noqa: PLC0415
+        from sscert.batch.output import write_outputs, write_streaming  # noqa: PLC0415
     except ImportError:
         raise click.ClickException(
             _(
@@ -129,11 +149,31 @@ def batch(
             height=data.people.height, height2=data.entitlements.height
         )
     )
-    result = evaluate_batch(
-        data, campaign, day, first_month, progress=stage, fine_policy=fine_policy(pm)
-    )
-    stage(_("{height:,} month rows: writing {fmt}").format(height=result.months.height, fmt=fmt))
-    paths = write_outputs(result, out, fmt, unmasked=unmasked)
+    if no_months and months_by:
+        raise fail(_("--no-months and --months-by do not go together"))
+    if months_by is not None:
+        parts = evaluate_in_chunks(
+            data,
+            campaign,
+            day,
+            first_month,
+            chunk=chunk_size,
+            fine_policy=fine_policy(pm),
+            progress=stage,
+        )
+        paths = write_streaming(parts, out, fmt, unmasked=unmasked, partition=months_by)
+    else:
+        result = evaluate_batch(
+            data, campaign, day, first_month, progress=stage, fine_policy=fine_policy(pm)
+        )
+        stage(
+            _("{height:,} month rows: writing {fmt}").format(
+                height=0 if no_months else result.months.height, fmt=fmt
+            )
+        )
+        paths = write_outputs(
+            result, out, fmt, unmasked=unmasked, months=not no_months, people=data.people
+        )
     if unmasked and store_path is not None:
         with SQLiteStore.open(store_path) as store:
             log_full_export(
