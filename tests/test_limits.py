@@ -12,6 +12,8 @@ from typing import Any
 import polars as pl
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sscert
 from sscert.batch import BatchInputError, from_tables
@@ -22,6 +24,7 @@ from sscert.values.limits import (
     LimitError,
     bounded_lines,
     check_depth,
+    compact_json,
     loads,
     parse_amount,
     parse_moment,
@@ -236,3 +239,34 @@ def _refused_by_roster(tmp_path: Path, index: int, value: str) -> None:
     assert f"row 2: {header[index]}: rejected" in result.stderr
     with SQLiteStore.open(db) as store:
         assert store.head()[0] == 0
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON, st.booleans())
+def test_compact_json_is_the_json_modules_text(value: object, sort_keys: bool) -> None:
+    """Row hashes and canonical record bodies are written fast (orjson) but must be exactly
+    the text the json module writes: a store hashed either way verifies either way."""
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+    assert compact_json(value, sort_keys=sort_keys) == expected
+
+
+def test_a_line_repeated_in_one_batch_is_present_and_a_changed_one_a_conflict(
+    tmp_path: Path,
+) -> None:
+    record = {"kind": "person", "id": "p1", "id_number": "130630194803150028", "name": "张秀英"}
+    changed = {**record, "name": "张秀"}
+    with SQLiteStore.init(tmp_path / "s.db")[0] as store:
+        report = store.import_lines(
+            json.dumps(r, ensure_ascii=False) for r in (record, record, changed)
+        )
+        assert report.stored == 1
+        assert report.present == 1
+        assert [r.line for r in report.rejected] == [3]
+        assert "conflict" in report.rejected[0].reason
+        assert store.verify() is None

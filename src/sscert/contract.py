@@ -402,9 +402,36 @@ def _leaves(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
         yield (path or "case", str(error))
 
 
+def _quick(data: Mapping[str, Any], kind: type[Any]) -> Any:
+    """The common shapes of entitlements and events built straight from the converter's own
+    field hooks — the same checks, without the validation machinery that names the path of
+    a bad field. ``None`` when the data is not one of them; any error is left to the full
+    path, which says where it is."""
+    if kind is EntitlementIn and data.keys() <= {"scheme", "start", "end", "monthly_amount"}:
+        end = data.get("end")
+        return EntitlementIn(
+            _scheme(data["scheme"], Scheme),
+            _month(data["start"], Month),
+            _positive_amount(data["monthly_amount"], PositiveAmount),
+            _month(end, Month) if end is not None else None,
+        )
+    if kind is CertifiedIn and data.keys() == {"at", "channel"}:
+        return CertifiedIn(_moment(data["at"], Moment), _strict_str(data["channel"], str))
+    if kind is DiedIn and data.keys() == {"on", "reported_on"}:
+        return DiedIn(_date(data["on"], dt.date), _date(data["reported_on"], dt.date))
+    return None
+
+
 def structure_part(data: object, kind: type[_W]) -> _W:
     """Structure one piece of the contract (an entitlement, an event, …) with the same
     checks as a whole case; raise :class:`InputError` naming the bad keys."""
+    if isinstance(data, Mapping):
+        try:
+            quick = _quick(data, kind)
+        except (TypeError, ValueError, KeyError):
+            quick = None  # the full path below names what is wrong
+        if quick is not None:
+            return quick  # type: ignore[no-any-return]
     try:
         return _CONVERTER.structure(data, kind)
     except (ClassValidationError, IterableValidationError, FieldError) as error:

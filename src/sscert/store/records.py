@@ -9,7 +9,6 @@ recognised as the same.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -30,7 +29,14 @@ from sscert.contract import (
 )
 from sscert.i18n import _
 from sscert.values.identity import IdNumber, InvalidIdNumber
-from sscert.values.limits import MAX_INSTALMENTS, LimitError, check_text, parse_count, preview
+from sscert.values.limits import (
+    MAX_INSTALMENTS,
+    LimitError,
+    check_text,
+    compact_json,
+    parse_count,
+    preview,
+)
 from sscert.values.phone import InvalidPhoneNumber, parse_contact_phone
 from sscert.values.privacy import redact
 
@@ -98,7 +104,7 @@ def _key_of(message: str) -> str | None:
 
 def canonical_json(body: Mapping[str, Any]) -> str:
     """The one text of a record: sorted keys, no spaces, UTF-8 characters as they are."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return compact_json(body, sort_keys=True)
 
 
 @frozen(repr=False)

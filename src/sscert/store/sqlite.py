@@ -51,7 +51,7 @@ from sscert.store.records import (
     unique_key_of,
 )
 from sscert.values.identity import mask_id_text
-from sscert.values.limits import LimitError, bounded_lines, loads, parse_moment
+from sscert.values.limits import LimitError, bounded_lines, compact_json, loads, parse_moment
 from sscert.values.privacy import redact
 
 #: The first bytes of every SQLite database file.
@@ -134,11 +134,7 @@ def row_hash(
 ) -> str:
     """The hash of one row: SHA-256 over every column that carries meaning and the
     previous row's hash, encoded as one JSON array (no separator can be forged)."""
-    text = json.dumps(
-        [SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    text = compact_json([SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash])
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -571,10 +567,17 @@ class SQLiteStore:
         report: ImportReport,
         checker: _Checker,
     ) -> None:
+        """Store a batch in one transaction: what the store holds is looked up for the whole
+        batch at once, each line (or group) is checked against it and against the lines
+        before it in the batch, and the rows are written together. A group is stored whole
+        or not at all: its rows are staged, and dropped if any of them is refused."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             seq, prev = self.head()
+            known = _Known.of(db, [r for _n, records, _p, _k in batch for r in records])
+            rows: list[tuple[object, ...]] = []
+            nonces: list[tuple[str, str]] = []
             stored = present = 0
             rejected: list[Rejection] = []
             present_lines: list[int] = []
@@ -582,26 +585,30 @@ class SQLiteStore:
                 if problem is not None:
                     rejected.append(Rejection(number, problem, None, key))
                     continue
-                db.execute("SAVEPOINT item")
-                outcome = self._write_item(records, seq, prev, checker)
+                outcome = self._stage(records, seq, prev, checker, known)
                 if isinstance(outcome, Rejection):
-                    db.execute("ROLLBACK TO item")
-                    db.execute("RELEASE item")
                     rejected.append(
                         Rejection(number, outcome.reason, outcome.record_id, outcome.key)
                     )
                     continue
-                db.execute("RELEASE item")
-                new, seq, prev = outcome
-                if new:
-                    stored += new
+                staged, staged_nonces, seq, prev = outcome
+                known.commit()
+                rows.extend(staged)
+                nonces.extend(staged_nonces)
+                if staged:
+                    stored += len(staged)
                 else:
                     present += 1
                     present_lines.append(number)
+            db.executemany(_INSERT, rows)
+            if nonces:
+                db.executemany("INSERT INTO nonces (nonce, record_id) VALUES (?, ?)", nonces)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
+            checker.used.clear()
             raise
+        checker.used.clear()
         report.stored += stored
         report.present += present
         report.rejected.extend(rejected)
@@ -613,19 +620,23 @@ class SQLiteStore:
         ).fetchone()
         return (int(head[0]), str(head[1])) if head else (0, GENESIS)
 
-    def _write_item(
-        self, records: list[Record], seq: int, prev: str, checker: _Checker
-    ) -> Rejection | tuple[int, int, str]:
-        """Store the records of one line or group; a :class:`Rejection` for the first one
-        that cannot be stored (the caller rolls the group back)."""
-        db = self._db
-        new = 0
+    def _stage(
+        self, records: list[Record], seq: int, prev: str, checker: _Checker, known: _Known
+    ) -> Rejection | tuple[list[tuple[object, ...]], list[tuple[str, str]], int, str]:
+        """The rows of one line or group, chained after ``seq``/``prev``; a
+        :class:`Rejection` for the first record that cannot be stored (nothing of the group
+        is kept: ``known`` forgets what was staged for it)."""
+        rows: list[tuple[object, ...]] = []
+        nonces: list[tuple[str, str]] = []
         for record in records:
             text = record.text
-            existing = db.execute("SELECT body FROM records WHERE id = ?", (record.id,)).fetchone()
+            existing = known.body(record.id)
             if existing is not None:
-                if existing[0] == text:
+                if existing == text:
                     continue
+                known.rollback()
+                for nonce, _staged_by in nonces:
+                    checker.used.pop(nonce, None)
                 return Rejection(
                     0,
                     _(
@@ -634,13 +645,16 @@ class SQLiteStore:
                     ).format(
                         redact=redact(record.id),
                         describe=_describe(record.body),
-                        describe_text=_describe_text(existing[0]),
+                        describe_text=_describe_text(existing),
                     ),
                     record.id,
-                    _first_difference(record.body, existing[0]),
+                    _first_difference(record.body, existing),
                 )
-            problem = _cross_check(db, record) or checker.check(record)
+            problem = _cross_check(known, record) or checker.check(record)
             if problem is not None:
+                known.rollback()
+                for nonce, _staged_by in nonces:
+                    checker.used.pop(nonce, None)
                 reason, key = problem
                 return Rejection(0, reason, record.id, key)
             seq += 1
@@ -658,18 +672,15 @@ class SQLiteStore:
                     prev_hash=prev,
                 )
             )
-            db.execute(
-                _INSERT,
-                (seq, record.id, record.kind, record.id_number.value, unique, text, prev, digest),
+            rows.append(
+                (seq, record.id, record.kind, record.id_number.value, unique, text, prev, digest)
             )
+            known.stage(record.id, text, unique)
             if record.attestation is not None:
-                db.execute(
-                    "INSERT INTO nonces (nonce, record_id) VALUES (?, ?)",
-                    (record.attestation.nonce, record.id),
-                )
+                nonces.append((record.attestation.nonce, record.id))
+                checker.used[record.attestation.nonce] = record.id
             prev = digest
-            new += 1
-        return new, seq, prev
+        return rows, nonces, seq, prev
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -1075,6 +1086,8 @@ class _Checker:
         not_after: dt.datetime,
     ) -> None:
         self.db = db
+        #: Nonces staged by the batch being written (and the record), not yet in the table.
+        self.used: dict[str, str] = {}
         self.verifier = verifier
         self.attested = attested
         self.campaign_for = campaign_for
@@ -1098,6 +1111,8 @@ class _Checker:
         used = self.db.execute(
             "SELECT record_id FROM nonces WHERE nonce = ?", (attestation.nonce,)
         ).fetchone()
+        if used is None and attestation.nonce in self.used:
+            used = (self.used[attestation.nonce],)
         if used is not None:
             return (
                 f"attestation refused: replay: its nonce was already used by record "
@@ -1127,10 +1142,73 @@ class _Checker:
         return None
 
 
-def _cross_check(db: sqlite3.Connection, record: Record) -> tuple[str, str] | None:
+class _Known:
+    """What a batch's records meet in the store — their ids' bodies and their unique keys —
+    looked up at once, plus what earlier lines of the batch staged (kept once a line is
+    stored, forgotten when its group is refused)."""
+
+    _CHUNK: Final = 500
+
+    def __init__(self, bodies: dict[str, str], keys: dict[str, str]) -> None:
+        self.bodies = bodies
+        self.keys = keys
+        self._pending: list[tuple[str, str | None]] = []
+
+    @classmethod
+    def of(cls, db: sqlite3.Connection, records: Sequence[Record]) -> _Known:
+        ids = sorted({r.id for r in records})
+        keys = sorted({k for r in records for k in (r.unique_key, _owner_key(r)) if k is not None})
+        bodies: dict[str, str] = {}
+        for part in range(0, len(ids), cls._CHUNK):
+            chunk = ids[part : part + cls._CHUNK]
+            marks = ",".join("?" * len(chunk))
+            bodies.update(db.execute(f"SELECT id, body FROM records WHERE id IN ({marks})", chunk))
+        found: dict[str, str] = {}
+        for part in range(0, len(keys), cls._CHUNK):
+            chunk = keys[part : part + cls._CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                db.execute(
+                    f"SELECT unique_key, id FROM records WHERE unique_key IN ({marks})",
+                    chunk,
+                )
+            )
+        return cls(bodies, found)
+
+    def body(self, record_id: str) -> str | None:
+        return self.bodies.get(record_id)
+
+    def holder(self, unique_key: str) -> str | None:
+        return self.keys.get(unique_key)
+
+    def stage(self, record_id: str, body: str, unique_key: str | None) -> None:
+        self.bodies[record_id] = body
+        if unique_key is not None:
+            self.keys[unique_key] = record_id
+        self._pending.append((record_id, unique_key))
+
+    def commit(self) -> None:
+        self._pending.clear()
+
+    def rollback(self) -> None:
+        for record_id, unique_key in self._pending:
+            self.bodies.pop(record_id, None)
+            if unique_key is not None:
+                self.keys.pop(unique_key, None)
+        self._pending.clear()
+
+
+def _owner_key(record: Record) -> str | None:
+    """The unique key of the entitlement a change, end or detail belongs to."""
+    if record.kind in ("amount_change", "entitlement_end", "entitlement_info"):
+        return f"{record.id_number.value}|entitlement|{record.body['scheme']}"
+    return None
+
+
+def _cross_check(known: _Known, record: Record) -> tuple[str, str] | None:
     key = record.unique_key
     if key is not None:
-        other = db.execute("SELECT id FROM records WHERE unique_key = ?", (key,)).fetchone()
+        other = known.holder(key)
         if other is not None:
             what, field_name = {
                 "person": ("a person record", "id_number"),
@@ -1140,21 +1218,23 @@ def _cross_check(db: sqlite3.Connection, record: Record) -> tuple[str, str] | No
                     f"{record.body.get('from')}",
                     "monthly_amount",
                 ),
-                "event": ("a death", "type"),
+                "event": (
+                    "a death" if record.body.get("type") == "died" else "an end of the benefit",
+                    "type",
+                ),
             }[record.kind]
             return (
                 f"conflict: {record.id_number.masked} already has {what} "
-                f"(record {redact(str(other[0]))!r})",
+                f"(record {redact(str(other))!r})",
                 field_name,
             )
-    if record.kind in ("amount_change", "entitlement_end"):
-        owner = f"{record.id_number.value}|entitlement|{record.body['scheme']}"
-        if db.execute("SELECT 1 FROM records WHERE unique_key = ?", (owner,)).fetchone() is None:
-            return (
-                f"{record.id_number.masked} has no entitlement in {record.body['scheme']} "
-                "yet: import the entitlement before its amount changes",
-                "scheme",
-            )
+    owner = _owner_key(record)
+    if owner is not None and known.holder(owner) is None:
+        return (
+            f"{record.id_number.masked} has no entitlement in {record.body['scheme']} "
+            "yet: import the entitlement before its amount changes",
+            "scheme",
+        )
     return None
 
 

@@ -87,6 +87,12 @@ def _birth_date(digits: str) -> dt.date | None:
     return date if date.year >= MIN_BIRTH_YEAR else None
 
 
+#: Texts already found valid (18 characters), and their normal form: a roster's records come
+#: in runs for one person, and a number need not be checked three times. Bounded.
+_VALID: dict[str, str] = {}
+_VALID_SIZE: Final = 4096
+
+
 def _invalid(kind: InvalidIdNumberKind, message: str) -> InvalidIdNumber:
     return InvalidIdNumber(kind, message)
 
@@ -170,9 +176,16 @@ class IdNumber:
                     kind=type(text).__name__
                 ),
             )
+        cached = _VALID.get(text)
+        if cached is not None:
+            return cls._trusted(cached)
         cleaned = text.strip().upper()
         if len(cleaned) == 18:
-            return cls._trusted(_validate18(cleaned))
+            valid = _validate18(cleaned)
+            if len(_VALID) >= _VALID_SIZE:
+                _VALID.clear()
+            _VALID[text] = valid
+            return cls._trusted(valid)
         if len(cleaned) == 15:
             return cls._trusted(_upgrade15(cleaned))
         raise _invalid(

@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any, Final
 
+import orjson
+
 from sscert.i18n import _
 from sscert.values.money import Money
 from sscert.values.months import Month
@@ -47,6 +49,7 @@ __all__ = [
     "bounded_lines",
     "check_depth",
     "check_text",
+    "compact_json",
     "loads",
     "parse_amount",
     "parse_balance",
@@ -299,6 +302,8 @@ def check_text(value: object, what: str = "") -> str:
 
 def check_depth(data: object, limit: int = MAX_DEPTH) -> None:
     """Refuse decoded JSON nested deeper than ``limit`` levels (walked without recursion)."""
+    if isinstance(data, dict) and all(type(v) in _FLAT for v in data.values()):
+        return  # the common case: one object of plain values
     stack: list[tuple[object, int]] = [(data, 1)]
     while stack:
         item, depth = stack.pop()
@@ -313,8 +318,17 @@ def check_depth(data: object, limit: int = MAX_DEPTH) -> None:
         stack.extend((child, depth + 1) for child in children)
 
 
-def _no_constant(name: str) -> object:
-    raise LimitError(_("{name} is not a JSON number sscert accepts").format(name=name))
+_FLAT: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def compact_json(value: Any, *, sort_keys: bool = False) -> str:
+    """JSON text with no spaces and every character as itself (the form ``json.dumps`` gives
+    with ``separators=(",", ":"), ensure_ascii=False``), written fast. Text that orjson does
+    not take (a lone surrogate, an integer beyond 64 bits) is written by ``json``, the same."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
 
 
 def loads(text: str | bytes) -> Any:
@@ -322,11 +336,13 @@ def loads(text: str | bytes) -> Any:
     is refused, never a ``RecursionError``), no ``NaN`` or ``Infinity``. Raises
     :class:`LimitError` or ``json.JSONDecodeError`` (both ``ValueError``)."""
     try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except RecursionError:
-        raise LimitError(
-            _("nested more than {limit} levels deep").format(limit=MAX_DEPTH)
-        ) from None
+        data = orjson.loads(text)  # refuses NaN and Infinity, and lone surrogates
+    except orjson.JSONDecodeError as error:
+        if "depth limit" in str(error) or "recursion" in str(error):
+            raise LimitError(
+                _("nested more than {limit} levels deep").format(limit=MAX_DEPTH)
+            ) from None
+        raise
     check_depth(data)
     return data
 
