@@ -57,10 +57,15 @@ __all__ = [
     "ImprisonedIn",
     "InputError",
     "InvalidPerson",
+    "account_problems",
+    "death_problems",
+    "dependant_problem",
+    "entitlement_problems",
     "parse_case",
     "parse_case_lenient",
     "parse_people_lenient",
     "structure_part",
+    "term_problems",
 ]
 
 _W = TypeVar("_W")
@@ -440,6 +445,71 @@ def structure_part(data: object, kind: type[_W]) -> _W:
         raise InputError([("record", str(error))]) from None
 
 
+# --- the checks across fields: one place for every path -------------------------------------
+#
+# ``calculate``, the store's records, the roster and the event lists each turn their input into
+# these wire objects and ask the same functions; each returns ``(key, problem)`` pairs.
+
+
+def entitlement_problems(item: EntitlementIn) -> list[tuple[str, str]]:
+    """An end before the start; a dependant on a scheme other than ``work_injury_survivor``."""
+    problems = []
+    if item.end is not None and item.end < item.start:
+        problems.append(
+            ("end", _("{end} is before start {start}").format(end=item.end, start=item.start))
+        )
+    if item.dependant is not None:
+        problem = dependant_problem(item.scheme)
+        if problem is not None:
+            problems.append(("dependant", problem))
+    return problems
+
+
+def dependant_problem(scheme: Scheme) -> str | None:
+    """Only a ``work_injury_survivor`` entitlement names a dependant (C15)."""
+    if scheme is Scheme.WORK_INJURY_SURVIVOR:
+        return None
+    return _("only a work_injury_survivor entitlement names a dependant, not {scheme}").format(
+        scheme=scheme.value
+    )
+
+
+def death_problems(item: DiedIn) -> list[tuple[str, str]]:
+    """A report before the death."""
+    if item.reported_on < item.on:
+        return [
+            (
+                "reported_on",
+                _("{reported_on} is before the death on {on}").format(
+                    reported_on=item.reported_on, on=item.on
+                ),
+            )
+        ]
+    return []
+
+
+def term_problems(item: ImprisonedIn) -> list[tuple[str, str]]:
+    """A prison term that ends before it begins."""
+    if item.to is not None and item.to < item.from_:
+        return [("to", _("{to} is before {start}").format(to=item.to, start=item.from_))]
+    return []
+
+
+def account_problems(item: AccountIn) -> list[tuple[str, str]]:
+    """An inheritable share larger than the balance."""
+    share = item.inheritable_share
+    if share is not None and share > item.balance:
+        return [
+            (
+                "inheritable_share",
+                _("{share} is more than the balance {balance}").format(
+                    share=share, balance=item.balance
+                ),
+            )
+        ]
+    return []
+
+
 # --- from wire to domain -------------------------------------------------------------------
 
 
@@ -552,17 +622,11 @@ def _person(
 def _account(wire: AccountIn | None, path: str, errors: list[tuple[str, str]]) -> Account | None:
     if wire is None:
         return None
-    inheritable = wire.inheritable_share if wire.inheritable_share is not None else wire.balance
-    if inheritable > wire.balance:
-        errors.append(
-            (
-                f"{path}.account.inheritable_share",
-                _("{share} is more than the balance {balance}").format(
-                    share=inheritable, balance=wire.balance
-                ),
-            )
-        )
+    problems = account_problems(wire)
+    errors.extend((f"{path}.account.{key}", problem) for key, problem in problems)
+    if problems:
         return None
+    inheritable = wire.inheritable_share if wire.inheritable_share is not None else wire.balance
     return Account(wire.balance, inheritable)
 
 
@@ -651,13 +715,7 @@ def _entitlements(
                     ).format(value=item.scheme.value, first=first),
                 )
             )
-        if item.end is not None and item.end < item.start:
-            errors.append(
-                (
-                    f"{here}.end",
-                    _("{end} is before start {start}").format(end=item.end, start=item.start),
-                )
-            )
+        errors.extend((f"{here}.{key}", problem) for key, problem in entitlement_problems(item))
         months: dict[Month, int] = {}
         for j, change in enumerate(item.changes):
             first = _first_seen(months, change.from_, j)
@@ -670,15 +728,6 @@ def _entitlements(
                         ),
                     )
                 )
-        if item.dependant is not None and item.scheme is not Scheme.WORK_INJURY_SURVIVOR:
-            errors.append(
-                (
-                    f"{here}.dependant",
-                    _(
-                        "only a work_injury_survivor entitlement names a dependant, not {scheme}"
-                    ).format(scheme=item.scheme.value),
-                )
-            )
         dependant = (
             Dependant(item.dependant.relationship, item.dependant.fully_incapacitated)
             if item.dependant is not None
@@ -736,13 +785,7 @@ def _events(
                     ended_at = k
                 result.append(DependantEnded(item.on, item.reason))
             else:
-                if item.to is not None and item.to < item.from_:
-                    errors.append(
-                        (
-                            f"{here}.to",
-                            _("{to} is before {start}").format(to=item.to, start=item.from_),
-                        )
-                    )
+                errors.extend((f"{here}.{key}", p) for key, p in term_problems(item))
                 result.append(Imprisoned(item.from_, item.to))
         elif isinstance(item, CertifiedIn):
             if not is_channel_code(item.channel) or item.channel not in channels:
@@ -769,14 +812,6 @@ def _events(
                 )
             else:
                 death_at = k
-            if item.reported_on < item.on:
-                errors.append(
-                    (
-                        f"{here}.reported_on",
-                        _("{reported_on} is before the death on {on}").format(
-                            reported_on=item.reported_on, on=item.on
-                        ),
-                    )
-                )
+            errors.extend((f"{here}.{key}", problem) for key, problem in death_problems(item))
             result.append(Died(item.on, item.reported_on))
     return result

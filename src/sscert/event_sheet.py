@@ -32,6 +32,14 @@ from typing import Any, Final
 from attrs import define, field
 
 from sscert.channels import KNOWN_CHANNELS
+from sscert.contract import (
+    AccountIn,
+    DiedIn,
+    ImprisonedIn,
+    account_problems,
+    death_problems,
+    term_problems,
+)
 from sscert.events import EndReason
 from sscert.i18n import _
 from sscert.sheets import (
@@ -206,11 +214,11 @@ def row_records(
             raise Bad(headers.get("reported_on", "报告日期"), _("empty"))
         died = _date(cell("died_on"), headers["died_on"])
         reported = _date(cell("reported_on"), headers["reported_on"])
-        if reported < died:
-            raise Bad(
-                headers["reported_on"],
-                _("{reported} is before the death on {died}").format(reported=reported, died=died),
-            )
+        _refuse(
+            death_problems(DiedIn(dt.date.fromisoformat(died), dt.date.fromisoformat(reported))),
+            headers,
+            {"reported_on": "reported_on"},
+        )
         records.append(
             {
                 "kind": "event",
@@ -233,17 +241,27 @@ def row_records(
             "from": start,
         }
         if text(cell("prison_to")):
-            end = _date(cell("prison_to"), headers["prison_to"])
-            if end < start:
-                raise Bad(
-                    headers["prison_to"],
-                    _("{to} is before {start}").format(to=end, start=start),
-                )
-            term["to"] = end
+            term["to"] = _date(cell("prison_to"), headers["prison_to"])
+            _refuse(
+                term_problems(
+                    ImprisonedIn(dt.date.fromisoformat(start), dt.date.fromisoformat(term["to"]))
+                ),
+                headers,
+                {"to": "prison_to"},
+            )
         records.append(term)
     if has_account:
         records.append(_account(cell, headers, key, number))
     return records
+
+
+def _refuse(
+    problems: list[tuple[str, str]], headers: Mapping[str, str], fields: Mapping[str, str]
+) -> None:
+    """The first cross-field problem (:mod:`sscert.contract`'s checks), on its column."""
+    if problems:
+        key, problem = problems[0]
+        raise Bad(headers.get(fields.get(key, key), key), problem)
 
 
 def _ended(
@@ -281,15 +299,13 @@ def _account(
 
     balance = amount("balance")
     share = amount("inheritable_share") if text(cell("inheritable_share")) else None
+    _refuse(
+        account_problems(AccountIn(balance, share)),  # type: ignore[arg-type]
+        headers,
+        {"inheritable_share": "inheritable_share"},
+    )
     account: dict[str, Any] = {"balance": str(balance)}
     if share is not None:
-        if share > balance:
-            raise Bad(
-                headers["inheritable_share"],
-                _("{share} is more than the balance {balance}").format(
-                    share=share, balance=balance
-                ),
-            )
         account["inheritable_share"] = str(share)
     digest = hashlib.sha256(json.dumps(account, sort_keys=True).encode()).hexdigest()[:12]
     return {

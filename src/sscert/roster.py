@@ -32,6 +32,7 @@ from typing import Any, Final
 from attrs import define, field
 
 from sscert.campaigns import Campaign
+from sscert.contract import dependant_problem
 from sscert.events import CST
 from sscert.i18n import _
 from sscert.people import Relationship
@@ -204,13 +205,9 @@ def _dependant(
     if not shown:
         return None
     column = headers["dependant_relationship"]
-    if scheme is not Scheme.WORK_INJURY_SURVIVOR:
-        raise Bad(
-            column,
-            _("only a work_injury_survivor entitlement names a dependant, not {scheme}").format(
-                scheme=scheme.value
-            ),
-        )
+    problem = dependant_problem(scheme)
+    if problem is not None:
+        raise Bad(column, problem)
     code = RELATIONSHIP_NAMES.get("".join(cell_text(shown, column).split()).lower())
     if code is None:
         raise Bad(

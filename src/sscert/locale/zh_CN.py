@@ -387,7 +387,6 @@ ZH: dict[str, str] = {
     "{person}: {count} records, oldest first": "{person}：共 {count} 条记录，按时间先后",
     "{preview}: not a key of a {shape} record": "{preview}：不是 {shape} 记录的字段",
     "{reported_on} is before the death on {on}": "{reported_on} 早于死亡日期 {on}",
-    "{reported} is before the death on {died}": "{reported} 早于死亡日期 {died}",
     "{share} is more than the balance {balance}": "{share} 超过了余额 {balance}",
     "{start}… ({count} characters)": "{start}…（共 {count} 字）",
     "{target} is already a store with another trust policy: it is kept as it is (a policy is fixed when the store is created)": "{target} 已是验签策略不同的存储：保持原样（验签策略在创建存储时确定）",

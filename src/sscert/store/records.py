@@ -25,7 +25,11 @@ from sscert.contract import (
     EntitlementIn,
     ImprisonedIn,
     InputError,
+    account_problems,
+    death_problems,
+    entitlement_problems,
     structure_part,
+    term_problems,
 )
 from sscert.i18n import _
 from sscert.values.identity import IdNumber, InvalidIdNumber
@@ -230,23 +234,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 if k in data
             }
             entitlement = structure_part(part, EntitlementIn)
-            if entitlement.dependant is not None and entitlement.scheme.value != (
-                "work_injury_survivor"
-            ):
-                raise RecordError(
-                    "dependant: "
-                    + _(
-                        "only a work_injury_survivor entitlement names a dependant, not {scheme}"
-                    ).format(scheme=entitlement.scheme.value),
-                    "dependant",
-                )
-            if entitlement.end is not None and entitlement.end < entitlement.start:
-                raise RecordError(
-                    "end: "
-                    + _("{end} is before start {start}").format(
-                        end=entitlement.end, start=entitlement.start
-                    )
-                )
+            _refuse(entitlement_problems(entitlement))
             body.update(
                 scheme=entitlement.scheme.value,
                 start=str(entitlement.start),
@@ -273,14 +261,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 raise RecordError(
                     _("an entitlement_info record gives contribution_months or dependant")
                 )
-            if info.dependant is not None and info.scheme.value != "work_injury_survivor":
-                raise RecordError(
-                    "dependant: "
-                    + _(
-                        "only a work_injury_survivor entitlement names a dependant, not {scheme}"
-                    ).format(scheme=info.scheme.value),
-                    "dependant",
-                )
+            _refuse(entitlement_problems(info))
             body["scheme"] = info.scheme.value
             if info.contribution_months is not None:
                 body["contribution_months"] = info.contribution_months
@@ -292,16 +273,9 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
         elif kind == "account":
             part = {k: data[k] for k in ("balance", "inheritable_share") if k in data}
             account = structure_part(part, AccountIn)
+            _refuse(account_problems(account))
             body["balance"] = str(account.balance)
             if account.inheritable_share is not None:
-                if account.inheritable_share > account.balance:
-                    raise RecordError(
-                        "inheritable_share: "
-                        + _("{share} is more than the balance {balance}").format(
-                            share=account.inheritable_share, balance=account.balance
-                        ),
-                        "inheritable_share",
-                    )
                 body["inheritable_share"] = str(account.inheritable_share)
         elif kind == "repayment_plan":
             try:
@@ -357,10 +331,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             )
         elif shape == "imprisoned":
             term = structure_part({k: data[k] for k in ("from", "to") if k in data}, ImprisonedIn)
-            if term.to is not None and term.to < term.from_:
-                raise RecordError(
-                    "to: " + _("{to} is before {start}").format(to=term.to, start=term.from_), "to"
-                )
+            _refuse(term_problems(term))
             body.update(type="imprisoned", **{"from": term.from_.isoformat()})
             if term.to is not None:
                 body["to"] = term.to.isoformat()
@@ -368,19 +339,20 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             died = structure_part(
                 {"on": data.get("on"), "reported_on": data.get("reported_on")}, DiedIn
             )
-            if died.reported_on < died.on:
-                raise RecordError(
-                    "reported_on: "
-                    + _("{reported_on} is before the death on {on}").format(
-                        reported_on=died.reported_on, on=died.on
-                    )
-                )
+            _refuse(death_problems(died))
             body.update(
                 type="died", on=died.on.isoformat(), reported_on=died.reported_on.isoformat()
             )
     except InputError as error:
         raise RecordError(_problem(error)) from None
     return Record(record_id, kind, id_number, body, attestation)
+
+
+def _refuse(problems: list[tuple[str, str]]) -> None:
+    """The first cross-field problem (:mod:`sscert.contract`'s checks) as the record's error."""
+    if problems:
+        key, problem = problems[0]
+        raise RecordError(f"{key}: {problem}", key)
 
 
 def _attestation(data: object, id_number: IdNumber, event: CertifiedIn) -> Attestation:
