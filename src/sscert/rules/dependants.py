@@ -90,7 +90,9 @@ def stops_for(
         if ended is not None:
             ends.append((Month.of(ended.on), ended.on, ended.reason.value))
         end, end_on, reason = min(ends) if ends else (None, None, None)
-        result.append(Stops(end, end_on, reason, tuple(prison)))
+        result.append(
+            Stops(end, end_on, reason, tuple(prison)) if end is not None or prison else NO_STOPS
+        )
     return tuple(result)
 
 

@@ -168,7 +168,7 @@ def run_payroll(
             row = _Row(month, entitlement.amount_in(month))
             rows[position].append(row)
             stop = stops[position]
-            if stop.stopped(month, payday):
+            if stop is not NO_STOPS and stop.stopped(month, payday):
                 row.outcome, row.cause = Outcome.STOPPED, Rule.C15_DEPENDANTS
                 if stop.end is not None and month > stop.end:
                     ended_rows[position].append(row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from typing import overload
 
@@ -65,8 +66,7 @@ class Month:
 
     @classmethod
     def from_index(cls, index: int) -> Month:
-        year, month0 = divmod(index, 12)
-        return cls(year, month0 + 1)
+        return _month_at(index) if cls is Month else cls(*_split(index))
 
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month, 1)
@@ -123,3 +123,14 @@ class Month:
 
     def __repr__(self) -> str:
         return f"Month({self.year}, {self.month})"
+
+
+def _split(index: int) -> tuple[int, int]:
+    year, month0 = divmod(index, 12)
+    return year, month0 + 1
+
+
+@functools.lru_cache(maxsize=8192)
+def _month_at(index: int) -> Month:
+    """Months are values: the same month is built once (month arithmetic is hot)."""
+    return Month(*_split(index))
