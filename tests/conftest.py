@@ -21,6 +21,18 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """An empty store, made with the command as a county office makes one."""
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from sscert.cli.app import cli  # noqa: PLC0415
+
+    path = tmp_path / "s.db"
+    assert CliRunner().invoke(cli, ["store", "init", str(path)]).exit_code == 0
+    return path
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default(monkeypatch: pytest.MonkeyPatch) -> object:
     """Tests read English messages unless they ask for Chinese: the machine's own locale

@@ -42,13 +42,6 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") ->
     return path
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "s.db"
-    assert run("store", "init", str(path)).exit_code == 0
-    return path
-
-
 def _events(db: Path) -> list[dict[str, object]]:
     with SQLiteStore.open(db) as store:
         return [r for r in store.records() if r["kind"] == "event"]

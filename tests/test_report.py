@@ -4,21 +4,15 @@ collapsed lists, print styles — checked in headless Chromium."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from browser import FLAGS, chromium, print_pdf
 from sscert.cli.app import cli
-
-FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-)  # fmt: skip
 
 
 def run(*args: str) -> Result:
@@ -95,17 +89,8 @@ document.body.setAttribute("data-charts", String(document.querySelectorAll("svg.
 """
 
 
-def _browser() -> str:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have Chromium (.ci/run installs Debian's chromium)")
-        pytest.skip("no Chromium on this machine")
-    return browser
-
-
 def test_legends_never_cover_bars_and_chinese_prints(demo: Path, tmp_path: Path) -> None:
-    browser = _browser()
+    browser = chromium()
     page = _report(demo, "2023-06-30", tmp_path / "r.html")
     probe = tmp_path / "probe.html"
     probe.write_text(page.replace("</body>", _PROBE + "</body>"), encoding="utf-8")
@@ -120,15 +105,7 @@ def test_legends_never_cover_bars_and_chinese_prints(demo: Path, tmp_path: Path)
     found = re.search(r'data-overlaps="([^"]*)"', dom)
     assert found is not None
     assert json.loads(found.group(1).replace("&quot;", '"')) == []
-    pdf = tmp_path / "report.pdf"
-    subprocess.run(
-        [browser, *FLAGS, f"--user-data-dir={tmp_path / 'p2'}", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", (tmp_path / "r.html").resolve().as_uri()],
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
-    from pypdf import PdfReader  # noqa: PLC0415
-
-    reader = PdfReader(pdf)
+    reader = print_pdf(tmp_path / "r.html", tmp_path)
     assert len(reader.pages) >= 2
     first = reader.pages[0].extract_text()
     assert "认证进度报告" in first  # Chinese glyphs rendered with a CJK font

@@ -37,13 +37,6 @@ def roster(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "s.db"
-    assert run("store", "init", str(path)).exit_code == 0
-    return path
-
-
 # --- atomic rows ---------------------------------------------------------------------------
 
 

@@ -45,6 +45,7 @@ from sscert.values.months import Month
 from sscert.values.privacy import redact
 
 __all__ = [
+    "ENTITLEMENT_KEYS",
     "EVENT_TYPES",
     "AccountIn",
     "Case",
@@ -129,6 +130,12 @@ class CertifiedIn:
 class DiedIn:
     on: dt.date
     reported_on: dt.date
+
+
+#: The keys of an entitlement as one record (its amount changes are records of their own).
+ENTITLEMENT_KEYS: tuple[str, ...] = tuple(
+    a.name for a in attrs.fields(EntitlementIn) if a.name != "changes"
+)
 
 
 @frozen
@@ -756,8 +763,7 @@ def _events(
     survivor: bool,
 ) -> list[Event]:
     result: list[Event] = []
-    death_at: int | None = None
-    ended_at: int | None = None
+    once: dict[str, int] = {}  # a death, an end of the benefit: where each first came
     for k, item in enumerate(wire):
         here = f"{path}.events[{k}]"
         if isinstance(item, DependantEndedIn | ImprisonedIn):
@@ -772,17 +778,16 @@ def _events(
                     )
                 )
             if isinstance(item, DependantEndedIn):
-                if ended_at is not None:
+                first = _first_seen(once, kind, k)
+                if first is not None:
                     errors.append(
                         (
                             here,
                             _("a second end of the benefit (the first: events[{first}])").format(
-                                first=ended_at
+                                first=first
                             ),
                         )
                     )
-                else:
-                    ended_at = k
                 result.append(DependantEnded(item.on, item.reason))
             else:
                 errors.extend((f"{here}.{key}", p) for key, p in term_problems(item))
@@ -801,6 +806,7 @@ def _events(
             assert isinstance(at, dt.date)
             result.append(Certified(at, item.channel))
         else:
+            death_at = _first_seen(once, "died", k)
             if death_at is not None:
                 errors.append(
                     (
@@ -810,8 +816,6 @@ def _events(
                         ),
                     )
                 )
-            else:
-                death_at = k
             errors.extend((f"{here}.{key}", problem) for key, problem in death_problems(item))
             result.append(Died(item.on, item.reported_on))
     return result

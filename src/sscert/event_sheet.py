@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from attrs import define, field
+from attrs import define
 
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import (
@@ -46,14 +46,14 @@ from sscert.sheets import (
     Bad,
     ColumnMapping,
     RowProblem,
-    SheetError,
+    SheetReport,
     cell_text,
     date_text,
     id_number_cell,
-    read_rows,
+    open_sheet,
     text,
+    write_report_rejects,
 )
-from sscert.sheets import write_rejects as _write_rejects
 from sscert.store.sqlite import SQLiteStore
 from sscert.values.limits import LimitError, parse_balance, parse_date, parse_moment
 from sscert.values.money import Money
@@ -113,20 +113,11 @@ def mapping(path: Path | None = None) -> ColumnMapping:
 
 
 @define
-class EventsReport:
-    rows: int = 0
+class EventsReport(SheetReport):
     certifications: int = 0
     deaths: int = 0
     #: Ends of a dependant's benefit, prison terms and account balances.
     others: int = 0
-    already_present: int = 0
-    rejected: list[RowProblem] = field(factory=list)
-    header: tuple[str, ...] = ()
-    personal_columns: tuple[int, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.rejected
 
 
 def _channel(value: object, column: str, known: set[str]) -> str:
@@ -329,15 +320,10 @@ def import_events(
     all) and report the rest."""
     columns = mapping or globals()["mapping"]()
     known = set(KNOWN_CHANNELS) | set(known_channels)
-    rows = read_rows(path, columns)
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise SheetError(_("{path}: the file is empty").format(path=path)) from None
-    where = columns.locate(header)
-    headers = {name: text(header[index]) for name, index in where.items()}
+    sheet = open_sheet(path, columns)
+    where, headers = sheet.where, sheet.headers
     report = EventsReport(
-        header=tuple(text(h) for h in header),
+        header=sheet.header,
         personal_columns=tuple(where[k] for k in ("id_number",) if k in where),
     )
     pending: list[tuple[int, list[dict[str, Any]], tuple[str, ...]]] = []
@@ -369,11 +355,8 @@ def import_events(
         if progress:
             progress(report.rows)
 
-    for number, cells in enumerate(rows, start=2):
-        if all(text(c) == "" for c in cells):
-            continue
+    for number, cells, shown in sheet.rows():
         report.rows += 1
-        shown = tuple(text(c) for c in cells)
         try:
             records = row_records(cells, where, headers, store.pseudonym, known)
         except Bad as bad:
@@ -388,6 +371,5 @@ def import_events(
     return report
 
 
-def write_rejects(path: Path, report: EventsReport, *, unmasked: bool = False) -> None:
-    """The rejects file (see :func:`sscert.sheets.write_rejects`)."""
-    _write_rejects(path, report.header, report.rejected, report.personal_columns, unmasked=unmasked)
+#: The rejects file of an import (rows, columns, reasons; personal numbers masked).
+write_rejects = write_report_rejects

@@ -36,6 +36,7 @@ __all__ = [
     "load_public_key",
     "private_key_pem",
     "public_key_pem",
+    "read_small_file",
 ]
 
 MAX_KEY_FILE = 16_384
@@ -98,17 +99,25 @@ def generate_key_files(out: str | Path) -> tuple[Path, Path, str]:
     return key_path, pub_path, key_id_of(private.public_key())
 
 
-def _read(path: str | Path) -> bytes:
+def read_small_file(path: str | Path, limit: int, too_large: str, error: type[Exception]) -> bytes:
+    """The bytes of a small file (a key, a checkpoint), read no further than ``limit``;
+    ``error`` saying it cannot be read, or ``too_large`` (with ``{path}``) when it is more."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_KEY_FILE + 1)
-    except OSError as error:
-        raise KeyFileError(
-            _("cannot read {path}: {strerror}").format(path=path, strerror=error.strerror)
+            data = handle.read(limit + 1)
+    except OSError as problem:
+        raise error(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=problem.strerror)
         ) from None
-    if len(data) > MAX_KEY_FILE:
-        raise KeyFileError(_("{path} is too large to be a key file").format(path=path))
+    if len(data) > limit:
+        raise error(too_large.format(path=path))
     return data
+
+
+def _read(path: str | Path) -> bytes:
+    return read_small_file(
+        path, MAX_KEY_FILE, _("{path} is too large to be a key file"), KeyFileError
+    )
 
 
 def load_private_key(path: str | Path) -> Ed25519PrivateKey:

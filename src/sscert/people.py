@@ -18,6 +18,7 @@ from sscert.values.months import Month
 __all__ = [
     "ADULT_AGE",
     "AGE_LIMITED",
+    "UNKNOWN_TOWNSHIP",
     "Account",
     "AmountChange",
     "Dependant",
@@ -25,6 +26,9 @@ __all__ = [
     "Person",
     "Relationship",
 ]
+
+#: How lists and reports name the township of a person whose roster gave none.
+UNKNOWN_TOWNSHIP: Final = "(未填乡镇)"
 
 #: A child, grandchild or sibling who is not fully incapacitated is a dependant until this
 #: age (劳社部令第18号 第四条).

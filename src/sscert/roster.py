@@ -42,13 +42,15 @@ from sscert.sheets import (
     ColumnMapping,
     RowProblem,
     SheetError,
+    SheetReport,
     cell_text,
     id_number_cell,
     month_text,
+    open_sheet,
     read_rows,
     text,
+    write_report_rejects,
 )
-from sscert.sheets import write_rejects as _write_rejects
 from sscert.store.sqlite import PERSON_FIELDS, SQLiteStore
 from sscert.values.identity import IdNumber
 from sscert.values.limits import MAX_CONTRIBUTION_MONTHS, LimitError, parse_amount, parse_month
@@ -115,20 +117,11 @@ def mapping(path: Path | None = None) -> ColumnMapping:
 
 
 @define
-class RosterReport:
-    rows: int = 0
+class RosterReport(SheetReport):
     imported: int = 0
     updated: int = 0
-    already_present: int = 0
-    rejected: list[RowProblem] = field(factory=list)
     warnings: list[RowProblem] = field(factory=list)
     missing: list[dict[str, str]] = field(factory=list)
-    header: tuple[str, ...] = ()
-    personal_columns: tuple[int, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.rejected
 
 
 # --- one row -------------------------------------------------------------------------------
@@ -449,16 +442,11 @@ def import_roster(
     """
     columns = mapping or globals()["mapping"]()
     month = import_month or Month.of(dt.datetime.now(CST).date())
-    rows = read_rows(path, columns)
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise SheetError(_("{path}: the file is empty").format(path=path)) from None
-    where = columns.locate(header)
-    headers = {name: text(header[index]) for name, index in where.items()}
+    sheet = open_sheet(path, columns)
+    where, headers = sheet.where, sheet.headers
     known_townships = set(campaign.townships) if campaign else set()
     report = RosterReport(
-        header=tuple(text(h) for h in header),
+        header=sheet.header,
         personal_columns=tuple(where[k] for k in ("id_number", "phone") if k in where),
     )
     seen: set[str] = set()
@@ -484,11 +472,8 @@ def import_roster(
         if progress:
             progress(report.rows)
 
-    for number, cells in enumerate(rows, start=2):
-        if all(text(c) == "" for c in cells):
-            continue
+    for number, cells, shown in sheet.rows():
         report.rows += 1
-        shown = tuple(text(c) for c in cells)
         try:
             row = _read_row(cells, where, headers)
             seen.add(row.id_number.value)
@@ -525,6 +510,5 @@ def import_roster(
     return report
 
 
-def write_rejects(path: Path, report: RosterReport, *, unmasked: bool = False) -> None:
-    """The rejects file (see :func:`sscert.sheets.write_rejects`)."""
-    _write_rejects(path, report.header, report.rejected, report.personal_columns, unmasked=unmasked)
+#: The rejects file of an import (rows, columns, reasons; personal numbers masked).
+write_rejects = write_report_rejects

@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from attrs import field, frozen
+from attrs import define, field, frozen
 
 from sscert.i18n import _
 from sscert.spreadsheet import neutralise
@@ -30,14 +30,18 @@ __all__ = [
     "Bad",
     "ColumnMapping",
     "RowProblem",
+    "Sheet",
     "SheetError",
+    "SheetReport",
     "cell_text",
     "date_text",
     "id_number_cell",
     "month_text",
+    "open_sheet",
     "read_rows",
     "text",
     "write_rejects",
+    "write_report_rejects",
 ]
 
 
@@ -63,6 +67,27 @@ class RowProblem:
     column: str
     reason: str
     cells: tuple[str, ...] = field(default=(), repr=False)
+
+
+@define
+class SheetReport:
+    """What an import of a spreadsheet did: rows read, already present, rejected (with the
+    header and the columns holding personal numbers, for the rejects file)."""
+
+    rows: int = 0
+    already_present: int = 0
+    rejected: list[RowProblem] = field(factory=list)
+    header: tuple[str, ...] = ()
+    personal_columns: tuple[int, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def write_report_rejects(path: Path, report: SheetReport, *, unmasked: bool = False) -> None:
+    """The rejects file of an import (:func:`write_rejects`)."""
+    write_rejects(path, report.header, report.rejected, report.personal_columns, unmasked=unmasked)
 
 
 @frozen
@@ -219,6 +244,42 @@ def read_rows(path: Path, mapping: ColumnMapping) -> Iterator[list[object]]:
 
 
 # --- cells ---------------------------------------------------------------------------------
+
+
+@frozen
+class Sheet:
+    """An opened spreadsheet: its header, where each field is, each field's header as
+    written, and its rows still to read."""
+
+    header: tuple[str, ...]
+    where: dict[str, int]
+    headers: dict[str, str]
+    body: Iterator[list[object]] = field(repr=False)
+
+    def rows(self) -> Iterator[tuple[int, list[object], tuple[str, ...]]]:
+        """``(row number as a spreadsheet shows it, cells, cells as text)``, blank rows
+        skipped."""
+        for number, cells in enumerate(self.body, start=2):
+            shown = tuple(text(c) for c in cells)
+            if any(shown):
+                yield number, cells, shown
+
+
+def open_sheet(path: Path, columns: ColumnMapping) -> Sheet:
+    """Read ``path``'s header and find its columns; :class:`SheetError` for an empty file or
+    a required column missing."""
+    rows = read_rows(path, columns)
+    try:
+        first = next(rows)
+    except StopIteration:
+        raise SheetError(_("{path}: the file is empty").format(path=path)) from None
+    where = columns.locate(first)
+    return Sheet(
+        tuple(text(h) for h in first),
+        where,
+        {name: text(first[index]) for name, index in where.items()},
+        rows,
+    )
 
 
 def text(value: object) -> str:

@@ -14,6 +14,7 @@ import polars as pl
 
 from sscert.batch.convert import fen_text, month_text
 from sscert.batch.engine import BatchResult
+from sscert.people import UNKNOWN_TOWNSHIP
 
 __all__ = ["PARTITIONS", "write_outputs", "write_streaming"]
 
@@ -55,9 +56,9 @@ def _months(result: BatchResult, people: pl.DataFrame, fmt: str, unmasked: bool)
         "person",
         id_number=_id(unmasked),
         region=pl.col("id_number").str.slice(0, 6),
-        township=pl.col("township").fill_null("(未填乡镇)")
+        township=pl.col("township").fill_null(UNKNOWN_TOWNSHIP)
         if "township" in people.columns
-        else pl.lit("(未填乡镇)"),
+        else pl.lit(UNKNOWN_TOWNSHIP),
     )
     return (
         result.months.join(keys, on="person")

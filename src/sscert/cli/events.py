@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from sscert.cli.progress import progress
-from sscert.event_sheet import import_events, mapping, write_rejects
+from sscert.cli.sheets import echo_problems, sheet_options, write_rejected
+from sscert.event_sheet import import_events, mapping
 from sscert.i18n import _
 from sscert.plugins import channel_codes, make_plugin_manager
 from sscert.sheets import SheetError
@@ -24,17 +25,7 @@ def events() -> None:
 @events.command("import")
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--mapping",
-    "mapping_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A TOML file naming the headers of your file (default: docs/roster.md's).",
-)
-@click.option(
-    "--rejects",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the rejected rows (default: FILE.rejects.csv beside FILE).",
-)
+@sheet_options
 def import_(db: Path, file: Path, mapping_file: Path | None, rejects: Path | None) -> None:
     """Import the certifications and deaths of FILE (.csv or .xlsx) into the store DB.
 
@@ -59,16 +50,8 @@ def import_(db: Path, file: Path, mapping_file: Path | None, rejects: Path | Non
     except SheetError as error:
         click.echo(_("sscert: {error}").format(error=error), err=True)
         raise SystemExit(2) from None
-    for problem in report.rejected:
-        click.echo(
-            _("{file}: row {row}: {column}: rejected: {reason}").format(
-                file=file, row=problem.row, column=problem.column, reason=problem.reason
-            ),
-            err=True,
-        )
-    target = rejects or file.with_name(file.name + ".rejects.csv")
-    if report.rejected:
-        write_rejects(target, report)
+    echo_problems(file, report.rejected)
+    written = write_rejected(file, rejects, report)
     summary = _(
         "rows {rows}: certifications {certifications}, deaths {deaths}, already present "
         "{present}, rejected {rejected}"
@@ -79,9 +62,7 @@ def import_(db: Path, file: Path, mapping_file: Path | None, rejects: Path | Non
         present=report.already_present,
         rejected=len(report.rejected),
     )
-    if report.rejected:
-        summary += _("; rejected rows written to {path}").format(path=target)
-    click.echo(summary)
+    click.echo(summary + written)
     if report.others:
         click.echo(
             _(

@@ -10,9 +10,10 @@ import click
 
 from sscert.campaigns import CampaignError, load_campaign
 from sscert.cli.progress import progress
+from sscert.cli.sheets import echo_problems, sheet_options, write_rejected
 from sscert.events import CST
 from sscert.i18n import _
-from sscert.roster import RosterError, import_roster, mapping, write_rejects
+from sscert.roster import RosterError, import_roster, mapping
 from sscert.spreadsheet import neutralise
 from sscert.store import SQLiteStore, StoreError
 from sscert.values.identity import mask_id_text
@@ -35,17 +36,7 @@ def roster() -> None:
 @roster.command("import")
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--mapping",
-    "mapping_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A TOML file naming the headers of your export (default: docs/roster.md's).",
-)
-@click.option(
-    "--rejects",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the rejected rows (default: FILE.rejects.csv beside FILE).",
-)
+@sheet_options
 @click.option(
     "--campaign",
     "campaign_name",
@@ -91,23 +82,9 @@ def import_(
             )
     except RosterError as error:
         raise _fail(str(error)) from None
-    for warning in report.warnings:
-        click.echo(
-            _("{file}: row {row}: {column}: warning: {reason}").format(
-                file=file, row=warning.row, column=warning.column, reason=warning.reason
-            ),
-            err=True,
-        )
-    for problem in report.rejected:
-        click.echo(
-            _("{file}: row {row}: {column}: rejected: {reason}").format(
-                file=file, row=problem.row, column=problem.column, reason=problem.reason
-            ),
-            err=True,
-        )
-    target = rejects or file.with_name(file.name + ".rejects.csv")
-    if report.rejected:
-        write_rejects(target, report)
+    echo_problems(file, report.warnings, warning=True)
+    echo_problems(file, report.rejected)
+    written = write_rejected(file, rejects, report)
     missing_path = file.with_name(file.name + ".missing.csv")
     if report.missing:
         _write_missing(missing_path, report.missing)
@@ -122,9 +99,7 @@ def import_(
         rejected=len(report.rejected),
         warnings=len(report.warnings),
     )
-    if report.rejected:
-        summary += _("; rejected rows written to {path}").format(path=target)
-    click.echo(summary)
+    click.echo(summary + written)
     if report.missing:
         click.echo(
             _(

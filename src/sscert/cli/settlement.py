@@ -55,7 +55,7 @@ def _from_store(
     except StoreError as error:
         raise _fail(str(error)) from None
     known = channel_codes(make_plugin_manager())
-    stored = load_case(store, campaign, day, known_channels=known)
+    stored = load_case(store, campaign, day, known_channels=known, only=wanted.value)
     person = next((p for p in stored.case.people if p.id_number == wanted), None)
     if person is None and any(p.id_number == wanted.masked for p in stored.invalid):
         reason = next(p.reason for p in stored.invalid if p.id_number == wanted.masked)

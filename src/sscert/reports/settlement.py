@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from sscert.campaigns import Campaign
-from sscert.i18n import _
+from sscert.i18n import _, current_language
 from sscert.law import Citation
+from sscert.reports.snapshot import township_of
 from sscert.rules.engine import PersonResult
 from sscert.rules.settlement import Against, Settlement, missing_text
 from sscert.sms import chinese_date
@@ -48,10 +49,6 @@ def _yuan(amount: Money) -> str:
     return f"{amount.amount:,.2f}"
 
 
-def _township(result: PersonResult) -> str:
-    return result.person.township or "(未填乡镇)"
-
-
 def settlement_row(result: PersonResult, *, unmasked: bool = False) -> dict[str, Any]:
     """One deceased person's settlement as a flat row (:data:`SETTLEMENT_COLUMNS`); amounts
     are ``Decimal`` (numbers in a spreadsheet)."""
@@ -59,7 +56,7 @@ def settlement_row(result: PersonResult, *, unmasked: bool = False) -> dict[str,
     assert s is not None
     person = result.person
     return {
-        "乡镇": _township(result),
+        "乡镇": township_of(result),
         "姓名": person.name or "",
         "身份证号": person.id_number.value if unmasked else person.id_number.masked,
         "死亡日期": s.died_on.isoformat(),
@@ -86,7 +83,7 @@ def settlement_summary(results: Iterable[PersonResult]) -> list[dict[str, Any]]:
     groups: dict[str, list[Settlement]] = defaultdict(list)
     for result in results:
         if result.settlement is not None:
-            groups[_township(result)].append(result.settlement)
+            groups[township_of(result)].append(result.settlement)
     rows = []
     for township in sorted(groups):
         items = groups[township]
@@ -174,8 +171,6 @@ def statement_text(result: PersonResult, *, unmasked: bool = False) -> str:
 
 
 def _is_zh() -> bool:
-    from sscert.i18n import current_language  # noqa: PLC0415
-
     return current_language() == "zh"
 
 

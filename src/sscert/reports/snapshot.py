@@ -12,6 +12,7 @@ from attrs import frozen
 from sscert.calculate import calculate_case
 from sscert.campaigns import Campaign, load_campaign
 from sscert.contract import InvalidPerson
+from sscert.people import UNKNOWN_TOWNSHIP
 from sscert.rules.engine import PersonResult
 from sscert.rules.penalty import FinePolicy
 from sscert.rules.status import Status
@@ -21,8 +22,6 @@ from sscert.store.sqlite import SQLiteStore
 from sscert.values.money import Money
 
 __all__ = ["Completion", "Snapshot", "take_snapshot"]
-
-UNKNOWN_TOWNSHIP = "(未填乡镇)"
 
 
 @frozen

@@ -334,40 +334,68 @@ def _provincial(
     )
 
 
+#: How a funeral grant's base is named: not computed, computed (English), and in Chinese.
+_GRANT_BASE: Final = {
+    Base.URBAN_DISPOSABLE_INCOME: (
+        "B, B the province's previous-year 城镇居民月人均可支配收入",
+        "城镇居民月人均可支配收入",
+        "上一年度全省城镇居民月人均可支配收入",
+    ),
+    Base.WORK_INJURY_AVERAGE_WAGE: (
+        "the area's previous-year average monthly wage",
+        "the area's average monthly wage",
+        "统筹地区上年度职工月平均工资",
+    ),
+}
+
+
+def _funeral_grant(
+    entitlement: Entitlement,
+    multiple: int,
+    base: Base,
+    *,
+    params: SurvivorParameters,
+    died: dt.date,
+    cited: tuple[Citation, ...],
+) -> SurvivorBenefit:
+    """A national 丧葬补助金: ``multiple`` × the dated figure ``base`` for the year of
+    death, or not computed when the campaign gives no such figure."""
+    missing_en, computed_en, zh = _GRANT_BASE[base]
+    figure = params.figure(base, died)
+    if figure is None:
+        return _benefit(
+            entitlement,
+            Item.FUNERAL_GRANT,
+            None,
+            (f"{multiple} × {missing_en}", f"{multiple} × {zh}"),
+            missing=(f"{base.value}/{died.year}",),
+            citations=cited,
+        )
+    return _benefit(
+        entitlement,
+        Item.FUNERAL_GRANT,
+        _times(figure.monthly, multiple),
+        (
+            f"{multiple} × {figure.monthly} ({computed_en} for deaths in {died.year})",
+            f"{multiple} × {figure.monthly}元（{died.year}年死亡适用的{zh}）",
+        ),
+        citations=cited + _data(params, base.value, figure.reference),
+    )
+
+
 def _enterprise(
     entitlement: Entitlement, params: SurvivorParameters, died: dt.date
 ) -> list[SurvivorBenefit]:
     cited = _law("survivor-benefits-2021", "丧葬补助金和抚恤金", died) + _law(
         "social-insurance-law", "第十七条", died
     )
+    funeral = _funeral_grant(
+        entitlement, 2, Base.URBAN_DISPOSABLE_INCOME, params=params, died=died, cited=cited
+    )
     figure = params.figure(Base.URBAN_DISPOSABLE_INCOME, died)
-    year = died.year
-    if figure is None:
-        missing: tuple[str, ...] = (f"urban_disposable_income/{year}",)
-        funeral = _benefit(
-            entitlement,
-            Item.FUNERAL_GRANT,
-            None,
-            (
-                "2 × B, B the province's previous-year 城镇居民月人均可支配收入",
-                "2 × 上一年度全省城镇居民月人均可支配收入",
-            ),
-            missing=missing,
-            citations=cited,
-        )
-    else:
-        missing = ()
-        cited += _data(params, "urban_disposable_income", figure.reference)
-        funeral = _benefit(
-            entitlement,
-            Item.FUNERAL_GRANT,
-            _times(figure.monthly, 2),
-            (
-                f"2 × {figure.monthly} (城镇居民月人均可支配收入 for deaths in {year})",
-                f"2 × {figure.monthly}元（{year}年死亡适用的上一年度全省城镇居民月人均可支配收入）",
-            ),
-            citations=cited,
-        )
+    missing = funeral.missing
+    if figure is not None:
+        cited += _data(params, Base.URBAN_DISPOSABLE_INCOME.value, figure.reference)
     received = max(Month.of(died) - entitlement.start + 1, 0)
     contributed = entitlement.contribution_months
     if contributed is None or figure is None:
@@ -408,30 +436,9 @@ def _work_injury(
     cited = _law("work-injury-regulation", "第三十九条第三款", died)
     if not cited:
         return [_provincial(entitlement, Item.FUNERAL_GRANT, params, died)]
-    figure = params.figure(Base.WORK_INJURY_AVERAGE_WAGE, died)
-    if figure is None:
-        funeral = _benefit(
-            entitlement,
-            Item.FUNERAL_GRANT,
-            None,
-            (
-                "6 × the area's previous-year average monthly wage",
-                "6 × 统筹地区上年度职工月平均工资",
-            ),
-            missing=(f"work_injury_average_wage/{died.year}",),
-            citations=cited,
-        )
-    else:
-        funeral = _benefit(
-            entitlement,
-            Item.FUNERAL_GRANT,
-            _times(figure.monthly, 6),
-            (
-                f"6 × {figure.monthly} (the area's average monthly wage for deaths in {died.year})",
-                f"6 × {figure.monthly}元（{died.year}年死亡适用的统筹地区上年度职工月平均工资）",
-            ),
-            citations=cited + _data(params, "work_injury_average_wage", figure.reference),
-        )
+    funeral = _funeral_grant(
+        entitlement, 6, Base.WORK_INJURY_AVERAGE_WAGE, params=params, died=died, cited=cited
+    )
     dependants = _benefit(
         entitlement,
         Item.DEPENDANTS_PENSION,

@@ -37,12 +37,13 @@ def invalid_dicts(invalid: Iterable[InvalidPerson]) -> list[dict[str, str | None
 
 
 def load_people(
-    store: SQLiteStore, *, known_channels: Iterable[str] = ()
+    store: SQLiteStore, *, known_channels: Iterable[str] = (), only: str | None = None
 ) -> tuple[tuple[Person, ...], tuple[InvalidPerson, ...]]:
     """Every person of ``store`` checked on their own: the valid ones in the order first
     imported, and the invalid ones with their reasons (a record that does not fit its
-    person's case, or a person whose records fail the contract's checks)."""
-    data, problems = store.case_and_problems("", dt.date(2000, 1, 1))
+    person's case, or a person whose records fail the contract's checks). ``only`` (an
+    18-character ID number) reads that one person."""
+    data, problems = store.case_and_problems("", dt.date(2000, 1, 1), person=only)
     items = data["people"]
     people, invalid = parse_people_lenient(items, known_channels)
     if problems:
@@ -64,7 +65,11 @@ def load_case(
     first: Month | None = None,
     *,
     known_channels: Iterable[str] = (),
+    only: str | None = None,
 ) -> StoredCase:
-    """The case of ``store`` under ``campaign`` as of ``as_of``, checked person by person."""
-    people, invalid = load_people(store, known_channels=[*known_channels, *campaign.channels])
+    """The case of ``store`` under ``campaign`` as of ``as_of``, checked person by person
+    (``only``: just the person with that 18-character ID number)."""
+    people, invalid = load_people(
+        store, known_channels=[*known_channels, *campaign.channels], only=only
+    )
     return StoredCase(Case(campaign, as_of, first, people), invalid)

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from sscert.attestation import b64decode_strict, b64encode
 from sscert.i18n import _
-from sscert.keys import key_id_of
+from sscert.keys import key_id_of, read_small_file
 from sscert.store.sqlite import ChainBreak, SQLiteStore
 from sscert.values.limits import loads
 
@@ -91,15 +91,9 @@ def make_checkpoint(store: SQLiteStore, key: Ed25519PrivateKey, now: dt.datetime
 def read_checkpoint(path: str | Path, public_key: Ed25519PublicKey) -> Checkpoint:
     """A checkpoint file whose signature verifies under ``public_key``;
     :class:`CheckpointError` saying why otherwise."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE + 1)
-    except OSError as error:
-        raise CheckpointError(
-            _("cannot read {path}: {strerror}").format(path=path, strerror=error.strerror)
-        ) from None
-    if len(raw) > MAX_FILE:
-        raise CheckpointError(_("{path} is too large to be a checkpoint").format(path=path))
+    raw = read_small_file(
+        path, MAX_FILE, _("{path} is too large to be a checkpoint"), CheckpointError
+    )
     try:
         data = loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:

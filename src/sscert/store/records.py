@@ -16,6 +16,7 @@ from attrs import frozen
 
 from sscert.attestation import Attestation, AttestationRefused
 from sscert.contract import (
+    ENTITLEMENT_KEYS,
     EVENT_TYPES,
     AccountIn,
     CertifiedIn,
@@ -69,17 +70,7 @@ KINDS: Final = (
 _ALLOWED: Final[dict[str, set[str]]] = {
     "person": {"kind", "id", "id_number", "name", "township", "phone", "village", "address"},
     "entitlement_end": {"kind", "id", "id_number", "scheme", "end"},
-    "entitlement": {
-        "kind",
-        "id",
-        "id_number",
-        "scheme",
-        "start",
-        "end",
-        "monthly_amount",
-        "contribution_months",
-        "dependant",
-    },
+    "entitlement": {"kind", "id", "id_number", *ENTITLEMENT_KEYS},
     "entitlement_info": {"kind", "id", "id_number", "scheme", "contribution_months", "dependant"},
     "account": {"kind", "id", "id_number", "balance", "inheritable_share"},
     "repayment_plan": {"kind", "id", "id_number", "instalment_months"},
@@ -221,18 +212,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             if phone is not None:
                 body["phone"] = _phone(phone)
         elif kind == "entitlement":
-            part = {
-                k: data[k]
-                for k in (
-                    "scheme",
-                    "start",
-                    "end",
-                    "monthly_amount",
-                    "contribution_months",
-                    "dependant",
-                )
-                if k in data
-            }
+            part = {k: data[k] for k in ENTITLEMENT_KEYS if k in data}
             entitlement = structure_part(part, EntitlementIn)
             _refuse(entitlement_problems(entitlement))
             body.update(
@@ -242,13 +222,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             )
             if entitlement.end is not None:
                 body["end"] = str(entitlement.end)
-            if entitlement.contribution_months is not None:
-                body["contribution_months"] = entitlement.contribution_months
-            if entitlement.dependant is not None:
-                body["dependant"] = {
-                    "relationship": entitlement.dependant.relationship.value,
-                    "fully_incapacitated": entitlement.dependant.fully_incapacitated,
-                }
+            _details(body, entitlement)
         elif kind == "entitlement_info":
             part = {
                 "scheme": data.get("scheme"),
@@ -263,13 +237,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 )
             _refuse(entitlement_problems(info))
             body["scheme"] = info.scheme.value
-            if info.contribution_months is not None:
-                body["contribution_months"] = info.contribution_months
-            if info.dependant is not None:
-                body["dependant"] = {
-                    "relationship": info.dependant.relationship.value,
-                    "fully_incapacitated": info.dependant.fully_incapacitated,
-                }
+            _details(body, info)
         elif kind == "account":
             part = {k: data[k] for k in ("balance", "inheritable_share") if k in data}
             account = structure_part(part, AccountIn)
@@ -348,6 +316,17 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
     return Record(record_id, kind, id_number, body, attestation)
 
 
+def _details(body: dict[str, Any], item: EntitlementIn) -> None:
+    """An entitlement's contributions and dependant, when given, into a record's body."""
+    if item.contribution_months is not None:
+        body["contribution_months"] = item.contribution_months
+    if item.dependant is not None:
+        body["dependant"] = {
+            "relationship": item.dependant.relationship.value,
+            "fully_incapacitated": item.dependant.fully_incapacitated,
+        }
+
+
 def _refuse(problems: list[tuple[str, str]]) -> None:
     """The first cross-field problem (:mod:`sscert.contract`'s checks) as the record's error."""
     if problems:
@@ -399,8 +378,8 @@ def case_to_records(case: Mapping[str, Any], prefix: str = "case") -> list[dict[
                 "id_number": id_number,
                 **{k: entitlement[k] for k in ("scheme", "start", "monthly_amount")},
             }
-            for optional in ("end", "contribution_months", "dependant"):
-                if entitlement.get(optional) is not None:
+            for optional in ENTITLEMENT_KEYS:
+                if optional not in item and entitlement.get(optional) is not None:
                     item[optional] = entitlement[optional]
             records.append(item)
             for change in entitlement.get("changes", []):

@@ -40,7 +40,7 @@ from attrs import define, field, frozen
 from sscert.attestation import Attestation, AttestationRefused, AttestationVerifier, TrustedKey
 from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS
-from sscert.contract import CampaignsArg
+from sscert.contract import ENTITLEMENT_KEYS, CampaignsArg
 from sscert.i18n import _
 from sscert.store.records import (
     KINDS,
@@ -51,7 +51,14 @@ from sscert.store.records import (
     unique_key_of,
 )
 from sscert.values.identity import mask_id_text
-from sscert.values.limits import LimitError, bounded_lines, compact_json, loads, parse_moment
+from sscert.values.limits import (
+    LimitError,
+    bounded_lines,
+    check_depth,
+    compact_json,
+    loads,
+    parse_moment,
+)
 from sscert.values.privacy import redact
 
 #: The first bytes of every SQLite database file.
@@ -182,7 +189,9 @@ class ChainBreak:
 
 #: One line or group to import: its number, and its records (text, or a problem found
 #: before parsing, such as "not UTF-8").
-_Item = tuple[int, list[str], str | None]
+#: A line (its text) or a group (its records, already decoded), numbered, or why it cannot be
+#: read at all.
+_Item = tuple[int, list[str] | list[Mapping[str, Any]], str | None]
 
 
 class SQLiteStore:
@@ -492,7 +501,7 @@ class SQLiteStore:
 
         def items() -> Iterator[_Item]:
             for number, group in enumerate(groups, start=1):
-                yield number, [json.dumps(r, ensure_ascii=False) for r in group], None
+                yield number, list(group), None
 
         return self._import(
             items(),
@@ -614,11 +623,28 @@ class SQLiteStore:
         report.rejected.extend(rejected)
         report.present_lines.extend(present_lines)
 
-    def _head_in_transaction(self) -> tuple[int, str]:
-        head = self._db.execute(
-            "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        return (int(head[0]), str(head[1])) if head else (0, GENESIS)
+    def _row_hash(  # noqa: PLR0917 - a row's columns, in the table's order
+        self,
+        seq: int,
+        record_id: str,
+        kind: str,
+        person: str,
+        unique_key: str | None,
+        body: str,
+        prev_hash: str,
+    ) -> str:
+        """The hash of a row as this store's schema computes it."""
+        if self._schema == 1:
+            return _row_hash_v1(seq, prev_hash, body)
+        return row_hash(
+            seq,
+            record_id=record_id,
+            kind=kind,
+            person=person,
+            unique_key=unique_key,
+            body=body,
+            prev_hash=prev_hash,
+        )
 
     def _stage(
         self, records: list[Record], seq: int, prev: str, checker: _Checker, known: _Known
@@ -658,24 +684,10 @@ class SQLiteStore:
                 reason, key = problem
                 return Rejection(0, reason, record.id, key)
             seq += 1
-            unique = record.unique_key
-            digest = (
-                _row_hash_v1(seq, prev, text)
-                if self._schema == 1
-                else row_hash(
-                    seq,
-                    record_id=record.id,
-                    kind=record.kind,
-                    person=record.id_number.value,
-                    unique_key=unique,
-                    body=text,
-                    prev_hash=prev,
-                )
-            )
-            rows.append(
-                (seq, record.id, record.kind, record.id_number.value, unique, text, prev, digest)
-            )
-            known.stage(record.id, text, unique)
+            row = (seq, record.id, record.kind, record.id_number.value, record.unique_key, text)
+            digest = self._row_hash(*row, prev)
+            rows.append((*row, prev, digest))
+            known.stage(record.id, text, record.unique_key)
             if record.attestation is not None:
                 nonces.append((record.attestation.nonce, record.id))
                 checker.used[record.attestation.nonce] = record.id
@@ -690,9 +702,18 @@ class SQLiteStore:
             "SELECT seq, id, kind, body, prev_hash, hash FROM records ORDER BY seq"
         )
 
-    def person_rows(self) -> Iterator[tuple[int, str, str, str]]:
-        """Every row in chain order as ``(seq, kind, person, body)``."""
-        yield from self._db.execute("SELECT seq, kind, id_number, body FROM records ORDER BY seq")
+    def person_rows(self, person: str | None = None) -> Iterator[tuple[int, str, str, str]]:
+        """Every row in chain order as ``(seq, kind, person, body)`` — or only ``person``'s
+        (an 18-character ID number)."""
+        if person is None:
+            yield from self._db.execute(
+                "SELECT seq, kind, id_number, body FROM records ORDER BY seq"
+            )
+        else:
+            yield from self._db.execute(
+                "SELECT seq, kind, id_number, body FROM records WHERE id_number = ? ORDER BY seq",
+                (person,),
+            )
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every record's body, in chain order (a body that is not a JSON object is
@@ -727,20 +748,26 @@ class SQLiteStore:
         return self.case_and_problems(campaign, as_of, first)[0]
 
     def case_and_problems(
-        self, campaign: str, as_of: dt.date, first: str | None = None
+        self,
+        campaign: str,
+        as_of: dt.date,
+        first: str | None = None,
+        *,
+        person: str | None = None,
     ) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """:meth:`case`, and per person (by the ID number column) the problems of the rows
         that could not be folded into it (an unreadable body, an amount change with no
-        entitlement): such a person's case would be wrong, so callers leave them out."""
+        entitlement): such a person's case would be wrong, so callers leave them out.
+        ``person`` (an ID number) limits it to that one person."""
         people: dict[str, dict[str, Any]] = {}
         entitlements: dict[tuple[str, str], dict[str, Any]] = {}
         problems: dict[str, list[str]] = {}
-        for seq, kind, person_key, body in self.person_rows():
-            person = people.setdefault(
+        for seq, kind, person_key, body in self.person_rows(person):
+            folded = people.setdefault(
                 person_key, {"id_number": person_key, "entitlements": [], "events": []}
             )
             try:
-                _fold(person, entitlements, person_key, kind, json.loads(body))
+                _fold(folded, entitlements, person_key, kind, json.loads(body))
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 problems.setdefault(person_key, []).append(
                     f"stored record {seq} cannot be used ({_short(error)})"
@@ -853,19 +880,7 @@ class SQLiteStore:
                 return ChainBreak(
                     seq, shown, _("its previous hash is not the hash of the row before")
                 )
-            if self._schema == 1:
-                actual = _row_hash_v1(seq, prev_hash, body)
-            else:
-                actual = row_hash(
-                    seq,
-                    record_id=record_id,
-                    kind=kind,
-                    person=person,
-                    unique_key=unique,
-                    body=body,
-                    prev_hash=prev_hash,
-                )
-            if actual != digest:
+            if self._row_hash(seq, record_id, kind, person, unique, body, prev_hash) != digest:
                 return ChainBreak(seq, shown, _("its content does not match its hash"))
             problem = _columns_problem(record_id, kind, person, unique, body)
             if problem is None and verifier is not None and kind == "event":
@@ -905,18 +920,7 @@ def _fold(
             if key in record:
                 person[key] = record[key]
     elif kind == "entitlement":
-        entitlement: dict[str, Any] = {
-            k: record[k]
-            for k in (
-                "scheme",
-                "start",
-                "end",
-                "monthly_amount",
-                "contribution_months",
-                "dependant",
-            )
-            if k in record
-        }
+        entitlement: dict[str, Any] = {k: record[k] for k in ENTITLEMENT_KEYS if k in record}
         entitlement["changes"] = []
         person["entitlements"].append(entitlement)
         entitlements[(person_key, str(record["scheme"]))] = entitlement
@@ -1050,14 +1054,17 @@ def _line_item(number: int, line: str | bytes | None) -> _Item | None:
 
 
 def _parse_item(
-    number: int, texts: list[str], problem: str | None, channels: set[str]
+    number: int,
+    texts: list[str] | list[Mapping[str, Any]],
+    problem: str | None,
+    channels: set[str],
 ) -> tuple[int, list[Record], str | None, str | None]:
     if problem is not None:
         return number, [], problem, None
     records = []
     for text in texts:
         try:
-            data = loads(text)
+            data = loads(text) if isinstance(text, str) else _decoded(text)
         except LimitError as error:
             return number, [], str(error), None
         except ValueError as error:
@@ -1072,6 +1079,13 @@ def _parse_item(
         except RecordError as error:
             return number, [], redact(str(error)), error.key
     return number, records, None, None
+
+
+def _decoded(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record given as data rather than text: held to the same depth limit."""
+    data = dict(record)
+    check_depth(data)
+    return data
 
 
 class _Checker:

@@ -207,9 +207,9 @@ def parse_moment(value: object, what: str = "") -> dt.date | dt.datetime:
     return moment
 
 
-def parse_amount(value: object, what: str = "") -> Money:
-    """A positive amount of yuan as text with at most 2 decimals, at most
-    :data:`MAX_MONTHLY_AMOUNT`; ASCII digits, no exponent, no separators."""
+def _yuan(value: object, what: str, form: re.Pattern[str]) -> tuple[str, Money]:
+    """Text of yuan with at most 2 decimals in ``form`` (ASCII digits, no exponent, no
+    separators), and its amount."""
     if not isinstance(value, str):
         raise TypeError(
             _say(
@@ -218,7 +218,7 @@ def parse_amount(value: object, what: str = "") -> Money:
             )
         )
     text = _text_of(value, what)
-    if not _AMOUNT.fullmatch(text):
+    if not form.fullmatch(text):
         raise LimitError(
             _say(
                 what,
@@ -227,7 +227,13 @@ def parse_amount(value: object, what: str = "") -> Money:
                 ),
             )
         )
-    amount = Money(Decimal(text))
+    return text, Money(Decimal(text))
+
+
+def parse_amount(value: object, what: str = "") -> Money:
+    """A positive amount of yuan as text with at most 2 decimals, at most
+    :data:`MAX_MONTHLY_AMOUNT`; ASCII digits, no exponent, no separators."""
+    text, amount = _yuan(value, what, _AMOUNT)
     if not amount.is_positive:
         raise LimitError(
             _say(what, _("must be greater than zero, not {value}").format(value=preview(value)))
@@ -247,24 +253,7 @@ def parse_amount(value: object, what: str = "") -> Money:
 def parse_balance(value: object, what: str = "") -> Money:
     """An account balance: yuan as text with at most 2 decimals, zero or more, at most
     :data:`MAX_BALANCE`; ASCII digits, no exponent, no separators."""
-    if not isinstance(value, str):
-        raise TypeError(
-            _say(
-                what,
-                _('must be a string like "2856.40", not {kind}').format(kind=type(value).__name__),
-            )
-        )
-    text = _text_of(value, what)
-    if not _BALANCE.fullmatch(text):
-        raise LimitError(
-            _say(
-                what,
-                _("must be yuan with at most 2 decimal places, like 2856.40, not {value}").format(
-                    value=preview(value)
-                ),
-            )
-        )
-    amount = Money(Decimal(text))
+    text, amount = _yuan(value, what, _BALANCE)
     if amount > MAX_BALANCE:
         raise LimitError(
             _say(
