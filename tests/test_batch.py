@@ -125,6 +125,55 @@ def test_bad_tables_name_table_row_and_column() -> None:
     assert "130630194803150027" not in str(caught.value)
 
 
+def test_bad_dependant_columns_name_table_row_and_column() -> None:
+    """C15 in tables: a relationship, a flag, an end and a prison term are checked like
+    every other column; an orphan or repeated end is refused too."""
+    import polars as pl  # noqa: PLC0415
+
+    from sscert.batch import BatchInputError, from_tables  # noqa: PLC0415
+
+    child = "130630194803150028"
+    entitlements = pl.DataFrame(
+        {
+            "id_number": [child, "11010519491231002X", child],
+            "scheme": ["work_injury_survivor", "enterprise_pension", "enterprise_pension"],
+            "start": ["2015-06", "2008-05", "2008-05"],
+            "monthly_amount": ["1200.00", "2000.00", "1.00"],
+            "dependant_relationship": ["cousin", None, "child"],
+            "dependant_fully_incapacitated": ["maybe", None, None],
+        }
+    )
+    events = pl.DataFrame(
+        {
+            "id_number": [child, child, child],
+            "type": ["dependant_ended", "imprisoned", "imprisoned"],
+            "on": ["2023-05-20", None, None],
+            "reason": ["bored", None, None],
+            "from": [None, "2023-13-01", "2023-05-20"],
+            "to": [None, None, "2023-05-01"],
+        }
+    )
+    with pytest.raises(BatchInputError) as caught:
+        from_tables(entitlements, events)
+    found = {(t, r, c) for t, r, c, _ in caught.value.problems}
+    assert {
+        ("entitlements", 1, "dependant_relationship"),
+        ("entitlements", 1, "dependant_fully_incapacitated"),
+        ("entitlements", 3, "dependant_relationship"),
+        ("events", 1, "reason"),
+        ("events", 2, "from"),
+        ("events", 3, "to"),
+    } <= found
+    orphan = pl.DataFrame(
+        {"id_number": ["11010519491231002X"] * 2, "type": ["dependant_ended"] * 2,
+         "on": ["2023-05-20", "2023-06-20"], "reason": ["employed", "enlisted"]}
+    )  # fmt: skip
+    with pytest.raises(BatchInputError) as caught:
+        from_tables(entitlements.slice(1, 1), orphan)
+    assert {(r, c) for _t, r, c, _why in caught.value.problems} == {(1, "type"), (2, "type")}
+    assert "a second end" in str(caught.value)
+
+
 @settings(max_examples=40)
 @given(sst.cases(max_people=6))
 def test_nested_rows_give_the_same_answers(case: dict[str, Any]) -> None:

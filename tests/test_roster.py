@@ -105,13 +105,6 @@ def write_csv(
     return path
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "s.db"
-    assert run("store", "init", str(path)).exit_code == 0
-    return path
-
-
 def test_a_clean_roster_imports_and_reimports(db: Path, tmp_path: Path) -> None:
     roster = write_csv(tmp_path / "roster.csv", GOOD)
     result = run("roster", "import", str(db), str(roster), "--campaign", "laiyuan-2023")
@@ -245,7 +238,7 @@ def test_an_excel_roster(db: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "why"),
+    "sheet",
     [
         ("roster.csv", "姓名,乡镇\n张三,涞源镇\n", "身份证号"),
         ("roster.txt", "whatever", ".csv or .xlsx"),
@@ -253,15 +246,22 @@ def test_an_excel_roster(db: Path, tmp_path: Path) -> None:
         ("roster.csv", "", "empty"),
     ],
 )
-def test_a_roster_that_cannot_be_imported_exits_2(
-    db: Path, tmp_path: Path, name: str, content: str, why: str
+@pytest.mark.parametrize("command", ["roster", "events"])
+def test_a_sheet_that_cannot_be_imported_exits_2(
+    db: Path, tmp_path: Path, sheet: tuple[str, str, str], command: str
 ) -> None:
+    """The roster and the event lists read files the same way: a file that cannot be read
+    is a clear error, and nothing is stored."""
+    name, content, why = sheet
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    result = run("roster", "import", str(db), str(path))
+    result = run(command, "import", str(db), str(path))
     assert result.exit_code == 2
     assert why in result.stderr
-    assert run("roster", "import", str(tmp_path / "none.db"), str(path)).exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert run(command, "import", str(tmp_path / "none.db"), str(path)).exit_code == 2
+    with SQLiteStore.open(db) as store:
+        assert store.head()[0] == 0
 
 
 def test_a_newer_export_updates_what_changed(db: Path, tmp_path: Path) -> None:

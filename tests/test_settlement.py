@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import sscert
 from sscert import strategies as sst
+from sscert.campaigns import CampaignError, parse_campaign
 from sscert.people import Relationship
 from sscert.rules.dependants import adulthood
 from sscert.rules.settlement import instalment_plan, pension_months
@@ -255,3 +256,51 @@ def test_c15_stops_exactly_the_months_after_the_end(case: dict[str, Any]) -> Non
                 if Month.parse(row["month"]) > adult:
                     assert row["outcome"] == "stopped"
                     assert row["due"] == row["paid"] == "0.00"
+
+
+_SECTION = """
+[survivor_benefits]
+reference = "figures"
+urban_disposable_income = [{ deaths_in = 2023, monthly = "3400.00", reference = "r" }]
+"""
+
+_SAME_YEAR = '{ deaths_in = 2023, monthly = "1.00", reference = "r" }'
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "words"),
+    [
+        ("[survivor_benefits]\nurban_disposable_income = []\n", "survivor_benefits.reference",
+         "missing"),
+        (_SECTION + "wages = []\n", "survivor_benefits.wages", "unknown key"),
+        (_SECTION.replace('"3400.00"', '"abc"'), "urban_disposable_income[0].monthly",
+         "not an amount"),
+        (_SECTION.replace('"3400.00"', '"0.00"'), "urban_disposable_income[0].monthly",
+         "greater than zero"),
+        (_SECTION.replace("2023", "1800"), "deaths_in", "must be a year"),
+        (_SECTION.replace(', reference = "r"', ""), "urban_disposable_income[0].reference",
+         "missing"),
+        (_SECTION.replace('"r" }]', '"r" }, ' + _SAME_YEAR + "]"),
+         "urban_disposable_income", "names a year twice"),
+        (_SECTION + '[[survivor_benefits.local]]\nscheme = "enterprise_pension"\n'
+         'item = "funeral_grant"\nfrom = 2020-01-01\nreference = "r"\n',
+         "survivor_benefits.local[0]", "amount or multiple"),
+        (_SECTION + '[[survivor_benefits.local]]\nscheme = "enterprise_pension"\n'
+         'item = "pension"\nfrom = 2020-01-01\namount = "1.00"\nreference = "r"\n',
+         "local[0].item", "funeral_grant or survivor_pension"),
+        (_SECTION + '[[survivor_benefits.local]]\nscheme = "enterprise_pension"\n'
+         'item = "funeral_grant"\nfrom = 2020-01-01\nmultiple = "1e3"\nof = "x"\n'
+         'reference = "r"\n', "local[0].multiple", "like"),
+        (_SECTION + '[[survivor_benefits.local]]\nscheme = "enterprise_pension"\n'
+         'item = "funeral_grant"\nfrom = 2020-01-01\nto = 2019-01-01\namount = "1.00"\n'
+         'reference = "r"\n', "local[0].to", "after from"),
+    ],
+)  # fmt: skip
+def test_a_bad_survivor_section_names_its_key(section: str, key: str, words: str) -> None:
+    text = (SCENARIOS / "settlement-test.toml").read_text(encoding="utf-8")
+    head = text[: text.index("[survivor_benefits]")]
+    tail = text[text.index("[[contacts]]") :]
+    with pytest.raises(CampaignError) as caught:
+        parse_campaign(head + section + "\n" + tail, source="bad.toml")
+    assert key in str(caught.value)
+    assert words in str(caught.value)

@@ -143,10 +143,11 @@ def test_bad_inputs_name_their_field(person: dict[str, Any], path: str, words: s
     assert words in text
 
 
-def _store(tmp_path: Path) -> Path:
-    db = tmp_path / "s.db"
-    assert run("store", "init", str(db)).exit_code == 0
-    return db
+def _calculated(db: Path, campaign: str = "laiyuan-2023") -> dict[str, dict[str, Any]]:
+    """``store calculate`` as of 2023-08-31, each person by ID number."""
+    result = run("store", "calculate", str(db), "--campaign", campaign, "--as-of", "2023-08-31")
+    assert result.exit_code == 0, result.output
+    return {p["id_number"]: p for p in json.loads(result.stdout)["people"]}
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -161,8 +162,7 @@ ROSTER_HEADER = [
 ]  # fmt: skip
 
 
-def test_roster_columns_for_contributions_and_dependants(tmp_path: Path) -> None:
-    db = _store(tmp_path)
+def test_roster_columns_for_contributions_and_dependants(db: Path, tmp_path: Path) -> None:
     roster = _write(
         tmp_path / "花名册.csv",
         ROSTER_HEADER,
@@ -184,11 +184,8 @@ def test_roster_columns_for_contributions_and_dependants(tmp_path: Path) -> None
         assert bodies[PENSIONER]["contribution_months"] == 345
         child = next(b for b in store.bodies_of(CHILD) if b["kind"] == "entitlement")
         assert child["dependant"] == {"relationship": "child", "fully_incapacitated": False}
-    before = run(
-        "store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-08-31"
-    )
-    months = next(p for p in json.loads(before.stdout)["people"] if p["id_number"] == CHILD)
-    assert [r["outcome"] for r in months["months"]][-4:] == ["stopped"] * 4  # 18 in April
+    months = _calculated(db)[CHILD]["months"]
+    assert [r["outcome"] for r in months][-4:] == ["stopped"] * 4  # 18 in April
     # a newer export: contributions corrected, the child found fully incapacitated
     newer = _write(
         tmp_path / "花名册2.csv",
@@ -205,10 +202,7 @@ def test_roster_columns_for_contributions_and_dependants(tmp_path: Path) -> None
     again = run("roster", "import", str(db), str(newer))
     assert again.exit_code == 0, again.output
     assert "updated 2" in again.stdout
-    calculated = run(
-        "store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-08-31"
-    )
-    people = {p["id_number"]: p for p in json.loads(calculated.stdout)["people"]}
+    people = _calculated(db)
     assert all(r["outcome"] != "stopped" for r in people[CHILD]["months"])  # incapacitated now
     history = run("store", "history", str(db), PENSIONER)
     assert "entitlement_info" in history.stdout
@@ -225,9 +219,8 @@ def test_roster_columns_for_contributions_and_dependants(tmp_path: Path) -> None
     ],
 )
 def test_bad_roster_cells_are_rejected_with_their_column(
-    tmp_path: Path, cells: list[str], column: str, words: str
+    db: Path, tmp_path: Path, cells: list[str], column: str, words: str
 ) -> None:
-    db = _store(tmp_path)
     header = ["姓名", "身份证号", "险种", "月待遇", "待遇开始年月", "乡镇", "缴费月数", "供养关系",
               "完全丧失劳动能力"]  # fmt: skip
     roster = _write(
@@ -241,8 +234,7 @@ def test_bad_roster_cells_are_rejected_with_their_column(
     assert words in result.stderr
 
 
-def test_event_lists_for_ends_prison_terms_and_accounts(tmp_path: Path) -> None:
-    db = _store(tmp_path)
+def test_event_lists_for_ends_prison_terms_and_accounts(db: Path, tmp_path: Path) -> None:
     roster = _write(
         tmp_path / "花名册.csv",
         ROSTER_HEADER,
@@ -272,11 +264,7 @@ def test_event_lists_for_ends_prison_terms_and_accounts(tmp_path: Path) -> None:
     result = run("events", "import", str(db), str(events))
     assert result.exit_code == 0, result.output
     assert "3 other records" in result.stdout
-    calculated = run(
-        "store", "calculate", str(db), "--campaign", str(TOML), "--as-of", "2023-08-31"
-    )
-    assert calculated.exit_code == 0, calculated.output
-    people = {p["id_number"]: p for p in json.loads(calculated.stdout)["people"]}
+    people = _calculated(db, str(TOML))
     child = [r["outcome"] for r in people[CHILD]["months"]]
     assert child == ["paid"] * 4 + ["stopped"] * 3  # Feb-May paid, from June stopped
     widow = {r["month"]: r["outcome"] for r in people[WIDOW]["months"]}
@@ -300,9 +288,8 @@ def test_event_lists_for_ends_prison_terms_and_accounts(tmp_path: Path) -> None:
     ],
 )
 def test_bad_event_cells_are_rejected_with_their_column(
-    tmp_path: Path, cells: list[str], column: str, words: str
+    db: Path, tmp_path: Path, cells: list[str], column: str, words: str
 ) -> None:
-    db = _store(tmp_path)
     events = _write(
         tmp_path / "e.csv",
         ["身份证号", "终止日期", "终止原因", "收监日期", "释放日期", "个人账户余额", "可继承金额"],
@@ -314,12 +301,11 @@ def test_bad_event_cells_are_rejected_with_their_column(
     assert words in result.stderr
 
 
-def test_reminders_leave_out_a_dependant_whose_benefit_has_ended(tmp_path: Path) -> None:
+def test_reminders_leave_out_a_dependant_whose_benefit_has_ended(db: Path, tmp_path: Path) -> None:
     """Two children, neither certified: one turned 18 in February 2023 — paid to February,
     stopped after, nothing withheld: nobody to remind; the other turned 18 in April — April
     is withheld, and certifying would release it: still reminded."""
     february = "13063020050210002" + check_character("13063020050210002")
-    db = _store(tmp_path)
     roster = _write(
         tmp_path / "花名册.csv",
         ROSTER_HEADER,
@@ -337,8 +323,53 @@ def test_reminders_leave_out_a_dependant_whose_benefit_has_ended(tmp_path: Path)
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader((out / "reminders.csv").read_text("utf-8-sig").splitlines()))
     assert [r["姓名"] for r in rows] == ["四月"]
-    calculated = run(
-        "store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-08-31"
-    )
-    ended = {p["name"]: p["benefits_ended"] for p in json.loads(calculated.stdout)["people"]}
+    ended = {p["name"]: p["benefits_ended"] for p in _calculated(db).values()}
     assert ended == {"二月": True, "四月": False}
+
+
+def test_half_valid_settlement_records_are_refused_alone(db: Path, tmp_path: Path) -> None:
+    """Each new kind of store record, forged or half-valid, is refused on its own line with
+    the field at fault; the good lines around it are stored, and the chain holds."""
+    good = [
+        {"kind": "person", "id": "p", "id_number": CHILD, "name": "李小明"},
+        {"kind": "entitlement", "id": "e", "id_number": CHILD, "scheme": "work_injury_survivor",
+         "start": "2015-06", "monthly_amount": "1200.00",
+         "dependant": {"relationship": "child", "fully_incapacitated": False}},
+        {"kind": "account", "id": "a", "id_number": CHILD, "balance": "100.00"},
+    ]  # fmt: skip
+    bad = [
+        ({"kind": "account", "id": "a2", "id_number": CHILD, "balance": "1e9"}, "balance"),
+        (
+            {"kind": "account", "id": "a3", "id_number": CHILD, "balance": "1.00",
+             "inheritable_share": "2.00"},
+            "inheritable_share",
+        ),
+        ({"kind": "repayment_plan", "id": "r", "id_number": CHILD, "instalment_months": 0},
+         "instalment_months"),
+        ({"kind": "entitlement_info", "id": "i", "id_number": CHILD,
+          "scheme": "enterprise_pension", "dependant": {"relationship": "child"}}, "dependant"),
+        ({"kind": "entitlement_info", "id": "i2", "id_number": CHILD,
+          "scheme": "work_injury_survivor"}, None),
+        ({"kind": "event", "id": "d", "id_number": CHILD, "type": "dependant_ended",
+          "on": "2023-05-20", "reason": "bored"}, "reason"),
+        ({"kind": "event", "id": "j", "id_number": CHILD, "type": "imprisoned",
+          "from": "2023-05-20", "to": "2023-05-01"}, "to"),
+        ({"kind": "event", "id": "j2", "id_number": CHILD, "type": "imprisoned",
+          "from": "2023-13-01"}, "from"),
+        ({"kind": "entitlement", "id": "e2", "id_number": CHILD, "scheme": "enterprise_pension",
+          "start": "2015-06", "monthly_amount": "1.00", "contribution_months": 10**6},
+         "contribution_months"),
+    ]  # fmt: skip
+    path = tmp_path / "records.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in good]
+    lines += [json.dumps(r, ensure_ascii=False) for r, _key in bad]
+    lines.append('{"kind": "account", "id": "t", "id_number": "')  # truncated
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("store", "import", str(db), str(path))
+    assert result.exit_code == 1
+    assert "stored 3, already present 0, rejected 10" in result.stdout
+    for number, (_record, key) in enumerate(bad, start=len(good) + 1):
+        assert f"{path}:{number}: rejected: " + (f"{key}" if key else "") in result.stderr
+    assert f"{path}:{len(lines)}: rejected: not JSON" in result.stderr
+    assert run("store", "verify", str(db)).exit_code == 0
+    assert _calculated(db)[CHILD]["status"] == "suspended"  # the good records make a case
