@@ -324,3 +324,27 @@ def test_a_start_month_is_not_changed_by_a_roster(db: Path, tmp_path: Path) -> N
         result.stderr
     )
     assert "130630194803150028" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["roster", "events"])
+def test_a_file_in_no_known_encoding_exits_2_and_says_how_to_name_it(
+    db: Path, tmp_path: Path, command: str
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes("身份证号,姓名\n".encode() + b"130630194803150028,\x80\xff\xfe\n")
+    result = run(command, "import", str(db), str(path))
+    assert result.exit_code == 2
+    assert "not UTF-8 or GB18030" in result.stderr
+    assert "mapping" in result.stderr
+    with SQLiteStore.open(db) as store:
+        assert store.head()[0] == 0
+
+
+def test_an_overlong_cell_rejects_its_row_only(db: Path, tmp_path: Path) -> None:
+    long_name = ["长" * 300, *GOOD[0][1:]]
+    path = write_csv(tmp_path / "r.csv", [long_name, GOOD[1]])
+    result = run("roster", "import", str(db), str(path))
+    assert result.exit_code == 1
+    assert "rows 2: imported 1" in result.stdout
+    assert "姓名" in result.stderr
+    assert "longer than 200 characters" in result.stderr
