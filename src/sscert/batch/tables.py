@@ -33,11 +33,11 @@ from sscert.people import Relationship
 from sscert.schemes import Scheme
 from sscert.store.cases import load_people
 from sscert.store.sqlite import SQLiteStore
+from sscert.values.identity import CHECK_CHARACTERS, WEIGHTS
 from sscert.values.limits import MAX_MONTHLY_AMOUNT, MAX_YEAR, MIN_YEAR
 
 __all__ = ["BatchInputError", "from_store", "from_store_checked", "from_tables", "read_table"]
 
-WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 MAX_PROBLEMS: Final = 20
 MAX_FEN: Final = int(MAX_MONTHLY_AMOUNT.amount * 100)
 
@@ -66,40 +66,84 @@ def read_table(path: Path) -> pl.DataFrame:
     raise ValueError(_("{path}: a table is a .parquet, .arrow or .csv file").format(path=path))
 
 
-def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
-    if column not in frame.columns:
-        return pl.lit(None, pl.Utf8)
-    return pl.col(column).cast(pl.Utf8).str.strip_chars()
+Stages = list[dict[str, pl.Expr]]
+"""A column check as stages: each stage's expressions read the table's text columns and the
+columns of earlier stages only, so every part is computed once, in parallel across checks."""
 
 
-def _id_number(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(normalised 18-character number, why it is invalid or null)."""
-    text = column.str.to_uppercase()
-    first17 = (
-        pl.when(text.str.len_chars() == 15)
-        .then(text.str.slice(0, 6) + pl.lit("19") + text.str.slice(6, 9))
-        .otherwise(text.str.slice(0, 17))
+def _texts(frame: pl.DataFrame, columns: Sequence[str], **more: pl.Expr) -> pl.DataFrame:
+    """``t_{column}``: each column as text without surrounding white space (null if the
+    table has no such column); and ``more``."""
+    return frame.select(
+        **more,
+        **{
+            f"t_{column}": (
+                pl.col(column).cast(pl.Utf8).str.strip_chars()
+                if column in frame.columns
+                else pl.lit(None, pl.Utf8)
+            )
+            for column in columns
+        },
     )
-    digits_ok = first17.str.contains(r"^[0-9]{17}$")
+
+
+def _staged(frame: pl.DataFrame, *checks: Stages) -> pl.DataFrame:
+    """``frame`` with the columns of ``checks``, stage by stage."""
+    for depth in range(max(len(check) for check in checks)):
+        frame = frame.with_columns(
+            **{
+                name: e
+                for check in checks
+                if depth < len(check)
+                for name, e in check[depth].items()
+            }
+        )
+    return frame
+
+
+def _id_number(out: str) -> Stages:
+    """``out``: the normalised 18-character number of ``t_{out}``; ``w_{out}``: why it is
+    invalid, or null. The check character is computed on the 17 digits as an integer."""
+    c = pl.col
+    t, first17, number, check = f"_{out}", f"_{out}17", f"_{out}n", f"_{out}c"
+    fifteen = c(t).str.len_chars() == 15
     total = pl.sum_horizontal(
-        [first17.str.slice(i, 1).cast(pl.Int64, strict=False) * w for i, w in enumerate(WEIGHTS)]
+        [(c(number) // 10 ** (16 - i) % 10) * w for i, w in enumerate(WEIGHTS)]
     )
-    check = pl.lit("10X98765432").str.slice(total % 11, 1)
-    normalised = pl.when(text.str.len_chars() == 15).then(first17 + check).otherwise(text)
-    birth = first17.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    birth = c(first17).str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     why = (
-        pl.when(text.is_null())
+        pl.when(c(t).is_null())
         .then(pl.lit(_("missing")))
-        .when(~text.str.len_chars().is_in([15, 18]))
+        .when(~c(t).str.len_chars().is_in([15, 18]))
         .then(pl.lit(_("an ID number has 18 characters (or 15 digits)")))
-        .when(~digits_ok | ~text.str.contains(r"^([0-9]{15}|[0-9]{17}[0-9X])$"))
+        .when(
+            ~c(first17).str.contains(r"^[0-9]{17}$")
+            | ~c(t).str.contains(r"^([0-9]{15}|[0-9]{17}[0-9X])$")
+        )
         .then(pl.lit(_("an ID number is digits, with an optional final X")))
         .when(birth.is_null() | (birth.dt.year() < 1800))
         .then(pl.lit(_("not a real birth date")))
-        .when((text.str.len_chars() == 18) & (text.str.slice(17, 1) != check))
+        .when((c(t).str.len_chars() == 18) & (c(t).str.slice(17, 1) != c(check)))
         .then(pl.lit(_("the check character does not match")))
     )
-    return normalised, why
+    return [
+        {t: c(f"t_{out}").str.to_uppercase()},
+        {
+            first17: pl.when(fifteen)
+            .then(c(t).str.slice(0, 6) + pl.lit("19") + c(t).str.slice(6, 9))
+            .otherwise(c(t).str.slice(0, 17))
+        },
+        {number: pl.when(c(first17).str.contains(r"^[0-9]{17}$")).then(c(first17).cast(pl.Int64))},
+        {
+            check: (total % 11).replace_strict(
+                dict(enumerate(CHECK_CHARACTERS)), return_dtype=pl.Utf8
+            )
+        },
+        {
+            out: pl.when(fifteen).then(c(first17) + c(check)).otherwise(c(t)),
+            f"w_{out}": why,
+        },
+    ]
 
 
 def _in_years(year: pl.Expr) -> pl.Expr:
@@ -107,98 +151,133 @@ def _in_years(year: pl.Expr) -> pl.Expr:
     return (year >= MIN_YEAR) & (year <= MAX_YEAR)
 
 
-def _month(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    ok = column.str.contains(r"^[0-9]{4}-(0[1-9]|1[0-2])$") & _in_years(
-        column.str.slice(0, 4).cast(pl.Int32, strict=False)
-    )
-    index = (
-        column.str.slice(0, 4).cast(pl.Int32, strict=False) * 12
-        + column.str.slice(5, 2).cast(pl.Int32, strict=False)
-        - 1
-    )
-    return pl.when(ok).then(index), pl.when(~ok.fill_null(False)).then(
-        pl.lit(
-            _("not a month YYYY-MM in {MIN_YEAR}-{MAX_YEAR}").format(
-                MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
-            )
-        )
-    )
-
-
-def _fen(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    ok = column.str.contains(r"^[0-9]{1,7}(\.[0-9]{1,2})?$")
-    whole = column.str.extract(r"^([0-9]+)", 1).cast(pl.Int64, strict=False)
-    fraction = column.str.extract(r"\.([0-9]{1,2})$", 1).fill_null("0").str.pad_end(2, "0")
-    fen = whole * 100 + fraction.cast(pl.Int64, strict=False)
-    why = (
-        pl.when(~ok.fill_null(False))
-        .then(pl.lit(_("an amount is yuan with at most 2 decimals, like 2856.40")))
-        .when(fen <= 0)
-        .then(pl.lit(_("must be greater than zero")))
-        .when(fen > MAX_FEN)
-        .then(
-            pl.lit(
-                _("must be at most {MAX_MONTHLY_AMOUNT} yuan a month").format(
-                    MAX_MONTHLY_AMOUNT=MAX_MONTHLY_AMOUNT
+def _month(out: str, source: str | None = None) -> Stages:
+    """``out``: the month index of ``t_{source}``, a month ``YYYY-MM``; ``w_{out}``: why not."""
+    text = pl.col(f"t_{source or out}")
+    year = text.str.slice(0, 4).cast(pl.Int32, strict=False)
+    ok = f"_{out}ok"
+    return [
+        {ok: text.str.contains(r"^[0-9]{4}-(0[1-9]|1[0-2])$") & _in_years(year)},
+        {
+            out: pl.when(pl.col(ok)).then(
+                year * 12 + text.str.slice(5, 2).cast(pl.Int32, strict=False) - 1
+            ),
+            f"w_{out}": pl.when(~pl.col(ok).fill_null(False)).then(
+                pl.lit(
+                    _("not a month YYYY-MM in {MIN_YEAR}-{MAX_YEAR}").format(
+                        MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
+                    )
                 )
-            )
-        )
-    )
-    return pl.when(ok).then(fen), why
+            ),
+        },
+    ]
 
 
-def _cst_date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """C1: the CST date of an ISO date or date-time text (with or without an offset)."""
-    text = column.str.replace(" ", "T")
-    is_date = text.str.len_chars() == 10
-    offset = text.str.extract(r"(Z|[+-][0-9]{2}:[0-9]{2})$", 1)
-    minutes = (
-        pl.when(offset.is_null())
-        .then(480)
-        .when(offset == "Z")
-        .then(0)
-        .otherwise(
-            (
-                offset.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
-                + offset.str.slice(4, 2).cast(pl.Int64, strict=False)
-            )
-            * pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
-        )
-    )
-    core = text.str.replace(r"(Z|[+-][0-9]{2}:[0-9]{2})$", "")
-    ascii_ok = core.str.contains(
-        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?$"
-    )
+def _fen(out: str, source: str = "monthly_amount") -> Stages:
+    """``out``: fen of ``t_{source}``, yuan with at most 2 decimals; ``w_{out}``: why not."""
+    text = pl.col(f"t_{source}")
+    ok, fen = f"_{out}ok", f"_{out}fen"
+    fraction = text.str.extract(r"\.([0-9]{1,2})$", 1).fill_null("0").str.pad_end(2, "0")
+    return [
+        {
+            ok: text.str.contains(r"^[0-9]{1,7}(\.[0-9]{1,2})?$"),
+            fen: text.str.extract(r"^([0-9]+)", 1).cast(pl.Int64, strict=False) * 100
+            + fraction.cast(pl.Int64, strict=False),
+        },
+        {
+            out: pl.when(pl.col(ok)).then(pl.col(fen)),
+            f"w_{out}": pl.when(~pl.col(ok).fill_null(False))
+            .then(pl.lit(_("an amount is yuan with at most 2 decimals, like 2856.40")))
+            .when(pl.col(fen) <= 0)
+            .then(pl.lit(_("must be greater than zero")))
+            .when(pl.col(fen) > MAX_FEN)
+            .then(
+                pl.lit(
+                    _("must be at most {MAX_MONTHLY_AMOUNT} yuan a month").format(
+                        MAX_MONTHLY_AMOUNT=MAX_MONTHLY_AMOUNT
+                    )
+                )
+            ),
+        },
+    ]
+
+
+OFFSET: Final = r"(Z|[+-][0-9]{2}:[0-9]{2})$"
+
+
+def _cst_date(out: str, source: str) -> Stages:
+    """C1: ``out``, the CST date of ``t_{source}``, an ISO date or date-time (with or without
+    an offset); ``w_{out}``: why it is not one."""
+    c = pl.col
+    t, offset, core, minutes, day = (f"_{out}{part}" for part in ("t", "o", "c", "m", "d"))
     moment = pl.coalesce(
-        core.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False),
-        core.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False),
-        core.str.to_datetime("%Y-%m-%dT%H:%M", strict=False),
+        c(core).str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False),
+        c(core).str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False),
+        c(core).str.to_datetime("%Y-%m-%dT%H:%M", strict=False),
     )
-    cst = (moment - pl.duration(minutes=minutes) + pl.duration(hours=8)).dt.date()
-    day = pl.when(is_date).then(text.str.to_date("%Y-%m-%d", strict=False)).otherwise(cst)
-    local = core.str.slice(0, 4).cast(pl.Int32, strict=False)
-    ok = ascii_ok & _in_years(local) & _in_years(day.dt.year())
-    ok = ok & (minutes.abs() <= 14 * 60)
-    return pl.when(ok).then(day), pl.when(~ok.fill_null(False) | day.is_null()).then(
-        pl.lit(
-            _("not an ISO date or date-time in {MIN_YEAR}-{MAX_YEAR}").format(
-                MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
-            )
+    ok = (
+        c(core).str.contains(
+            r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?$"
         )
+        & _in_years(c(core).str.slice(0, 4).cast(pl.Int32, strict=False))
+        & _in_years(c(day).dt.year())
+        & (c(minutes).abs() <= 14 * 60)
     )
+    return [
+        {t: c(f"t_{source}").str.replace(" ", "T", literal=True)},
+        {offset: c(t).str.extract(OFFSET, 1), core: c(t).str.replace(OFFSET, "")},
+        {
+            minutes: pl.when(c(offset).is_null())
+            .then(480)
+            .when(c(offset) == "Z")
+            .then(0)
+            .otherwise(
+                (
+                    c(offset).str.slice(1, 2).cast(pl.Int64, strict=False) * 60
+                    + c(offset).str.slice(4, 2).cast(pl.Int64, strict=False)
+                )
+                * pl.when(c(offset).str.starts_with("-")).then(-1).otherwise(1)
+            )
+        },
+        {
+            day: pl.when(c(t).str.len_chars() == 10)
+            .then(c(t).str.to_date("%Y-%m-%d", strict=False))
+            .otherwise((moment - pl.duration(minutes=c(minutes)) + pl.duration(hours=8)).dt.date())
+        },
+        {
+            out: pl.when(ok).then(c(day)),
+            f"w_{out}": pl.when(~ok.fill_null(False) | c(day).is_null()).then(
+                pl.lit(
+                    _("not an ISO date or date-time in {MIN_YEAR}-{MAX_YEAR}").format(
+                        MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
+                    )
+                )
+            ),
+        },
+    ]
 
 
-def _date(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    ok = column.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-    day = pl.when(ok).then(column.str.to_date("%Y-%m-%d", strict=False))
-    day = pl.when(_in_years(day.dt.year())).then(day)
-    return day, pl.when(day.is_null()).then(
-        pl.lit(
-            _("not an ISO date (YYYY-MM-DD) in {MIN_YEAR}-{MAX_YEAR}").format(
-                MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
+def _date(out: str, source: str | None = None) -> Stages:
+    """``out``: the date of ``t_{source}``, ``YYYY-MM-DD``; ``w_{out}``: why not."""
+    text = pl.col(f"t_{source or out}")
+    day = f"_{out}d"
+    return [
+        {
+            day: pl.when(text.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).then(
+                text.str.to_date("%Y-%m-%d", strict=False)
             )
-        )
-    )
+        },
+        {
+            out: pl.when(_in_years(pl.col(day).dt.year())).then(pl.col(day)),
+            f"w_{out}": pl.when(~_in_years(pl.col(day).dt.year()).fill_null(False)).then(
+                pl.lit(
+                    _("not an ISO date (YYYY-MM-DD) in {MIN_YEAR}-{MAX_YEAR}").format(
+                        MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
+                    )
+                )
+            ),
+        },
+    ]
 
 
 def _flag(frame: pl.DataFrame, column: str) -> tuple[pl.Expr, pl.Expr]:
@@ -235,53 +314,58 @@ def from_tables(
     known_channels: Iterable[str] = (),
 ) -> BatchInput:
     """Validate and convert the tables; raise :class:`BatchInputError` for bad values."""
+    c = pl.col
     schemes = [s.value for s in Scheme]
     channels = sorted(set(KNOWN_CHANNELS) | set(known_channels))
+    relationships = [r.value for r in Relationship]
     problems: list[tuple[str, int, str, str]] = []
 
-    ent_id, ent_id_why = _id_number(_text(entitlements, "id_number"))
-    start, start_why = _month(_text(entitlements, "start"))
-    end, end_why = _month(_text(entitlements, "end"))
-    amount, amount_why = _fen(_text(entitlements, "monthly_amount"))
-    relationship = pl.when(_text(entitlements, "dependant_relationship") != "").then(
-        _text(entitlements, "dependant_relationship")
-    )
     incapacitated, incapacitated_why = _flag(entitlements, "dependant_fully_incapacitated")
-    scheme_text = _text(entitlements, "scheme")
-    ents = entitlements.select(
-        id_number=ent_id,
-        scheme=scheme_text,
-        start=start,
-        end=pl.when(_text(entitlements, "end").fill_null("") == "").then(None).otherwise(end),
-        amount=amount,
-        relationship=relationship,
-        incapacitated=incapacitated,
+    ent_columns = ("id_number", "scheme", "start", "end", "monthly_amount")
+    ents = _staged(
+        _texts(
+            entitlements,
+            (*ent_columns, "dependant_relationship"),
+            incapacitated=incapacitated,
+            w_incapacitated=incapacitated_why,
+        ),
+        _id_number("id_number"),
+        _month("start"),
+        _month("end"),
+        _fen("amount"),
+    ).select(
+        "id_number",
+        scheme="t_scheme",
+        start="start",
+        end=pl.when(c("t_end").fill_null("") != "").then(c("end")),
+        amount="amount",
+        relationship=pl.when(c("t_dependant_relationship") != "").then(
+            c("t_dependant_relationship")
+        ),
+        incapacitated="incapacitated",
         w_relationship=pl.when(
-            relationship.is_not_null()
+            (c("t_dependant_relationship") != "")
             & (
-                ~relationship.is_in([r.value for r in Relationship])
-                | (scheme_text != "work_injury_survivor")
+                ~c("t_dependant_relationship").is_in(relationships)
+                | (c("t_scheme") != "work_injury_survivor")
             )
         ).then(
             pl.lit(
                 _("a relationship ({known}) of a work_injury_survivor dependant").format(
-                    known=", ".join(r.value for r in Relationship)
+                    known=", ".join(relationships)
                 )
             )
         ),
-        w_incapacitated=incapacitated_why,
-        w_id=ent_id_why,
-        w_scheme=pl.when(~_text(entitlements, "scheme").is_in(schemes).fill_null(False)).then(
+        w_incapacitated="w_incapacitated",
+        w_id="w_id_number",
+        w_scheme=pl.when(~c("t_scheme").is_in(schemes).fill_null(False)).then(
             pl.lit(_("unknown scheme"))
         ),
-        w_start=start_why,
-        w_end=pl.when(_text(entitlements, "end").fill_null("") == "").then(None).otherwise(end_why),
-        w_amount=amount_why,
-    )
-    ents = ents.with_columns(
-        w_end=pl.coalesce(
-            "w_end", pl.when(pl.col("end") < pl.col("start")).then(pl.lit(_("before start")))
-        )
+        w_start="w_start",
+        w_end=pl.when(c("t_end").fill_null("") != "").then(
+            pl.coalesce("w_end", pl.when(c("end") < c("start")).then(pl.lit(_("before start"))))
+        ),
+        w_amount="w_amount",
     )
     problems += _collect(
         ents,
@@ -298,7 +382,7 @@ def from_tables(
     )
     duplicated = ents.with_row_index("row", offset=1).filter(
         pl.struct("id_number", "scheme").is_duplicated()
-        & (pl.col("row") > pl.col("row").min().over(["id_number", "scheme"]))
+        & (c("row") > c("row").min().over(["id_number", "scheme"]))
     )
     problems += [
         ("entitlements", int(r), "scheme", "one entitlement per scheme per person")
@@ -306,43 +390,48 @@ def from_tables(
     ]
 
     events = events if events is not None else pl.DataFrame({"id_number": [], "type": []})
-    ev_id, ev_id_why = _id_number(_text(events, "id_number"))
-    at, at_why = _cst_date(_text(events, "at"))
-    on, on_why = _date(_text(events, "on"))
-    reported, reported_why = _date(_text(events, "reported_on"))
-    term_from, term_from_why = _date(_text(events, "from"))
-    term_to, term_to_why = _date(_text(events, "to"))
-    given_to = _text(events, "to").fill_null("") != ""
-    kind = _text(events, "type")
-    reason = _text(events, "reason")
     types = list(EVENT_TYPES)
-    evs = events.select(
-        id_number=ev_id,
+    ev_columns = ("id_number", "type", "at", "channel", "on", "reported_on", "reason", "from", "to")
+    evs = _staged(
+        _texts(events, ev_columns),
+        _id_number("id_number"),
+        _cst_date("at", "at"),
+        _date("on"),
+        _date("reported_on"),
+        _date("start", "from"),
+        _date("end", "to"),
+    )
+    kind, given_to = c("t_type"), c("t_to").fill_null("") != ""
+    evs = evs.select(
+        "id_number",
+        "at",
+        "on",
+        "reported_on",
         type=kind,
-        at=at,
-        channel=_text(events, "channel"),
-        on=on,
-        reported_on=reported,
-        reason=reason,
-        start=term_from,
-        end=pl.when(given_to).then(term_to),
-        w_id=ev_id_why,
+        channel="t_channel",
+        reason="t_reason",
+        start="start",
+        end=pl.when(given_to).then(c("end")),
+        w_id="w_id_number",
         w_type=pl.when(~kind.is_in(types).fill_null(False)).then(pl.lit(", ".join(types))),
         w_reason=pl.when(
             (kind == "dependant_ended")
-            & ~reason.is_in([r.value for r in EndReason]).fill_null(False)
+            & ~c("t_reason").is_in([r.value for r in EndReason]).fill_null(False)
         ).then(pl.lit(", ".join(r.value for r in EndReason))),
-        w_from=pl.when(kind == "imprisoned").then(term_from_why),
+        w_from=pl.when(kind == "imprisoned").then(c("w_start")),
         w_to=pl.when((kind == "imprisoned") & given_to).then(
-            pl.coalesce(term_to_why, pl.when(term_to < term_from).then(pl.lit(_("before from"))))
+            pl.coalesce("w_end", pl.when(c("end") < c("start")).then(pl.lit(_("before from"))))
         ),
-        w_at=pl.when(kind == "certified").then(at_why),
+        w_at=pl.when(kind == "certified").then(c("w_at")),
         w_channel=pl.when(
-            (kind == "certified") & ~_text(events, "channel").is_in(channels).fill_null(False)
+            (kind == "certified") & ~c("t_channel").is_in(channels).fill_null(False)
         ).then(pl.lit(_("unknown channel"))),
-        w_on=pl.when(kind.is_in(["died", "dependant_ended"])).then(on_why),
+        w_on=pl.when(kind.is_in(["died", "dependant_ended"])).then(c("w_on")),
         w_reported=pl.when(kind == "died").then(
-            pl.coalesce(reported_why, pl.when(reported < on).then(pl.lit(_("before the death"))))
+            pl.coalesce(
+                "w_reported_on",
+                pl.when(c("reported_on") < c("on")).then(pl.lit(_("before the death"))),
+            )
         ),
     )
     problems += _collect(
@@ -362,17 +451,19 @@ def from_tables(
     )
 
     changes = changes if changes is not None else pl.DataFrame({"id_number": [], "scheme": []})
-    ch_id, ch_id_why = _id_number(_text(changes, "id_number"))
-    ch_from, ch_from_why = _month(_text(changes, "from"))
-    ch_amount, ch_amount_why = _fen(_text(changes, "monthly_amount"))
-    chs = changes.select(
-        id_number=ch_id,
-        scheme=_text(changes, "scheme"),
-        start=ch_from,
-        amount=ch_amount,
-        w_id=ch_id_why,
-        w_from=ch_from_why,
-        w_amount=ch_amount_why,
+    chs = _staged(
+        _texts(changes, ("id_number", "scheme", "from", "monthly_amount")),
+        _id_number("id_number"),
+        _month("start", "from"),
+        _fen("amount"),
+    ).select(
+        "id_number",
+        "start",
+        "amount",
+        scheme="t_scheme",
+        w_id="w_id_number",
+        w_from="w_start",
+        w_amount="w_amount",
     )
     problems += _collect(
         chs, "changes", {"id_number": "w_id", "from": "w_from", "monthly_amount": "w_amount"}
@@ -383,8 +474,8 @@ def from_tables(
     # People: the given order, else first appearance (entitlements, then events).
     order_sources = [ents.select("id_number", township=pl.lit(None, pl.Utf8))]
     if people is not None:
-        given, _why = _id_number(_text(people, "id_number"))
-        order_sources.insert(0, people.select(id_number=given, township=_text(people, "township")))
+        given = _staged(_texts(people, ("id_number", "township")), _id_number("id_number"))
+        order_sources.insert(0, given.select("id_number", township="t_township"))
     order_sources.append(evs.select("id_number", township=pl.lit(None, pl.Utf8)))
     persons = (
         pl.concat(order_sources)
@@ -400,18 +491,17 @@ def from_tables(
             1,
         )
     _check_dependant_events(ents, evs)
-    keyed_events = (
-        evs.join(persons, on="id_number")
-        .with_row_index("order")
-        .with_columns(index=pl.col("order").rank("ordinal").over("person").cast(pl.Int64) - 1)
+    keyed_events = _numbered(
+        evs.with_row_index("order").join(persons, on="id_number", maintain_order="left"), "index"
     )
     return BatchInput(
         persons.select("person", "id_number", "township"),
-        ents.join(persons, on="id_number")
-        .with_row_index("order")
-        .select(
+        _numbered(
+            ents.with_row_index("order").join(persons, on="id_number", maintain_order="left"),
+            "position",
+        ).select(
             "person",
-            position=(pl.col("order").rank("ordinal").over("person") - 1).cast(pl.Int64),
+            "position",
             scheme="scheme",
             start="start",
             end="end",
@@ -432,6 +522,19 @@ def from_tables(
         keyed_events.filter(pl.col("type") == "imprisoned")
         .select("person", "start", "end")
         .cast(IMPRISONMENTS),  # type: ignore[arg-type]
+    )
+
+
+def _numbered(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """``frame`` sorted by person and ``order`` (the row in the input table), with ``name``:
+    the row's position among the person's rows, from 0."""
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    first = (pl.col("person") != pl.col("person").shift()).fill_null(True)
+    return (
+        frame.sort("person", "order")
+        .with_columns(_first=pl.when(first).then(row).forward_fill())
+        .with_columns((row - pl.col("_first")).alias(name))
+        .drop("_first")
     )
 
 

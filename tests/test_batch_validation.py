@@ -1,0 +1,172 @@
+"""The batch engine's column-wise checks accept exactly what the per-record contract accepts,
+and read the same values: ID numbers (with 15→18 upgrades), months, amounts, dates and
+timestamps with offsets to CST dates.
+
+Each property draws near-valid text (valid values, then cut, padded, retyped or shifted) and
+compares :func:`sscert.batch.from_tables` with the parser the JSON contract and the store use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sscert import strategies as sst
+from sscert.events import cst_date
+from sscert.values.identity import IdNumber, InvalidIdNumber
+from sscert.values.limits import LimitError, parse_amount, parse_date, parse_moment, parse_month
+
+pytest.importorskip("polars")
+
+from sscert.batch import BatchInputError, from_tables  # noqa: E402
+
+PERSON = "130630194803150028"
+EVENT_COLUMNS = ("id_number", "type", "at", "channel", "on", "reported_on")
+
+
+def _mutated(draw: st.DrawFn, text: str, alphabet: str) -> str:
+    """``text`` as it is, or with one slip of a tired clerk or a forger."""
+    how = draw(st.sampled_from(["as is", "cut", "add", "swap", "space", "anything"]))
+    if how == "as is" or not text:
+        return text
+    place = draw(st.integers(0, len(text) - 1))
+    if how == "cut":
+        return text[:place] + text[place + 1 :]
+    if how == "add":
+        return text[:place] + draw(st.sampled_from(alphabet)) + text[place:]
+    if how == "swap":
+        return text[:place] + draw(st.sampled_from(alphabet)) + text[place + 1 :]
+    if how == "space":
+        return draw(st.sampled_from([" ", "\t", "\u3000"])) + text + " "
+    return draw(st.text(alphabet=alphabet, max_size=30))
+
+
+def _entitlements(**row: Any) -> pl.DataFrame:
+    full = {
+        "id_number": PERSON,
+        "scheme": "enterprise_pension",
+        "start": "2008-05",
+        "monthly_amount": "2856.40",
+        "end": None,
+        **row,
+    }
+    return pl.DataFrame({k: [v] for k, v in full.items()}, schema=dict.fromkeys(full, pl.Utf8))
+
+
+def _events(**row: Any) -> pl.DataFrame:
+    full = dict.fromkeys(EVENT_COLUMNS) | row
+    return pl.DataFrame({k: [v] for k, v in full.items()}, schema=dict.fromkeys(full, pl.Utf8))
+
+
+def _batch(entitlements: pl.DataFrame, events: pl.DataFrame | None = None) -> Any:
+    try:
+        return from_tables(entitlements, events)
+    except BatchInputError as error:
+        return error
+
+
+@given(st.data())
+def test_id_numbers_agree(data: st.DataObject) -> None:
+    valid = data.draw(sst.id_numbers() | sst.invalid_id_numbers().map(lambda pair: pair[0]))
+    if data.draw(st.booleans()) and len(valid) == 18 and valid[6:8] == "19":
+        valid = valid[:6] + valid[8:17]  # the old 15-digit form of the same person
+    text = _mutated(data.draw, valid, "0123456789Xx-")
+    try:
+        expected: str | None = IdNumber.parse(text).value
+    except InvalidIdNumber:
+        expected = None
+    got = _batch(_entitlements(id_number=text))
+    if expected is None:
+        assert isinstance(got, BatchInputError), text
+        assert [(p[0], p[1], p[2]) for p in got.problems] == [("entitlements", 1, "id_number")]
+    else:
+        assert not isinstance(got, BatchInputError), (text, str(got))
+        assert got.people["id_number"].to_list() == [expected]
+
+
+@given(st.data())
+def test_months_agree(data: st.DataObject) -> None:
+    month = data.draw(sst.months())
+    text = _mutated(data.draw, str(month), "0123456789-")
+    try:
+        expected: int | None = parse_month(text).index
+    except (LimitError, TypeError):
+        expected = None
+    got = _batch(_entitlements(start=text))
+    if expected is None:
+        assert isinstance(got, BatchInputError), text
+        assert {p[2] for p in got.problems} <= {"start", "end"}
+    else:
+        assert not isinstance(got, BatchInputError), (text, str(got))
+        assert got.entitlements["start"].to_list() == [expected]
+
+
+@given(st.data())
+def test_amounts_agree(data: st.DataObject) -> None:
+    text = _mutated(data.draw, data.draw(sst.money_texts()), "0123456789.-e,")
+    try:
+        expected: int | None = int(parse_amount(text).amount * 100)
+    except (LimitError, TypeError):
+        expected = None
+    got = _batch(_entitlements(monthly_amount=text))
+    if expected is None:
+        assert isinstance(got, BatchInputError), text
+        assert [p[2] for p in got.problems] == ["monthly_amount"]
+    else:
+        assert not isinstance(got, BatchInputError), (text, str(got))
+        assert got.entitlements["amount"].to_list() == [expected]
+
+
+_MOMENTS = st.builds(
+    lambda day, seconds, fraction, offset: (
+        dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
+    ).isoformat(timespec=fraction)
+    + offset,
+    st.dates(dt.date(1899, 12, 30), dt.date(2101, 1, 2)),
+    st.integers(0, 86_399),
+    st.sampled_from(["minutes", "seconds", "milliseconds", "microseconds"]),
+    st.sampled_from(["", "Z", "+08:00", "-05:30", "+14:00", "-14:00", "+14:01", "+0800"]),
+)
+
+
+@given(st.data())
+def test_timestamps_agree(data: st.DataObject) -> None:
+    base = data.draw(_MOMENTS | st.dates(dt.date(1899, 12, 30), dt.date(2101, 1, 2)).map(str))
+    text = _mutated(data.draw, base, "0123456789-:T +Z.")
+    try:
+        expected: dt.date | None = cst_date(parse_moment(text))
+    except (LimitError, TypeError):
+        expected = None
+    got = _batch(
+        _entitlements(), _events(id_number=PERSON, type="certified", at=text, channel="assisted")
+    )
+    if expected is None:
+        assert isinstance(got, BatchInputError), text
+        assert [p[2] for p in got.problems] == ["at"]
+    else:
+        assert not isinstance(got, BatchInputError), (text, str(got))
+        assert got.certifications["on"].to_list() == [expected]
+
+
+@given(st.data())
+def test_dates_agree(data: st.DataObject) -> None:
+    base = str(data.draw(st.dates(dt.date(1899, 12, 30), dt.date(2101, 1, 2))))
+    text = _mutated(data.draw, base, "0123456789-")
+    try:
+        expected: dt.date | None = parse_date(text)
+    except (LimitError, TypeError):
+        expected = None
+    got = _batch(
+        _entitlements(), _events(id_number=PERSON, type="died", on=text, reported_on="2100-12-31")
+    )
+    if expected is None:
+        assert isinstance(got, BatchInputError), text
+        assert [p[2] for p in got.problems] == ["on"]
+    else:
+        assert not isinstance(got, BatchInputError), (text, str(got))
+        assert got.deaths["on"].to_list() == [expected]
