@@ -24,6 +24,7 @@ import polars as pl
 
 CAMPAIGN = "laiyuan-2023"
 AS_OF = dt.date(2023, 12, 1)
+TOWNSHIPS = 20  # people live in 20 townships
 FIRST = "2023-01"  # with payroll on the 1st: January to December, 12 months
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 SCHEMES = [
@@ -129,7 +130,8 @@ def build_roster(people: int, folder: Path) -> None:
         reported_on=(died_on + pl.duration(days=1 + _h(21) % 90)).dt.strftime("%Y-%m-%d"),
     )
     events = pl.concat([certified, matched, deaths]).sort("person", maintain_order=True)
-    ids.select("id_number").write_parquet(folder / "people.parquet")
+    township = pl.format("乡镇{}", (_h(22) % TOWNSHIPS).cast(pl.Utf8).str.zfill(2))
+    ids.select("id_number", township=township).write_parquet(folder / "people.parquet")
     ents.drop("person").write_parquet(folder / "entitlements.parquet")
     changes.drop("person").write_parquet(folder / "changes.parquet")
     events.drop("person").write_parquet(folder / "events.parquet")
@@ -270,10 +272,34 @@ outcomes AS (
       ELSE CASE WHEN after_death THEN 'overpaid' ELSE 'backpaid' END
     END AS outcome
   FROM decided)
+"""
+TOTALS_SQL = """
 SELECT sum(fen) FILTER (WHERE outcome = 'paid'), sum(fen) FILTER (WHERE outcome = 'backpaid'),
        sum(fen) FILTER (WHERE outcome = 'withheld'), sum(fen) FILTER (WHERE outcome = 'overpaid')
 FROM outcomes
 """
+
+
+def duckdb_sql(campaign: Any) -> str:
+    """The rules' common table expressions for ``campaign``, :data:`AS_OF` and :data:`FIRST`;
+    they read ``ents_raw``, ``changes_raw``, ``events_raw`` and ``people``."""
+    first_m = int(FIRST[:4]) * 12 + int(FIRST[5:]) - 1
+    last_m = (
+        AS_OF.year * 12 + AS_OF.month - 1
+        if AS_OF.day >= campaign.payroll_day
+        else AS_OF.year * 12 + AS_OF.month - 2
+    )
+    return DUCKDB_SQL.format(
+        as_of=AS_OF,
+        win_start=campaign.window.start,
+        win_end=campaign.window.end,
+        win_end_m=campaign.window.end_month.index,
+        first_m=first_m,
+        last_m=last_m,
+        day=campaign.payroll_day,
+        accepted=", ".join(f"'{c}'" for c in campaign.channels),
+        schemes=", ".join(f"'{s.value}'" for s in campaign.schemes),
+    )
 
 
 def run_duckdb(folder: Path) -> dict[str, Any]:
@@ -294,23 +320,7 @@ def run_duckdb(folder: Path) -> dict[str, Any]:
         f"CREATE TABLE people AS SELECT row_number() OVER () - 1 AS person, id_number "
         f"FROM read_parquet('{folder / 'people.parquet'}')"
     )
-    first_m = int(FIRST[:4]) * 12 + int(FIRST[5:]) - 1
-    last_m = (
-        AS_OF.year * 12 + AS_OF.month - 1
-        if AS_OF.day >= campaign.payroll_day
-        else AS_OF.year * 12 + AS_OF.month - 2
-    )
-    sql = DUCKDB_SQL.format(
-        as_of=AS_OF,
-        win_start=campaign.window.start,
-        win_end=campaign.window.end,
-        win_end_m=campaign.window.end_month.index,
-        first_m=first_m,
-        last_m=last_m,
-        day=campaign.payroll_day,
-        accepted=", ".join(f"'{c}'" for c in campaign.channels),
-        schemes=", ".join(f"'{s.value}'" for s in campaign.schemes),
-    )
+    sql = duckdb_sql(campaign) + TOTALS_SQL
     start = time.perf_counter()
     totals = [int(v or 0) for v in con.execute(sql).fetchone()]  # type: ignore[union-attr]
     seconds = time.perf_counter() - start

@@ -1,0 +1,187 @@
+"""``sscert batch`` end to end, as a payroll team runs it, against the SQL a data team would
+write in DuckDB: both read the same raw tables (ID numbers, months, amounts and ISO
+timestamps with offsets all as text), convert them, decide 12 payroll months per person and
+write their results as Parquet files. Each run is a whole process, timed from start to exit;
+its peak memory is that process's own (``wait4``).
+
+Runs, for each size and input format (Parquet, CSV):
+
+* ``sscert batch --no-months`` — the per-person results only;
+* ``sscert batch --months-by township`` — and the month rows, streamed to one file per
+  township;
+* ``sscert batch`` — and the month rows in one file;
+* DuckDB SQL — per-person totals, and (second run) the month rows too.
+
+The script checks that sscert and DuckDB agree on every person's four totals.
+
+Run: python benchmarks/end_to_end.py [--sizes 100000 1000000] [--formats parquet csv]
+(needs ``pip install -e .[bench]``)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).parent))
+from batch_engine import AS_OF, CAMPAIGN, FIRST, build_roster, duckdb_sql
+
+TABLES = ("entitlements", "events", "changes", "people")
+PERSONS_SQL = """
+SELECT p.id_number, q.certified_on,
+       CAST(coalesce(sum(fen) FILTER (WHERE outcome = 'paid'), 0) AS DECIMAL(18, 0)) * 0.01 AS paid_on_time,
+       CAST(coalesce(sum(fen) FILTER (WHERE outcome = 'backpaid'), 0) AS DECIMAL(18, 0)) * 0.01 AS backpaid,
+       CAST(coalesce(sum(fen) FILTER (WHERE outcome = 'withheld'), 0) AS DECIMAL(18, 0)) * 0.01 AS withheld,
+       CAST(coalesce(sum(fen) FILTER (WHERE outcome = 'overpaid'), 0) AS DECIMAL(18, 0)) * 0.01 AS overpaid
+FROM people p LEFT JOIN persons q USING (person) LEFT JOIN outcomes o USING (person)
+GROUP BY p.person, p.id_number, q.certified_on ORDER BY p.person
+"""
+MONTHS_SQL = """
+SELECT p.id_number, printf('%04d-%02d', o.month // 12, o.month % 12 + 1) AS month, o.outcome,
+       CAST(o.fen AS DECIMAL(18, 0)) * 0.01 AS amount
+FROM outcomes o JOIN people p USING (person)
+"""
+
+
+def duckdb_job(folder: Path, kind: str, out: Path, months: bool) -> None:
+    """The DuckDB side, in its own process: views over the raw files, the rules, the files."""
+    import duckdb  # noqa: PLC0415
+
+    import sscert  # noqa: PLC0415
+
+    con = duckdb.connect()
+    read = (
+        "read_parquet('{}.parquet')"
+        if kind == "parquet"
+        else "read_csv('{}.csv', all_varchar=true)"
+    )
+    for name, table in (("ents_raw", "entitlements"), ("changes_raw", "changes")):
+        con.execute(
+            f"CREATE VIEW {name} AS SELECT upper(trim(id_number)) AS id_number, * EXCLUDE (id_number) "
+            f"FROM {read.format(folder / table)}"
+        )
+    con.execute(
+        "CREATE VIEW events_raw AS SELECT upper(trim(id_number)) AS id_number, * EXCLUDE (id_number) "
+        f"FROM {read.format(folder / 'events')}"
+    )
+    con.execute(
+        "CREATE TABLE people AS SELECT row_number() OVER () - 1 AS person, "
+        f"upper(trim(id_number)) AS id_number FROM {read.format(folder / 'people')}"
+    )
+    rules = duckdb_sql(sscert.load_campaign(CAMPAIGN))
+    out.mkdir(parents=True, exist_ok=True)
+    if months:
+        for name in ("outcomes", "persons"):
+            con.execute(f"CREATE TEMP TABLE {name}_t AS {rules} SELECT * FROM {name}")
+        saved = "WITH outcomes AS (FROM outcomes_t), persons AS (FROM persons_t)"
+        con.execute(f"COPY ({saved} {MONTHS_SQL}) TO '{out / 'months.parquet'}' (FORMAT parquet)")
+        con.execute(f"COPY ({saved} {PERSONS_SQL}) TO '{out / 'persons.parquet'}' (FORMAT parquet)")
+    else:
+        con.execute(f"COPY ({rules} {PERSONS_SQL}) TO '{out / 'persons.parquet'}' (FORMAT parquet)")
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident MB of one process, start to exit."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"{' '.join(command)} failed ({status}):\n{error}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def agree(ours: Path, theirs: Path) -> None:
+    money = ["paid_on_time", "backpaid", "withheld", "overpaid"]
+    a = pl.read_parquet(ours, columns=["id_number", *money]).sort("id_number")
+    b = pl.read_parquet(theirs, columns=["id_number", *money]).sort("id_number")
+    b = b.with_columns(pl.col(m).cast(pl.Decimal(18, 2)) for m in money)
+    if not a.equals(b):
+        raise SystemExit(f"{ours} and {theirs} disagree")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--formats", nargs="+", default=["parquet", "csv"])
+    parser.add_argument("--duckdb", nargs=4, metavar=("FOLDER", "FORMAT", "OUT", "MONTHS"))
+    args = parser.parse_args()
+    if args.duckdb:
+        folder, kind, out, months = args.duckdb
+        duckdb_job(Path(folder), kind, Path(out), months == "months")
+        return
+    print(
+        f"{dt.date.today()} · {platform.machine()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · polars {pl.__version__}"
+    )
+    print(f"{'people':>10} {'input':>8} {'run':<34} {'seconds':>8} {'peak MB':>8}")
+    sscert = [str(Path(sys.executable).parent / "sscert")]
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as name:
+            root = Path(name)
+            build_roster(size, root)
+            for kind in args.formats:
+                folder = root / kind
+                folder.mkdir()
+                for table in TABLES:
+                    frame = pl.read_parquet(root / f"{table}.parquet")
+                    if kind == "parquet":
+                        frame.write_parquet(folder / f"{table}.parquet")
+                    else:
+                        frame.write_csv(folder / f"{table}.csv")
+                inputs = [
+                    part
+                    for table in TABLES
+                    for part in (f"--{table}", str(folder / f"{table}.{kind}"))
+                ]
+                base = [
+                    *sscert, "batch", "--campaign", CAMPAIGN, "--as-of", str(AS_OF),
+                    "--from", FIRST, *inputs, "--unmasked", "--operator", "benchmark",
+                ]  # fmt: skip
+                duck = [sys.executable, __file__, "--duckdb", str(folder), kind]
+                runs = {
+                    "sscert batch --no-months": [*base, "--out", str(root / "a"), "--no-months"],
+                    "sscert batch --months-by township": [
+                        *base,
+                        "--out",
+                        str(root / "b"),
+                        "--months-by",
+                        "township",
+                    ],
+                    "sscert batch (months in one file)": [*base, "--out", str(root / "c")],
+                    "DuckDB SQL, per-person totals": [*duck, str(root / "d"), "persons"],
+                    "DuckDB SQL, with the month rows": [*duck, str(root / "e"), "months"],
+                }
+                figures = {}
+                for label, command in runs.items():
+                    figures[label] = timed(command)
+                    seconds, peak = figures[label]
+                    print(f"{size:>10,} {kind:>8} {label:<34} {seconds:>8.2f} {peak:>8,.0f}")
+                agree(root / "a" / "persons.parquet", root / "d" / "persons.parquet")
+                agree(root / "c" / "persons.parquet", root / "e" / "persons.parquet")
+                ratio = (
+                    figures["DuckDB SQL, per-person totals"][0]
+                    / figures["sscert batch --no-months"][0]
+                )
+                with_months = (
+                    figures["DuckDB SQL, with the month rows"][0]
+                    / figures["sscert batch --months-by township"][0]
+                )
+                print(
+                    f"{'':>10} {'':>8} every person's totals agree; sscert / DuckDB: "
+                    f"{ratio:.2f}x (totals), {with_months:.2f}x (with months)"
+                )
+
+
+if __name__ == "__main__":
+    main()
