@@ -170,3 +170,64 @@ def test_dates_agree(data: st.DataObject) -> None:
     else:
         assert not isinstance(got, BatchInputError), (text, str(got))
         assert got.deaths["on"].to_list() == [expected]
+
+
+def _roster_tables() -> dict[str, pl.DataFrame]:
+    """The tables of the Laiyuan example case, with every event and entitlement a row."""
+    import json  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from sscert.store import case_to_records  # noqa: PLC0415
+
+    root = Path(__file__).resolve().parent.parent
+    case = json.loads((root / "examples" / "laiyuan-2023-case.json").read_text(encoding="utf-8"))
+    rows: dict[str, list[dict[str, Any]]] = {"entitlement": [], "event": [], "person": []}
+    for record in case_to_records(case):
+        kind = record["kind"]
+        if kind in rows:
+            rows[kind].append({k: v for k, v in record.items() if k not in ("kind", "id")})
+    return {
+        "entitlements": pl.DataFrame(rows["entitlement"], infer_schema_length=None).select(
+            "id_number", "scheme", "start", "monthly_amount"
+        ),
+        "events": pl.DataFrame(rows["event"], infer_schema_length=None),
+        "people": pl.DataFrame(rows["person"], infer_schema_length=None).select("id_number"),
+    }
+
+
+def _frames(data: Any) -> list[pl.DataFrame]:
+    return [
+        data.people,
+        data.entitlements,
+        data.changes,
+        data.certifications,
+        data.deaths,
+        data.dependant_ends,
+        data.imprisonments,
+    ]
+
+
+def test_slices_and_scanned_files_change_nothing(tmp_path: Any, monkeypatch: Any) -> None:
+    """Tables are checked a slice at a time, and Parquet files are scanned, not read whole:
+    the converted columns are the same, and a bad row is named by its row in the table."""
+    from sscert.batch import scan_table  # noqa: PLC0415
+    from sscert.batch import tables as batch_tables  # noqa: PLC0415
+
+    tables = _roster_tables()
+    whole = from_tables(tables["entitlements"], tables["events"], None, tables["people"])
+    for name, frame in tables.items():
+        frame.write_parquet(tmp_path / f"{name}.parquet")
+    monkeypatch.setattr(batch_tables, "SLICE", 2)
+    scanned = {name: scan_table(tmp_path / f"{name}.parquet") for name in tables}
+    assert all(isinstance(t, pl.LazyFrame) for t in scanned.values())
+    sliced = from_tables(scanned["entitlements"], scanned["events"], None, scanned["people"])
+    for got, want in zip(_frames(sliced), _frames(whole), strict=True):
+        assert got.sort(got.columns).equals(want.sort(want.columns))
+    row = tables["events"].with_row_index().filter(pl.col("type") == "certified")["index"][-1]
+    assert row >= 2  # in a later slice than the first
+    bad = tables["events"].with_columns(
+        at=pl.when(pl.int_range(pl.len()) == row).then(pl.lit("2023-02-30")).otherwise("at")
+    )
+    with pytest.raises(BatchInputError) as caught:
+        from_tables(tables["entitlements"], bad)
+    assert [(p[0], p[1], p[2]) for p in caught.value.problems] == [("events", row + 1, "at")]

@@ -11,6 +11,7 @@ from sscert.batch.tables import (
     from_store_checked,
     from_tables,
     read_table,
+    scan_table,
 )
 from sscert.contract import CampaignsArg, parse_case
 
@@ -26,6 +27,7 @@ __all__ = [
     "from_store_checked",
     "from_tables",
     "read_table",
+    "scan_table",
     "to_result_dict",
 ]
 

@@ -507,7 +507,7 @@ def evaluate_in_chunks(
     as_of: dt.date,
     first: Month | None = None,
     *,
-    chunk: int = 250_000,
+    chunk: int = 100_000,
     fine_policy: FinePolicy | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[BatchResult, pl.DataFrame]]:

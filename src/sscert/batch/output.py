@@ -117,11 +117,13 @@ def write_streaming(
     *,
     unmasked: bool = False,
     partition: str = "region",
+    months: bool = True,
 ) -> list[Path]:
     """Write results chunk by chunk as the engine produces them (``(result, people)`` pairs
     from :func:`sscert.batch.engine.evaluate_in_chunks`): the month rows of each chunk go to
-    ``months/<partition>=<value>/part-<chunk>.<fmt>`` and are let go; ``persons`` and
-    ``rejected`` (one row a person, or fewer) are written at the end."""
+    ``months/<partition>=<value>/part-<chunk>.<fmt>`` (unless ``months`` is false) and are
+    let go; ``persons`` and ``rejected`` (one row a person, or fewer) are written at the
+    end."""
     if partition not in PARTITIONS:
         raise ValueError(f"partition by one of {', '.join(PARTITIONS)}, not {partition!r}")
     out.mkdir(parents=True, exist_ok=True)
@@ -130,15 +132,17 @@ def write_streaming(
     for chunk, (result, people) in enumerate(results):
         persons.append(_persons(result, fmt, unmasked))
         rejected.append(_rejected(result, unmasked))
-        months = _months(result, people, fmt, unmasked)
-        for (value,), part in months.group_by(partition, maintain_order=True):
+        if not months:
+            continue
+        rows = _months(result, people, fmt, unmasked)
+        for (value,), part in rows.group_by(partition, maintain_order=True):
             folder = out / "months" / f"{partition}={_safe(str(value))}"
             _write(part, folder / f"part-{chunk:05d}.{fmt}", fmt)
     paths = [
         _write(pl.concat(persons) if persons else pl.DataFrame(), out / f"persons.{fmt}", fmt),
         _write(pl.concat(rejected) if rejected else pl.DataFrame(), out / f"rejected.{fmt}", fmt),
     ]
-    return [*paths, out / "months"]
+    return [*paths, out / "months"] if months else paths
 
 
 def _safe(value: str) -> str:

@@ -17,7 +17,7 @@ Bad values raise :class:`BatchInputError` naming the table, the row and the colu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -36,9 +36,18 @@ from sscert.store.sqlite import SQLiteStore
 from sscert.values.identity import CHECK_CHARACTERS, WEIGHTS
 from sscert.values.limits import MAX_MONTHLY_AMOUNT, MAX_YEAR, MIN_YEAR
 
-__all__ = ["BatchInputError", "from_store", "from_store_checked", "from_tables", "read_table"]
+__all__ = [
+    "BatchInputError",
+    "Table",
+    "from_store",
+    "from_store_checked",
+    "from_tables",
+    "read_table",
+    "scan_table",
+]
 
 MAX_PROBLEMS: Final = 20
+SLICE: Final = 200_000
 MAX_FEN: Final = int(MAX_MONTHLY_AMOUNT.amount * 100)
 
 
@@ -56,14 +65,25 @@ class BatchInputError(ValueError):
 
 def read_table(path: Path) -> pl.DataFrame:
     """A table from a ``.parquet``, ``.arrow``/``.feather``/``.ipc`` or ``.csv`` file."""
+    table = scan_table(path)
+    return table if isinstance(table, pl.DataFrame) else table.collect()
+
+
+def scan_table(path: Path) -> pl.DataFrame | pl.LazyFrame:
+    """A table file to give :func:`from_tables`: Parquet and Arrow files are scanned lazily
+    (read a slice at a time as they are checked, never whole); a CSV file is read."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return pl.read_parquet(path)
+        return pl.scan_parquet(path)
     if suffix in (".arrow", ".feather", ".ipc"):
-        return pl.read_ipc(path)
+        return pl.scan_ipc(path)
     if suffix == ".csv":
         return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     raise ValueError(_("{path}: a table is a .parquet, .arrow or .csv file").format(path=path))
+
+
+Table = pl.DataFrame | pl.LazyFrame
+"""A table in memory, or scanned from a file."""
 
 
 Stages = list[dict[str, pl.Expr]]
@@ -99,6 +119,36 @@ def _staged(frame: pl.DataFrame, *checks: Stages) -> pl.DataFrame:
             }
         )
     return frame
+
+
+def _checked(
+    table: Table,
+    columns: Sequence[str],
+    checks: Sequence[Stages],
+    finish: Callable[[pl.DataFrame], pl.DataFrame],
+    reasons: tuple[str, dict[str, str], list[tuple[str, int, str, str]]] | None = None,
+    **more: pl.Expr,
+) -> pl.DataFrame:
+    """``table``'s text ``columns`` (and ``more``) through ``checks``, then ``finish``,
+    :data:`SLICE` rows at a time: the checks' working columns never exist for more than a
+    slice. ``reasons`` is (the table's name, its columns' reason columns from ``finish``, the
+    list their problems are added to); the reason columns are then left out."""
+    parts = []
+    height = (
+        table.height
+        if isinstance(table, pl.DataFrame)
+        else int(table.select(pl.len()).collect().item())
+    )
+    for low in range(0, max(height, 1), SLICE):
+        piece = table.slice(low, SLICE)
+        piece = piece if isinstance(piece, pl.DataFrame) else piece.collect()
+        part = finish(_staged(_texts(piece, columns, **more), *checks))
+        if reasons is not None:
+            name, why_columns, problems = reasons
+            problems += _collect(part, name, why_columns, low)
+            part = part.drop(why_columns.values())
+        parts.append(part)
+    return pl.concat(parts, rechunk=False)
 
 
 def _id_number(out: str) -> Stages:
@@ -280,11 +330,12 @@ def _date(out: str, source: str | None = None) -> Stages:
     ]
 
 
-def _flag(frame: pl.DataFrame, column: str) -> tuple[pl.Expr, pl.Expr]:
+def _flag(frame: Table, column: str) -> tuple[pl.Expr, pl.Expr]:
     """A true/false column (Boolean, or text ``true``/``false``); null stays null."""
-    if column not in frame.columns:
+    schema = frame.schema if isinstance(frame, pl.DataFrame) else frame.collect_schema()
+    if column not in schema:
         return pl.lit(None, pl.Boolean), pl.lit(None, pl.Utf8)
-    if frame.schema[column] == pl.Boolean:
+    if schema[column] == pl.Boolean:
         return pl.col(column), pl.lit(None, pl.Utf8)
     text = pl.col(column).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
     value = pl.when(text == "true").then(True).when(text == "false").then(False)
@@ -295,25 +346,32 @@ def _flag(frame: pl.DataFrame, column: str) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _collect(
-    frame: pl.DataFrame, table: str, checks: dict[str, str]
+    frame: pl.DataFrame, table: str, checks: dict[str, str], offset: int = 0
 ) -> list[tuple[str, int, str, str]]:
+    """The first :data:`MAX_PROBLEMS` reasons of each column; rows count from 1 after
+    ``offset`` rows."""
     problems = []
     for column, why_column in checks.items():
-        bad = frame.with_row_index("row", offset=1).filter(pl.col(why_column).is_not_null())
+        bad = frame.with_row_index("row", offset=offset + 1).filter(
+            pl.col(why_column).is_not_null()
+        )
         for row, why in bad.select("row", why_column).head(MAX_PROBLEMS).iter_rows():
             problems.append((table, int(row), column, str(why)))
     return problems
 
 
 def from_tables(
-    entitlements: pl.DataFrame,
-    events: pl.DataFrame | None = None,
-    changes: pl.DataFrame | None = None,
-    people: pl.DataFrame | None = None,
+    entitlements: Table,
+    events: Table | None = None,
+    changes: Table | None = None,
+    people: Table | None = None,
     *,
     known_channels: Iterable[str] = (),
 ) -> BatchInput:
-    """Validate and convert the tables; raise :class:`BatchInputError` for bad values."""
+    """Validate and convert the tables; raise :class:`BatchInputError` for bad values.
+
+    A table may be a data frame or a lazy frame (:func:`scan_table`): a lazy one is read a
+    slice at a time, so a file is never held whole alongside its converted columns."""
     c = pl.col
     schemes = [s.value for s in Scheme]
     channels = sorted(set(KNOWN_CHANNELS) | set(known_channels))
@@ -322,67 +380,62 @@ def from_tables(
 
     incapacitated, incapacitated_why = _flag(entitlements, "dependant_fully_incapacitated")
     ent_columns = ("id_number", "scheme", "start", "end", "monthly_amount")
-    ents = _staged(
-        _texts(
-            entitlements,
-            (*ent_columns, "dependant_relationship"),
-            incapacitated=incapacitated,
-            w_incapacitated=incapacitated_why,
-        ),
-        _id_number("id_number"),
-        _month("start"),
-        _month("end"),
-        _fen("amount"),
-    ).select(
-        "id_number",
-        scheme="t_scheme",
-        start="start",
-        end=pl.when(c("t_end").fill_null("") != "").then(c("end")),
-        amount="amount",
-        relationship=pl.when(c("t_dependant_relationship") != "").then(
-            c("t_dependant_relationship")
-        ),
-        incapacitated="incapacitated",
-        w_relationship=pl.when(
-            (c("t_dependant_relationship") != "")
-            & (
-                ~c("t_dependant_relationship").is_in(relationships)
-                | (c("t_scheme") != "work_injury_survivor")
-            )
-        ).then(
-            pl.lit(
-                _("a relationship ({known}) of a work_injury_survivor dependant").format(
-                    known=", ".join(relationships)
+    ents = _checked(
+        entitlements,
+        (*ent_columns, "dependant_relationship"),
+        [_id_number("id_number"), _month("start"), _month("end"), _fen("amount")],
+        lambda frame: frame.select(
+            "id_number",
+            scheme="t_scheme",
+            start="start",
+            end=pl.when(c("t_end").fill_null("") != "").then(c("end")),
+            amount="amount",
+            relationship=pl.when(c("t_dependant_relationship") != "").then(
+                c("t_dependant_relationship")
+            ),
+            incapacitated="incapacitated",
+            w_relationship=pl.when(
+                (c("t_dependant_relationship") != "")
+                & (
+                    ~c("t_dependant_relationship").is_in(relationships)
+                    | (c("t_scheme") != "work_injury_survivor")
                 )
-            )
+            ).then(
+                pl.lit(
+                    _("a relationship ({known}) of a work_injury_survivor dependant").format(
+                        known=", ".join(relationships)
+                    )
+                )
+            ),
+            w_incapacitated="w_incapacitated",
+            w_id="w_id_number",
+            w_scheme=pl.when(~c("t_scheme").is_in(schemes).fill_null(False)).then(
+                pl.lit(_("unknown scheme"))
+            ),
+            w_start="w_start",
+            w_end=pl.when(c("t_end").fill_null("") != "").then(
+                pl.coalesce("w_end", pl.when(c("end") < c("start")).then(pl.lit(_("before start"))))
+            ),
+            w_amount="w_amount",
         ),
-        w_incapacitated="w_incapacitated",
-        w_id="w_id_number",
-        w_scheme=pl.when(~c("t_scheme").is_in(schemes).fill_null(False)).then(
-            pl.lit(_("unknown scheme"))
+        incapacitated=incapacitated,
+        w_incapacitated=incapacitated_why,
+        reasons=(
+            "entitlements",
+            {
+                "id_number": "w_id",
+                "scheme": "w_scheme",
+                "start": "w_start",
+                "end": "w_end",
+                "monthly_amount": "w_amount",
+                "dependant_relationship": "w_relationship",
+                "dependant_fully_incapacitated": "w_incapacitated",
+            },
+            problems,
         ),
-        w_start="w_start",
-        w_end=pl.when(c("t_end").fill_null("") != "").then(
-            pl.coalesce("w_end", pl.when(c("end") < c("start")).then(pl.lit(_("before start"))))
-        ),
-        w_amount="w_amount",
-    )
-    problems += _collect(
-        ents,
-        "entitlements",
-        {
-            "id_number": "w_id",
-            "scheme": "w_scheme",
-            "start": "w_start",
-            "end": "w_end",
-            "monthly_amount": "w_amount",
-            "dependant_relationship": "w_relationship",
-            "dependant_fully_incapacitated": "w_incapacitated",
-        },
     )
     duplicated = ents.with_row_index("row", offset=1).filter(
-        pl.struct("id_number", "scheme").is_duplicated()
-        & (c("row") > c("row").min().over(["id_number", "scheme"]))
+        ~pl.concat_str("id_number", "scheme", separator="\x1f").is_first_distinct()
     )
     problems += [
         ("entitlements", int(r), "scheme", "one entitlement per scheme per person")
@@ -392,81 +445,86 @@ def from_tables(
     events = events if events is not None else pl.DataFrame({"id_number": [], "type": []})
     types = list(EVENT_TYPES)
     ev_columns = ("id_number", "type", "at", "channel", "on", "reported_on", "reason", "from", "to")
-    evs = _staged(
-        _texts(events, ev_columns),
-        _id_number("id_number"),
-        _cst_date("at", "at"),
-        _date("on"),
-        _date("reported_on"),
-        _date("start", "from"),
-        _date("end", "to"),
-    )
     kind, given_to = c("t_type"), c("t_to").fill_null("") != ""
-    evs = evs.select(
-        "id_number",
-        "at",
-        "on",
-        "reported_on",
-        type=kind,
-        channel="t_channel",
-        reason="t_reason",
-        start="start",
-        end=pl.when(given_to).then(c("end")),
-        w_id="w_id_number",
-        w_type=pl.when(~kind.is_in(types).fill_null(False)).then(pl.lit(", ".join(types))),
-        w_reason=pl.when(
-            (kind == "dependant_ended")
-            & ~c("t_reason").is_in([r.value for r in EndReason]).fill_null(False)
-        ).then(pl.lit(", ".join(r.value for r in EndReason))),
-        w_from=pl.when(kind == "imprisoned").then(c("w_start")),
-        w_to=pl.when((kind == "imprisoned") & given_to).then(
-            pl.coalesce("w_end", pl.when(c("end") < c("start")).then(pl.lit(_("before from"))))
+    evs = _checked(
+        events,
+        ev_columns,
+        [
+            _id_number("id_number"),
+            _cst_date("at", "at"),
+            _date("on"),
+            _date("reported_on"),
+            _date("start", "from"),
+            _date("end", "to"),
+        ],
+        lambda frame: frame.select(
+            "id_number",
+            "at",
+            "on",
+            "reported_on",
+            type=kind,
+            channel="t_channel",
+            reason="t_reason",
+            start="start",
+            end=pl.when(given_to).then(c("end")),
+            w_id="w_id_number",
+            w_type=pl.when(~kind.is_in(types).fill_null(False)).then(pl.lit(", ".join(types))),
+            w_reason=pl.when(
+                (kind == "dependant_ended")
+                & ~c("t_reason").is_in([r.value for r in EndReason]).fill_null(False)
+            ).then(pl.lit(", ".join(r.value for r in EndReason))),
+            w_from=pl.when(kind == "imprisoned").then(c("w_start")),
+            w_to=pl.when((kind == "imprisoned") & given_to).then(
+                pl.coalesce("w_end", pl.when(c("end") < c("start")).then(pl.lit(_("before from"))))
+            ),
+            w_at=pl.when(kind == "certified").then(c("w_at")),
+            w_channel=pl.when(
+                (kind == "certified") & ~c("t_channel").is_in(channels).fill_null(False)
+            ).then(pl.lit(_("unknown channel"))),
+            w_on=pl.when(kind.is_in(["died", "dependant_ended"])).then(c("w_on")),
+            w_reported=pl.when(kind == "died").then(
+                pl.coalesce(
+                    "w_reported_on",
+                    pl.when(c("reported_on") < c("on")).then(pl.lit(_("before the death"))),
+                )
+            ),
         ),
-        w_at=pl.when(kind == "certified").then(c("w_at")),
-        w_channel=pl.when(
-            (kind == "certified") & ~c("t_channel").is_in(channels).fill_null(False)
-        ).then(pl.lit(_("unknown channel"))),
-        w_on=pl.when(kind.is_in(["died", "dependant_ended"])).then(c("w_on")),
-        w_reported=pl.when(kind == "died").then(
-            pl.coalesce(
-                "w_reported_on",
-                pl.when(c("reported_on") < c("on")).then(pl.lit(_("before the death"))),
-            )
+        reasons=(
+            "events",
+            {
+                "id_number": "w_id",
+                "type": "w_type",
+                "at": "w_at",
+                "channel": "w_channel",
+                "on": "w_on",
+                "reported_on": "w_reported",
+                "reason": "w_reason",
+                "from": "w_from",
+                "to": "w_to",
+            },
+            problems,
         ),
-    )
-    problems += _collect(
-        evs,
-        "events",
-        {
-            "id_number": "w_id",
-            "type": "w_type",
-            "at": "w_at",
-            "channel": "w_channel",
-            "on": "w_on",
-            "reported_on": "w_reported",
-            "reason": "w_reason",
-            "from": "w_from",
-            "to": "w_to",
-        },
     )
 
     changes = changes if changes is not None else pl.DataFrame({"id_number": [], "scheme": []})
-    chs = _staged(
-        _texts(changes, ("id_number", "scheme", "from", "monthly_amount")),
-        _id_number("id_number"),
-        _month("start", "from"),
-        _fen("amount"),
-    ).select(
-        "id_number",
-        "start",
-        "amount",
-        scheme="t_scheme",
-        w_id="w_id_number",
-        w_from="w_start",
-        w_amount="w_amount",
-    )
-    problems += _collect(
-        chs, "changes", {"id_number": "w_id", "from": "w_from", "monthly_amount": "w_amount"}
+    chs = _checked(
+        changes,
+        ("id_number", "scheme", "from", "monthly_amount"),
+        [_id_number("id_number"), _month("start", "from"), _fen("amount")],
+        lambda frame: frame.select(
+            "id_number",
+            "start",
+            "amount",
+            scheme="t_scheme",
+            w_id="w_id_number",
+            w_from="w_start",
+            w_amount="w_amount",
+        ),
+        reasons=(
+            "changes",
+            {"id_number": "w_id", "from": "w_from", "monthly_amount": "w_amount"},
+            problems,
+        ),
     )
     if problems:
         raise BatchInputError(problems[:MAX_PROBLEMS], len(problems))
@@ -474,12 +532,17 @@ def from_tables(
     # People: the given order, else first appearance (entitlements, then events).
     order_sources = [ents.select("id_number", township=pl.lit(None, pl.Utf8))]
     if people is not None:
-        given = _staged(_texts(people, ("id_number", "township")), _id_number("id_number"))
-        order_sources.insert(0, given.select("id_number", township="t_township"))
+        given = _checked(
+            people,
+            ("id_number", "township"),
+            [_id_number("id_number")],
+            lambda frame: frame.select("id_number", township="t_township"),
+        )
+        order_sources.insert(0, given)
     order_sources.append(evs.select("id_number", township=pl.lit(None, pl.Utf8)))
     persons = (
         pl.concat(order_sources)
-        .unique(subset="id_number", keep="first", maintain_order=True)
+        .filter(pl.col("id_number").is_first_distinct())
         .with_row_index("person")
         .with_columns(pl.col("person").cast(pl.Int64))
     )

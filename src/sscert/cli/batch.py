@@ -54,9 +54,9 @@ __all__ = ["batch"]
     "--chunk-size",
     "chunk_size",
     type=click.IntRange(1000, 10_000_000),
-    default=250_000,
+    default=100_000,
     show_default=True,
-    help="People decided at a time with --months-by.",
+    help="People decided at a time with --months-by or --no-months.",
 )
 @click.option(
     "--unmasked", is_flag=True, help="Full ID numbers (the payroll run needs them; logged)."
@@ -93,7 +93,7 @@ def batch(
             evaluate_batch,
             from_store_checked,
             from_tables,
-            read_table,
+            scan_table,
         )
         from sscert.batch.engine import evaluate_in_chunks  # noqa: PLC0415
         from sscert.batch.output import write_outputs, write_streaming  # noqa: PLC0415
@@ -131,15 +131,10 @@ def batch(
         else:
             assert entitlements is not None
             stage(_("reading the tables"))
-            tables = {
-                name: read_table(path) if path else None
-                for name, path in (("events", events), ("changes", changes), ("people", people))
-            }
+            # Parquet and Arrow files are read a slice at a time as they are checked
             data = from_tables(
-                read_table(entitlements),
-                tables["events"],
-                tables["changes"],
-                tables["people"],
+                scan_table(entitlements),
+                *(scan_table(path) if path else None for path in (events, changes, people)),
                 known_channels=known,
             )
     except (StoreError, BatchInputError, ValueError, OSError, pl.exceptions.PolarsError) as error:
@@ -151,7 +146,7 @@ def batch(
     )
     if no_months and months_by:
         raise fail(_("--no-months and --months-by do not go together"))
-    if months_by is not None:
+    if months_by is not None or no_months:
         parts = evaluate_in_chunks(
             data,
             campaign,
@@ -161,19 +156,22 @@ def batch(
             fine_policy=fine_policy(pm),
             progress=stage,
         )
-        paths = write_streaming(parts, out, fmt, unmasked=unmasked, partition=months_by)
+        paths = write_streaming(
+            parts,
+            out,
+            fmt,
+            unmasked=unmasked,
+            partition=months_by or "region",
+            months=not no_months,
+        )
     else:
         result = evaluate_batch(
             data, campaign, day, first_month, progress=stage, fine_policy=fine_policy(pm)
         )
         stage(
-            _("{height:,} month rows: writing {fmt}").format(
-                height=0 if no_months else result.months.height, fmt=fmt
-            )
+            _("{height:,} month rows: writing {fmt}").format(height=result.months.height, fmt=fmt)
         )
-        paths = write_outputs(
-            result, out, fmt, unmasked=unmasked, months=not no_months, people=data.people
-        )
+        paths = write_outputs(result, out, fmt, unmasked=unmasked, people=data.people)
     if unmasked and store_path is not None:
         with SQLiteStore.open(store_path) as store:
             log_full_export(
