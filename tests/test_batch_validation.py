@@ -23,7 +23,7 @@ from sscert.values.limits import LimitError, parse_amount, parse_date, parse_mom
 
 pytest.importorskip("polars")
 
-from sscert.batch import BatchInputError, from_tables  # noqa: E402
+from sscert.batch import BatchInputError, from_tables
 
 PERSON = "130630194803150028"
 EVENT_COLUMNS = ("id_number", "type", "at", "channel", "on", "reported_on")
@@ -124,9 +124,11 @@ def test_amounts_agree(data: st.DataObject) -> None:
 
 _MOMENTS = st.builds(
     lambda day, seconds, fraction, offset: (
-        dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
-    ).isoformat(timespec=fraction)
-    + offset,
+        (dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)).isoformat(
+            timespec=fraction
+        )
+        + offset
+    ),
     st.dates(dt.date(1899, 12, 30), dt.date(2101, 1, 2)),
     st.integers(0, 86_399),
     st.sampled_from(["minutes", "seconds", "milliseconds", "microseconds"]),
@@ -231,3 +233,37 @@ def test_slices_and_scanned_files_change_nothing(tmp_path: Any, monkeypatch: Any
     with pytest.raises(BatchInputError) as caught:
         from_tables(tables["entitlements"], bad)
     assert [(p[0], p[1], p[2]) for p in caught.value.problems] == [("events", row + 1, "at")]
+
+
+def test_checks_across_rows_name_their_rows() -> None:
+    """The contract's checks across records, as table rows: an amount change belongs to an
+    entitlement and starts in a month of its own; one death a person; a people table's ID
+    numbers are checked like every other."""
+    other = "11010519491231002X"
+    entitlements = _entitlements()
+    changes = pl.DataFrame(
+        {
+            "id_number": [PERSON, PERSON, PERSON, other],
+            "scheme": ["enterprise_pension"] * 3 + ["enterprise_pension"],
+            "from": ["2023-01", "2023-02", "2023-01", "2023-01"],
+            "monthly_amount": ["1.00"] * 4,
+        }
+    )
+    deaths = pl.concat(
+        [
+            _events(id_number=PERSON, type="died", on="2023-01-01", reported_on="2023-01-02"),
+            _events(id_number=PERSON, type="died", on="2023-02-01", reported_on="2023-02-02"),
+        ]
+    )
+    people = pl.DataFrame({"id_number": [PERSON, "123"]})
+    with pytest.raises(BatchInputError) as caught:
+        from_tables(entitlements, deaths, changes, people)
+    found = {(t, r, c) for t, r, c, _why in caught.value.problems}
+    assert found == {
+        ("changes", 3, "from"),
+        ("changes", 4, "scheme"),
+        ("events", 2, "type"),
+        ("people", 2, "id_number"),
+    }
+    # without those rows, the same tables are accepted
+    from_tables(entitlements, deaths.head(1), changes.head(2), people.head(1))

@@ -682,15 +682,18 @@ def parse_case_lenient(
 
 
 def parse_people_lenient(
-    items: Sequence[object], channels: Iterable[str]
+    items: Sequence[object], channels: Iterable[str], *, indexes: Sequence[int] | None = None
 ) -> tuple[tuple[Person, ...], list[InvalidPerson]]:
     """The valid people of ``items`` (the ``people`` list of a case), and the invalid ones
-    with their reasons. ``channels`` are every channel code a certification may name."""
+    with their reasons. ``channels`` are every channel code a certification may name;
+    ``indexes`` (one per item) are the items' places in a larger list, for the paths in
+    the reasons (default: their places in ``items``)."""
     known = set(KNOWN_CHANNELS) | set(channels)
     people: list[Person] = []
     invalid: list[InvalidPerson] = []
     seen: dict[IdNumber, int] = {}
-    for index, item in enumerate(items):
+    for place, item in enumerate(items):
+        index = indexes[place] if indexes is not None else place
         person, problems = _person(item, index, known, seen)
         if person is None:
             invalid.append(InvalidPerson(index, _masked_id(item), tuple(problems)))

@@ -7,8 +7,8 @@ spreadsheet runs a cell that starts like a formula (CSV injection: ``=HYPERLINK(
 * :func:`neutralise` puts a ``'`` before text that a spreadsheet could read as a formula —
   a leading ``=``, ``+``, ``-``, ``@``, tab, carriage return or line feed, also after
   leading spaces, and their full-width forms (``＝``, ``＋``, ``－``, ``＠``);
-* :func:`xlsx_append` writes every text cell of an XLSX row as a string cell (never a
-  formula), neutralised, and leaves numbers as numbers;
+* :func:`write_sheet` writes every text cell of an XLSX sheet as a string cell (never a
+  formula, a number or a link), neutralised, and numbers as numbers;
 * :func:`sheet_name` makes any text (a township) a valid, unique worksheet name: no
   ``: / \\ ? * [ ]``, no leading or trailing ``'``, at most 31 characters, not Excel's
   reserved ``History``.
@@ -26,10 +26,10 @@ __all__ = [
     "FORMULA_STARTS",
     "file_name",
     "neutralise",
+    "open_book",
     "sheet_name",
     "write_csv",
     "write_sheet",
-    "xlsx_append",
 ]
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -68,20 +68,21 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
             writer.writerow([neutralise("" if c is None else str(c)) for c in row])
 
 
-def xlsx_append(sheet: Any, values: Sequence[object]) -> None:
-    """Append a row to an openpyxl worksheet: text as string cells, neutralised; ``int``,
-    ``float`` and ``Decimal`` as numbers; ``None`` as an empty cell."""
-    cells: list[object] = []
-    for value in values:
-        number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-        if value is None or number:
-            cells.append(value)
-        else:
-            cells.append(neutralise(str(value)))
-    sheet.append(cells)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+def open_book(path: Path) -> Any:
+    """A new XLSX workbook at ``path`` (XlsxWriter, ``sscert[campaign]``) that writes rows
+    as they come and never reads text as a number, a formula or a link; close it to write
+    the file."""
+    import xlsxwriter  # noqa: PLC0415 - an optional dependency, loaded when needed
+
+    return xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
 
 
 _FILE_FORBIDDEN: Final = str.maketrans(dict.fromkeys('/\\:*?"<>|', "_"))
@@ -106,52 +107,62 @@ def _width(value: object) -> int:
 
 
 def write_sheet(
-    sheet: Any,
+    book: Any,
+    title: str,
     headers: Sequence[str],
     rows: Sequence[Sequence[object]],
     *,
     money: Sequence[str] = (),
     total_label: str | None = None,
+    after: Sequence[Sequence[object]] = (),
 ) -> None:
-    """A worksheet people can sort, filter, sum and print: the header row bold, frozen and
-    filterable; columns as wide as their content; the ``money`` columns as numbers shown
-    ``#,##0.00``; a last row with ``total_label`` and each money column's total (a value,
-    not a formula); landscape A4 pages that repeat the header row."""
-    from openpyxl.styles import Font  # noqa: PLC0415 - an optional dependency
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415
-
-    xlsx_append(sheet, headers)
-    money_at = [headers.index(name) for name in money if name in headers]
-    totals = [Decimal(0) for _ in money_at]
+    """A worksheet ``title`` of ``book`` (:func:`open_book`) people can sort, filter, sum and
+    print: the header row bold, frozen and filterable; columns as wide as their content; the
+    ``money`` columns as numbers shown ``#,##0.00``; a last row with ``total_label`` and each
+    money column's total (a value, not a formula); landscape A4 pages that repeat the header
+    row; then the ``after`` rows. Rows are streamed to the file, never held as cells."""
+    sheet = book.add_worksheet(title)
+    money_at = {headers.index(name) for name in money if name in headers}
+    totals = dict.fromkeys(money_at, Decimal(0))
     for row in rows:
-        xlsx_append(sheet, row)
-        for k, index in enumerate(money_at):
+        for index in money_at:
             value = row[index]
             if isinstance(value, Decimal):
-                totals[k] += value
+                totals[index] += value
+    for index, header in enumerate(headers):
+        widest = max([_width(header), *(_width(r[index]) for r in rows if index < len(r))])
+        sheet.set_column(index, index, min(max(widest + 2, 8), 48))
+    sheet.freeze_panes(1, 0)
+    if rows:
+        sheet.autofilter(0, 0, len(rows), len(headers) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    bold = book.add_format({"bold": True})
+    amount = book.add_format({"num_format": "#,##0.00"})
+    bold_amount = book.add_format({"bold": True, "num_format": "#,##0.00"})
+    place = 0
+
+    def write(values: Sequence[object], *, strong: bool = False) -> None:
+        nonlocal place
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                shown = (bold_amount if strong else amount) if index in money_at else None
+                sheet.write_number(place, index, value, shown or (bold if strong else None))
+            else:
+                sheet.write_string(place, index, neutralise(str(value)), bold if strong else None)
+        place += 1
+
+    write(headers, strong=True)
+    for row in rows:
+        write(row)
     if total_label is not None and rows:
         last: list[object] = [total_label, *([None] * (len(headers) - 1))]
-        for k, index in enumerate(money_at):
-            last[index] = totals[k]
-        xlsx_append(sheet, last)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index in money_at:
-        letter = get_column_letter(index + 1)
-        for cell in sheet[letter][1:]:
-            cell.number_format = "#,##0.00"
-    for index, header in enumerate(headers):
-        letter = get_column_letter(index + 1)
-        widest = max([_width(header), *(_width(r[index]) for r in rows if index < len(r))])
-        sheet.column_dimensions[letter].width = min(max(widest + 2, 8), 48)
-    sheet.freeze_panes = "A2"
-    if rows:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
+        for index in money_at:
+            last[index] = totals[index]
+        write(last, strong=True)
+    for row in after:
+        write(row)

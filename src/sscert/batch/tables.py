@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Final
 
 import polars as pl
+from attrs import frozen
 
 from sscert.batch.convert import from_people
 from sscert.batch.engine import DEPENDANT_ENDS, IMPRISONMENTS, BatchInput
@@ -126,7 +127,9 @@ def _checked(
     columns: Sequence[str],
     checks: Sequence[Stages],
     finish: Callable[[pl.DataFrame], pl.DataFrame],
+    *,
     reasons: tuple[str, dict[str, str], list[tuple[str, int, str, str]]] | None = None,
+    cap: int | None = MAX_PROBLEMS,
     **more: pl.Expr,
 ) -> pl.DataFrame:
     """``table``'s text ``columns`` (and ``more``) through ``checks``, then ``finish``,
@@ -145,7 +148,7 @@ def _checked(
         part = finish(_staged(_texts(piece, columns, **more), *checks))
         if reasons is not None:
             name, why_columns, problems = reasons
-            problems += _collect(part, name, why_columns, low)
+            problems += _collect(part, name, why_columns, low, cap)
             part = part.drop(why_columns.values())
         parts.append(part)
     return pl.concat(parts, rechunk=False)
@@ -346,18 +349,39 @@ def _flag(frame: Table, column: str) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _collect(
-    frame: pl.DataFrame, table: str, checks: dict[str, str], offset: int = 0
+    frame: pl.DataFrame,
+    table: str,
+    checks: dict[str, str],
+    offset: int = 0,
+    cap: int | None = MAX_PROBLEMS,
 ) -> list[tuple[str, int, str, str]]:
-    """The first :data:`MAX_PROBLEMS` reasons of each column; rows count from 1 after
+    """The first ``cap`` reasons of each column (all for ``None``); rows count from 1 after
     ``offset`` rows."""
     problems = []
     for column, why_column in checks.items():
         bad = frame.with_row_index("row", offset=offset + 1).filter(
             pl.col(why_column).is_not_null()
         )
-        for row, why in bad.select("row", why_column).head(MAX_PROBLEMS).iter_rows():
+        chosen = bad.select("row", why_column)
+        for row, why in (chosen if cap is None else chosen.head(cap)).iter_rows():
             problems.append((table, int(row), column, str(why)))
     return problems
+
+
+Problem = tuple[str, int, str, str]
+"""(table, row, column, reason); rows count from 1 for the first data row."""
+
+
+@frozen
+class Checked:
+    """The tables' converted columns (keyed by the normalised ID number) and every problem
+    found (at most ``cap`` per column and check)."""
+
+    entitlements: pl.DataFrame
+    events: pl.DataFrame
+    changes: pl.DataFrame
+    people: pl.DataFrame | None
+    problems: list[Problem]
 
 
 def from_tables(
@@ -372,6 +396,23 @@ def from_tables(
 
     A table may be a data frame or a lazy frame (:func:`scan_table`): a lazy one is read a
     slice at a time, so a file is never held whole alongside its converted columns."""
+    checked = check_tables(entitlements, events, changes, people, known_channels=known_channels)
+    if checked.problems:
+        raise BatchInputError(checked.problems[:MAX_PROBLEMS], len(checked.problems))
+    return assemble(checked)
+
+
+def check_tables(
+    entitlements: Table,
+    events: Table | None = None,
+    changes: Table | None = None,
+    people: Table | None = None,
+    *,
+    known_channels: Iterable[str] = (),
+    cap: int | None = MAX_PROBLEMS,
+) -> Checked:
+    """Every column check and every check across rows, without stopping at a problem:
+    ``cap`` problems per column and check at most (``None``: all of them)."""
     c = pl.col
     schemes = [s.value for s in Scheme]
     channels = sorted(set(KNOWN_CHANNELS) | set(known_channels))
@@ -433,13 +474,14 @@ def from_tables(
             },
             problems,
         ),
+        cap=cap,
     )
     duplicated = ents.with_row_index("row", offset=1).filter(
         ~pl.concat_str("id_number", "scheme", separator="\x1f").is_first_distinct()
     )
     problems += [
-        ("entitlements", int(r), "scheme", "one entitlement per scheme per person")
-        for r in duplicated["row"].head(MAX_PROBLEMS)
+        ("entitlements", r, "scheme", _("one entitlement per scheme per person"))
+        for r in _first(duplicated["row"], cap)
     ]
 
     events = events if events is not None else pl.DataFrame({"id_number": [], "type": []})
@@ -504,6 +546,7 @@ def from_tables(
             },
             problems,
         ),
+        cap=cap,
     )
 
     changes = changes if changes is not None else pl.DataFrame({"id_number": [], "scheme": []})
@@ -525,20 +568,40 @@ def from_tables(
             {"id_number": "w_id", "from": "w_from", "monthly_amount": "w_amount"},
             problems,
         ),
+        cap=cap,
     )
-    if problems:
-        raise BatchInputError(problems[:MAX_PROBLEMS], len(problems))
-
-    # People: the given order, else first appearance (entitlements, then events).
-    order_sources = [ents.select("id_number", township=pl.lit(None, pl.Utf8))]
+    problems += _change_problems(ents, chs, cap)
+    given = None
     if people is not None:
         given = _checked(
             people,
             ("id_number", "township"),
             [_id_number("id_number")],
-            lambda frame: frame.select("id_number", township="t_township"),
+            lambda frame: frame.select("id_number", township="t_township", w_id="w_id_number"),
+            reasons=("people", {"id_number": "w_id"}, problems),
+            cap=cap,
         )
-        order_sources.insert(0, given)
+    later_deaths = (
+        evs.select("id_number", "type")
+        .with_row_index("row", offset=1)
+        .filter(pl.col("type") == "died")
+        .filter(~pl.col("id_number").is_first_distinct())
+    )
+    problems += [
+        ("events", int(row), "type", _("a second death"))
+        for row in _first(later_deaths["row"], cap)
+    ]
+    problems += _dependant_event_problems(ents, evs, cap)
+    return Checked(ents, evs, chs, given, problems)
+
+
+def assemble(checked: Checked) -> BatchInput:
+    """The engine's input from checked tables (which must have no problems)."""
+    ents, evs, chs = checked.entitlements, checked.events, checked.changes
+    # People: the given order, else first appearance (entitlements, then events).
+    order_sources = [ents.select("id_number", township=pl.lit(None, pl.Utf8))]
+    if checked.people is not None:
+        order_sources.insert(0, checked.people.select("id_number", "township"))
     order_sources.append(evs.select("id_number", township=pl.lit(None, pl.Utf8)))
     persons = (
         pl.concat(order_sources)
@@ -546,14 +609,6 @@ def from_tables(
         .with_row_index("person")
         .with_columns(pl.col("person").cast(pl.Int64))
     )
-    deaths = evs.filter(pl.col("type") == "died")
-    twice = deaths.filter(pl.col("id_number").is_duplicated())
-    if twice.height:
-        raise BatchInputError(
-            [("events", 0, "type", f"{twice['id_number'].n_unique()} people with a second death")],
-            1,
-        )
-    _check_dependant_events(ents, evs)
     keyed_events = _numbered(
         evs.with_row_index("order").join(persons, on="id_number", maintain_order="left"), "index"
     )
@@ -601,26 +656,58 @@ def _numbered(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     )
 
 
-def _check_dependant_events(ents: pl.DataFrame, evs: pl.DataFrame) -> None:
+def _first(rows: pl.Series, cap: int | None) -> list[int]:
+    """The first ``cap`` of ``rows`` (all of them for ``None``)."""
+    return [int(r) for r in (rows if cap is None else rows.head(cap))]
+
+
+def _change_problems(ents: pl.DataFrame, chs: pl.DataFrame, cap: int | None) -> list[Problem]:
+    """An amount change belongs to one of its person's entitlements, and starts in a month
+    no other change of that entitlement starts in."""
+    rows = chs.select("id_number", "scheme", "start").with_row_index("row", offset=1)
+    orphans = rows.join(
+        ents.select("id_number", "scheme").unique(),
+        on=["id_number", "scheme"],
+        how="anti",
+        maintain_order="left",
+    )
+    again = rows.filter(
+        ~pl.concat_str(
+            "id_number", "scheme", pl.col("start").cast(pl.Utf8), separator="\x1f"
+        ).is_first_distinct()
+    )
+    return [
+        ("changes", row, "scheme", _("an amount change with no entitlement of that scheme"))
+        for row in _first(orphans["row"], cap)
+    ] + [
+        ("changes", row, "from", _("another change of the entitlement starts in that month"))
+        for row in _first(again["row"], cap)
+    ]
+
+
+def _dependant_event_problems(
+    ents: pl.DataFrame, evs: pl.DataFrame, cap: int | None
+) -> list[Problem]:
     """C15 events belong to a person with a ``work_injury_survivor`` entitlement, and a
     benefit ends once."""
     survivors = ents.filter(pl.col("scheme") == "work_injury_survivor").select("id_number")
-    c15 = evs.with_row_index("row", offset=1).filter(
-        pl.col("type").is_in(["dependant_ended", "imprisoned"])
+    c15 = (
+        evs.select("id_number", "type")
+        .with_row_index("row", offset=1)
+        .filter(pl.col("type").is_in(["dependant_ended", "imprisoned"]))
     )
-    orphans = c15.join(survivors.unique(), on="id_number", how="anti")
+    orphans = c15.join(survivors.unique(), on="id_number", how="anti", maintain_order="left")
     problems = [
         ("events", int(row), "type", _("only for a person with a work_injury_survivor entitlement"))
-        for row in orphans["row"].head(MAX_PROBLEMS)
+        for row in _first(orphans["row"], cap)
     ]
     ends = c15.filter(pl.col("type") == "dependant_ended")
-    again = ends.filter(pl.col("row") > pl.col("row").min().over("id_number"))
+    again = ends.filter(~pl.col("id_number").is_first_distinct())
     problems += [
         ("events", int(row), "type", _("a second end of the benefit"))
-        for row in again["row"].head(MAX_PROBLEMS)
+        for row in _first(again["row"], cap)
     ]
-    if problems:
-        raise BatchInputError(problems[:MAX_PROBLEMS], len(problems))
+    return problems
 
 
 def from_store(store: SQLiteStore, *, known_channels: Iterable[str] = ()) -> BatchInput:

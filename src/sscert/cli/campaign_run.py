@@ -11,19 +11,37 @@ from sscert.cli.store import OPERATOR_OPTION, load_campaign_option, log_full_exp
 from sscert.i18n import _
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
 from sscert.reports import Snapshot, take_snapshot, write_reminders, write_report
+from sscert.reports.snapshot import ENGINES
 from sscert.store import SQLiteStore, StoreError
 
 __all__ = ["remind", "report"]
 
 
-def _snapshot(db: Path, campaign: str, as_of: str) -> Snapshot:
+ENGINE_OPTION = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="batch: the batch engine counts everyone and only the people the lists name are "
+    "calculated one by one (needs sscert[batch]); per-person: everyone one by one; auto: "
+    "batch when installed. Both give the same lists and report.",
+)
+
+
+def _snapshot(db: Path, campaign: str, as_of: str, engine: str = "auto") -> Snapshot:
     loaded = load_campaign_option(campaign)
     day, _first = parse_as_of(as_of)
     try:
         with SQLiteStore.open(db) as store, progress(_("calculating")) as update:
             pm = make_plugin_manager()
             return take_snapshot(
-                store, loaded, day, channel_codes(pm), fine_policy=fine_policy(pm), progress=update
+                store,
+                loaded,
+                day,
+                channel_codes(pm),
+                fine_policy=fine_policy(pm),
+                progress=update,
+                engine=engine,
             )
     except StoreError as error:
         click.echo(_("sscert: {error}").format(error=error), err=True)
@@ -55,6 +73,7 @@ def _finish(snapshot: Snapshot) -> None:
     "--unmasked", is_flag=True, help="Full ID and phone numbers everywhere (agency use, logged)."
 )
 @OPERATOR_OPTION
+@ENGINE_OPTION
 def remind(
     db: Path,
     campaign: str,
@@ -63,6 +82,7 @@ def remind(
     masked: bool,
     unmasked: bool,
     operator: str | None,
+    engine: str,
 ) -> None:
     """Lists people can act on, by township: call lists (phones in full, for calling),
     visit lists (no phone: village and address), SMS files (at most 70 characters a text)
@@ -70,7 +90,7 @@ def remind(
 
     Phone numbers in full are written to the call lists only, unless --masked; the export
     is recorded in the store's access log with the operator and the time."""
-    snapshot = _snapshot(db, campaign, as_of)
+    snapshot = _snapshot(db, campaign, as_of, engine)
     with progress(_("writing the lists")) as update:
         paths = write_reminders(snapshot, out, unmasked=unmasked, masked_calls=masked)
         update(len(paths))
@@ -116,9 +136,10 @@ def remind(
 @click.option("--campaign", required=True, help="Campaign id or file.")
 @click.option("--as-of", "as_of", required=True, help="The as-of date, YYYY-MM-DD.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def report(db: Path, campaign: str, as_of: str, out: Path) -> None:
+@ENGINE_OPTION
+def report(db: Path, campaign: str, as_of: str, out: Path, engine: str) -> None:
     """The progress report: one self-contained HTML file that works offline."""
-    snapshot = _snapshot(db, campaign, as_of)
+    snapshot = _snapshot(db, campaign, as_of, engine)
     write_report(snapshot, out)
     click.echo(_("report: {resolve}").format(resolve=out.resolve()))
     _finish(snapshot)

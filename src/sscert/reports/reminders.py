@@ -44,7 +44,7 @@ from sscert.sms import (
     scheme_lines,
     signature,
 )
-from sscert.spreadsheet import file_name, neutralise, sheet_name, write_csv, write_sheet
+from sscert.spreadsheet import file_name, open_book, sheet_name, write_csv, write_sheet
 from sscert.values.phone import mask_phone_text
 
 __all__ = [
@@ -226,12 +226,8 @@ def write_reminders(
 
 
 def _write_summary(path: Path, rows: list[dict[str, Any]], snapshot: Snapshot) -> None:
-    import openpyxl  # noqa: PLC0415 - an optional dependency, loaded when needed
-
-    book = openpyxl.Workbook()
-    summary = book.active
-    summary.title = "汇总"
-    used = {summary.title}
+    book = open_book(path)
+    used = {"汇总"}
     by_township: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_township[row["乡镇"]].append(row)
@@ -246,29 +242,32 @@ def _write_summary(path: Path, rows: list[dict[str, Any]], snapshot: Snapshot) -
         for township, items in by_township.items()
     ]
     headers = ["乡镇", "乡镇事务所电话", "待认证", "已暂停发放", "已暂停金额"]
-    write_sheet(summary, headers, totals, money=["已暂停金额"], total_label="合计")
-    summary.append([])
-    summary.append([neutralise(f"{snapshot.campaign.name}，截至 {snapshot.as_of}")])
+    write_sheet(
+        book,
+        "汇总",
+        headers,
+        totals,
+        money=["已暂停金额"],
+        total_label="合计",
+        after=[[], [f"{snapshot.campaign.name}，截至 {snapshot.as_of}"]],
+    )
     for township, items in by_township.items():
-        sheet = book.create_sheet(title=sheet_name(township, used))
         write_sheet(
-            sheet,
+            book,
+            sheet_name(township, used),
             list(COLUMNS),
             [[r[c] for c in COLUMNS] for r in items],
             money=["已暂停金额"],
             total_label="合计",
         )
-    book.save(path)
+    book.close()
 
 
 def _book(path: Path, title: str, headers: Sequence[str], rows: list[list[object]]) -> Path:
-    import openpyxl  # noqa: PLC0415
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = sheet_name(title, set())
-    write_sheet(sheet, headers, rows, money=["已暂停金额"], total_label="合计")
-    book.save(path)
+    book = open_book(path)
+    write_sheet(book, sheet_name(title, set()), headers, rows, money=["已暂停金额"],
+                total_label="合计")  # fmt: skip
+    book.close()
     return path
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from attrs import frozen
 
@@ -21,7 +22,14 @@ from sscert.store.cases import load_case
 from sscert.store.sqlite import SQLiteStore
 from sscert.values.money import Money
 
-__all__ = ["Completion", "Snapshot", "take_snapshot"]
+__all__ = [
+    "ENGINES",
+    "Completion",
+    "Figures",
+    "Snapshot",
+    "batch_engine_installed",
+    "take_snapshot",
+]
 
 
 @frozen
@@ -42,8 +50,74 @@ class Completion:
 
 
 @frozen
+class Figures:
+    """The counts a progress report is made of, for a group of people: status by township
+    and by scheme, counting certifications by day, certifications by channel (counted and
+    rejected), and the four totals. Figures of two groups add up (:meth:`plus`)."""
+
+    by_township: dict[str, Counter[Status]]
+    by_scheme: dict[Scheme, Counter[Status]]
+    per_day: Counter[dt.date]
+    counted: Counter[str]
+    rejected: Counter[str]
+    totals: dict[str, Money]
+
+    @classmethod
+    def of(cls, results: Iterable[PersonResult]) -> Figures:
+        """The figures of people calculated one by one."""
+        by_township: dict[str, Counter[Status]] = defaultdict(Counter)
+        by_scheme: dict[Scheme, Counter[Status]] = defaultdict(Counter)
+        per_day: Counter[dt.date] = Counter()
+        counted: Counter[str] = Counter()
+        rejected: Counter[str] = Counter()
+        totals = dict.fromkeys(TOTALS, Money.zero())
+        for result in results:
+            by_township[township_of(result)][result.status] += 1
+            for scheme in {e.scheme for e in result.person.entitlements}:
+                by_scheme[scheme][result.status] += 1
+            per_day.update(_counting(result))
+            rejected_indexes = {c.index for c in result.rejected}
+            for index, event in enumerate(result.person.events):
+                channel = getattr(event, "channel", None)
+                on = getattr(event, "on", None)
+                if channel is None or not isinstance(on, dt.date) or on > result.as_of:
+                    continue
+                (rejected if index in rejected_indexes else counted)[channel] += 1
+            for key in TOTALS:
+                totals[key] = totals[key] + getattr(result.totals, key)
+        return cls(dict(by_township), dict(by_scheme), per_day, counted, rejected, totals)
+
+    def plus(self, other: Figures) -> Figures:
+        """The figures of both groups together."""
+
+        def merged(
+            a: dict[Any, Counter[Status]], b: dict[Any, Counter[Status]]
+        ) -> dict[Any, Counter[Status]]:
+            out: dict[Any, Counter[Status]] = {k: Counter(v) for k, v in a.items()}
+            for key, counts in b.items():
+                out.setdefault(key, Counter()).update(counts)
+            return out
+
+        return Figures(
+            merged(self.by_township, other.by_township),
+            merged(self.by_scheme, other.by_scheme),
+            self.per_day + other.per_day,
+            self.counted + other.counted,
+            self.rejected + other.rejected,
+            {k: self.totals[k] + other.totals[k] for k in TOTALS},
+        )
+
+
+TOTALS: tuple[str, ...] = ("paid_on_time", "backpaid", "withheld", "overpaid")
+
+
+@frozen
 class Snapshot:
-    """Every person's result as of a date, and the people who could not be calculated."""
+    """Every person's result as of a date, and the people who could not be calculated.
+
+    ``results`` holds every person's result — or, when ``figures`` is given (the batch
+    engine counted everyone), the results of the people the lists and the report name
+    one by one: everyone pending, suspended or deceased."""
 
     campaign: Campaign
     as_of: dt.date
@@ -52,6 +126,10 @@ class Snapshot:
     invalid: tuple[InvalidPerson, ...] = ()
     attested: bool = False
     unattested: int = 0
+    figures: Figures | None = None
+
+    def _figures(self) -> Figures:
+        return self.figures if self.figures is not None else Figures.of(self.results)
 
     @property
     def needing_reminder(self) -> list[PersonResult]:
@@ -65,48 +143,25 @@ class Snapshot:
         )
 
     def by_township(self) -> list[Completion]:
-        groups: dict[str, list[PersonResult]] = defaultdict(list)
-        for result in self.results:
-            groups[township_of(result)].append(result)
+        groups = self._figures().by_township
         order = [*self.campaign.townships, *sorted(set(groups) - set(self.campaign.townships))]
-        return [_completion(name, groups.get(name, [])) for name in order if name in groups]
+        return [_completion(name, groups[name]) for name in order if name in groups]
 
     def by_scheme(self) -> list[Completion]:
-        groups: dict[Scheme, list[PersonResult]] = defaultdict(list)
-        for result in self.results:
-            for scheme in {e.scheme for e in result.person.entitlements}:
-                groups[scheme].append(result)
+        groups = self._figures().by_scheme
         return [_completion(s.name_zh, groups[s]) for s in Scheme if s in groups]
 
     def certifications_per_day(self) -> Counter[dt.date]:
         """Counting certifications by CST date, up to the as-of date."""
-        days: Counter[dt.date] = Counter()
-        for result in self.results:
-            for certification in _counting(result):
-                days[certification] += 1
-        return days
+        return Counter(self._figures().per_day)
 
     def channel_mix(self) -> tuple[Counter[str], Counter[str]]:
         """Counting certifications by channel, and rejected attempts by channel."""
-        counted: Counter[str] = Counter()
-        rejected: Counter[str] = Counter()
-        for result in self.results:
-            rejected_indexes = {c.index for c in result.rejected}
-            for index, event in enumerate(result.person.events):
-                channel = getattr(event, "channel", None)
-                on = getattr(event, "on", None)
-                if channel is None or not isinstance(on, dt.date) or on > self.as_of:
-                    continue
-                (rejected if index in rejected_indexes else counted)[channel] += 1
-        return counted, rejected
+        figures = self._figures()
+        return Counter(figures.counted), Counter(figures.rejected)
 
     def totals(self) -> dict[str, Money]:
-        return {
-            "paid_on_time": Money.sum(r.totals.paid_on_time for r in self.results),
-            "backpaid": Money.sum(r.totals.backpaid for r in self.results),
-            "withheld": Money.sum(r.totals.withheld for r in self.results),
-            "overpaid": Money.sum(r.totals.overpaid for r in self.results),
-        }
+        return dict(self._figures().totals)
 
     @property
     def suspected_frauds(self) -> list[PersonResult]:
@@ -130,8 +185,7 @@ def _counting(result: PersonResult) -> Iterable[dt.date]:
             yield on
 
 
-def _completion(name: str, results: list[PersonResult]) -> Completion:
-    statuses = Counter(r.status for r in results)
+def _completion(name: str, statuses: Counter[Status]) -> Completion:
     covered = sum(n for s, n in statuses.items() if s is not Status.NOT_COVERED)
     return Completion(
         name,
@@ -143,6 +197,22 @@ def _completion(name: str, results: list[PersonResult]) -> Completion:
     )
 
 
+ENGINES: tuple[str, ...] = ("auto", "batch", "per-person")
+"""How :func:`take_snapshot` calculates: ``batch`` counts everyone with the batch engine
+and calculates one by one only the people the lists name; ``per-person`` calculates
+everyone one by one (the reference); ``auto`` is ``batch`` when the batch engine is
+installed (``sscert[batch]``)."""
+
+
+def batch_engine_installed() -> bool:
+    """Whether the optional batch engine (Polars) can be imported."""
+    try:
+        import polars  # noqa: F401, PLC0415
+    except ImportError:
+        return False
+    return True
+
+
 def take_snapshot(
     store: SQLiteStore,
     campaign: Campaign | str,
@@ -151,13 +221,23 @@ def take_snapshot(
     *,
     fine_policy: FinePolicy | None = None,
     progress: Callable[[int], None] | None = None,
+    engine: str = "auto",
 ) -> Snapshot:
     """Calculate every person in ``store`` under ``campaign`` as of ``as_of``. A person whose
     records do not make a valid case is left out and listed in ``invalid``.
 
     ``campaign`` is a :class:`~sscert.Campaign`, or a bundled id or file named by the
-    operator (:func:`~sscert.load_campaign`)."""
+    operator (:func:`~sscert.load_campaign`). ``engine`` is one of :data:`ENGINES`; both
+    engines give the same figures, lists and report."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine is one of {', '.join(ENGINES)}, not {engine!r}")
     loaded = campaign if isinstance(campaign, Campaign) else load_campaign(campaign)
+    if engine == "batch" or (engine == "auto" and batch_engine_installed()):
+        from sscert.batch.stored import snapshot_by_columns  # noqa: PLC0415
+
+        return snapshot_by_columns(
+            store, loaded, as_of, known_channels, fine_policy=fine_policy, progress=progress
+        )
     stored = load_case(store, loaded, as_of, known_channels=known_channels)
     results = calculate_case(stored.case, fine_policy=fine_policy, progress=progress)
     return Snapshot(

@@ -9,7 +9,7 @@ an older version let in, or that was damaged, stops only its own person.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from attrs import frozen
 
@@ -37,19 +37,27 @@ def invalid_dicts(invalid: Iterable[InvalidPerson]) -> list[dict[str, str | None
 
 
 def load_people(
-    store: SQLiteStore, *, known_channels: Iterable[str] = (), only: str | None = None
+    store: SQLiteStore,
+    *,
+    known_channels: Iterable[str] = (),
+    only: str | Collection[str] | None = None,
+    positions: Mapping[str, int] | None = None,
 ) -> tuple[tuple[Person, ...], tuple[InvalidPerson, ...]]:
     """Every person of ``store`` checked on their own: the valid ones in the order first
     imported, and the invalid ones with their reasons (a record that does not fit its
     person's case, or a person whose records fail the contract's checks). ``only`` (an
-    18-character ID number) reads that one person."""
+    18-character ID number, or a collection of them) reads those people; ``positions``
+    (each one's place among all the store's people) names them as reading everyone
+    would."""
     data, problems = store.case_and_problems("", dt.date(2000, 1, 1), person=only)
     items = data["people"]
-    people, invalid = parse_people_lenient(items, known_channels)
+    indexes = [positions[item["id_number"]] for item in items] if positions is not None else None
+    people, invalid = parse_people_lenient(items, known_channels, indexes=indexes)
     if problems:
         people = tuple(p for p in people if p.id_number.value not in problems)
         flagged = {p.index for p in invalid}
-        for index, item in enumerate(items):
+        for place, item in enumerate(items):
+            index = indexes[place] if indexes is not None else place
             reasons = problems.get(item["id_number"])
             if reasons and index not in flagged:
                 errors = tuple((f"people[{index}]", reason) for reason in reasons)

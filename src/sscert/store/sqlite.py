@@ -31,7 +31,7 @@ import hashlib
 import json
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -702,18 +702,35 @@ class SQLiteStore:
             "SELECT seq, id, kind, body, prev_hash, hash FROM records ORDER BY seq"
         )
 
-    def person_rows(self, person: str | None = None) -> Iterator[tuple[int, str, str, str]]:
+    def person_rows(
+        self, person: str | Collection[str] | None = None
+    ) -> Iterator[tuple[int, str, str, str]]:
         """Every row in chain order as ``(seq, kind, person, body)`` — or only ``person``'s
-        (an 18-character ID number)."""
+        (an 18-character ID number), or only the rows of a collection of them."""
         if person is None:
             yield from self._db.execute(
                 "SELECT seq, kind, id_number, body FROM records ORDER BY seq"
             )
-        else:
+        elif isinstance(person, str):
             yield from self._db.execute(
                 "SELECT seq, kind, id_number, body FROM records WHERE id_number = ? ORDER BY seq",
                 (person,),
             )
+        else:
+            yield from self._db.execute(
+                "SELECT seq, kind, id_number, body FROM records WHERE id_number IN "
+                "(SELECT value FROM json_each(?)) ORDER BY seq",
+                (json.dumps(sorted(person)),),
+            )
+
+    def raw_rows(self) -> Iterator[tuple[str, str, bytes]]:
+        """Every row in chain order as ``(kind, person, body)``, the body as the stored
+        bytes (for a reader that decodes them itself, all at once)."""
+        return iter(
+            self._db.execute(
+                "SELECT kind, id_number, CAST(body AS BLOB) FROM records ORDER BY seq"
+            ).fetchall()
+        )
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every record's body, in chain order (a body that is not a JSON object is
@@ -753,12 +770,12 @@ class SQLiteStore:
         as_of: dt.date,
         first: str | None = None,
         *,
-        person: str | None = None,
+        person: str | Collection[str] | None = None,
     ) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """:meth:`case`, and per person (by the ID number column) the problems of the rows
         that could not be folded into it (an unreadable body, an amount change with no
         entitlement): such a person's case would be wrong, so callers leave them out.
-        ``person`` (an ID number) limits it to that one person."""
+        ``person`` (an ID number, or a collection of them) limits it to those people."""
         people: dict[str, dict[str, Any]] = {}
         entitlements: dict[tuple[str, str], dict[str, Any]] = {}
         problems: dict[str, list[str]] = {}

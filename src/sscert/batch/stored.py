@@ -1,0 +1,312 @@
+"""A store's people as the batch engine's columns, read in one pass, and a campaign snapshot
+counted by the batch engine.
+
+Most people's records are plain: a person record, entitlements with a scheme, start, amount
+and perhaps an end, amount changes and certifications or a death. Those are read straight
+into table columns and checked column-wise (:func:`sscert.batch.tables.check_tables`, which
+accepts exactly what the per-record contract accepts). Everyone else — records of the other
+kinds (survivor details, accounts, repayment plans, the end of a benefit), a record that is
+not a JSON object of its kind's shape, or any value a column check refuses — is *routed*: read
+and calculated one by one by the per-person path, which is the reference and names the
+reason a person cannot be calculated exactly as ``store calculate`` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any, Final
+
+import orjson
+import polars as pl
+from attrs import frozen
+
+from sscert.batch.engine import BatchInput, BatchResult, evaluate_batch
+from sscert.batch.tables import Checked, assemble, check_tables
+from sscert.calculate import calculate_case
+from sscert.campaigns import Campaign
+from sscert.contract import Case
+from sscert.people import UNKNOWN_TOWNSHIP
+from sscert.reports.snapshot import TOTALS, Figures, Snapshot
+from sscert.rules.penalty import FinePolicy
+from sscert.rules.status import Status
+from sscert.schemes import Scheme
+from sscert.store.cases import load_people
+from sscert.store.sqlite import PERSON_FIELDS, SQLiteStore
+from sscert.values.limits import MAX_CONTRIBUTION_MONTHS, MAX_TEXT
+from sscert.values.money import Money
+
+__all__ = ["StoreColumns", "read_store_columns", "snapshot_by_columns"]
+
+#: The entitlement columns read from a store.
+ENTITLEMENT_COLUMNS: Final = (
+    "id_number",
+    "scheme",
+    "start",
+    "monthly_amount",
+    "end",
+    "dependant_relationship",
+    "dependant_fully_incapacitated",
+)
+#: Statuses whose people the lists and the report name one by one.
+NAMED: Final = (Status.PENDING, Status.SUSPENDED, Status.DECEASED)
+
+
+@frozen
+class StoreColumns:
+    """The plain people of a store as batch input; every person's place in the store (the
+    order first imported); and the people routed to the per-person path."""
+
+    data: BatchInput
+    positions: dict[str, int]
+    routed: frozenset[str]
+
+
+def _plain_text(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_TEXT
+
+
+def _columns(names: Iterable[str]) -> dict[str, list[Any]]:
+    return {name: [] for name in names}
+
+
+class _Reader:
+    """The columns of the plain records read so far."""
+
+    def __init__(self) -> None:
+        self.township: dict[str, str | None] = {}
+        self.held: set[tuple[str, str]] = set()
+        self.ents = _columns(ENTITLEMENT_COLUMNS)
+        self.changes = _columns(("id_number", "scheme", "from", "monthly_amount"))
+        self.events = _columns(("id_number", "type", "at", "channel", "on", "reported_on"))
+
+    def add(self, kind: str, key: str, record: dict[str, Any]) -> bool:
+        """Add one record to the columns; false when its person must be read one by one."""
+        if kind == "event":
+            return self._event(key, record)
+        if kind == "entitlement":
+            return self._entitlement(key, record)
+        if kind == "person":
+            return self._person(key, record)
+        if kind == "amount_change":
+            scheme, start, amount = (record.get(f) for f in ("scheme", "from", "monthly_amount"))
+            if not (_plain_text(scheme) and _plain_text(start) and _plain_text(amount)):
+                return False
+            if (key, scheme) not in self.held:
+                return False  # the store cannot fold it into an entitlement
+            for column, value in zip(
+                self.changes.values(), (key, scheme, start, amount), strict=True
+            ):
+                column.append(value)
+            return True
+        return False
+
+    def _event(self, key: str, record: dict[str, Any]) -> bool:
+        kind = record.get("type")
+        if kind == "certified":
+            values = (key, kind, record.get("at"), record.get("channel"), None, None)
+            plain = _plain_text(values[2]) and _plain_text(values[3])
+        elif kind == "died":
+            values = (key, kind, None, None, record.get("on"), record.get("reported_on"))
+            plain = _plain_text(values[4]) and _plain_text(values[5])
+        else:
+            return False
+        if plain:
+            for column, value in zip(self.events.values(), values, strict=True):
+                column.append(value)
+        return plain
+
+    def _person(self, key: str, record: dict[str, Any]) -> bool:
+        # the latest person record supersedes every field
+        if not all(_plain_text(record[f]) for f in PERSON_FIELDS if f in record):
+            return False
+        place = record.get("township")
+        if place is not None and place != place.strip():
+            return False
+        self.township[key] = place
+        return True
+
+    def _entitlement(self, key: str, record: dict[str, Any]) -> bool:
+        scheme = record.get("scheme")
+        if not _plain_text(scheme):
+            return False
+        values: list[object] = [key, scheme, record.get("start"), record.get("monthly_amount")]
+        values.append(record.get("end"))
+        if not all(_plain_text(v) for v in values[2:4]) or not (
+            values[4] is None or _plain_text(values[4])
+        ):
+            return False
+        months = record.get("contribution_months")
+        if months is not None and not (
+            type(months) is int and 0 <= months <= MAX_CONTRIBUTION_MONTHS
+        ):
+            return False
+        dependant = record.get("dependant")
+        if dependant is None:
+            values += [None, None]
+        elif not (
+            isinstance(dependant, dict)
+            and dependant.keys() <= {"relationship", "fully_incapacitated"}
+            and _plain_text(dependant.get("relationship"))
+            and type(dependant.get("fully_incapacitated", False)) is bool
+        ):
+            return False
+        else:
+            values += [dependant["relationship"], dependant.get("fully_incapacitated", False)]
+        for column, value in zip(self.ents.values(), values, strict=True):
+            column.append(value)
+        self.held.add((key, str(scheme)))
+        return True
+
+
+def read_store_columns(store: SQLiteStore, *, known_channels: Iterable[str] = ()) -> StoreColumns:
+    """Read every row of ``store`` once; plain people become columns, the others are routed."""
+    positions: dict[str, int] = {}
+    routed: set[str] = set()
+    reader = _Reader()
+    add = reader.add
+    for kind, key, body in store.raw_rows():
+        if key not in positions:
+            positions[key] = len(positions)
+        elif key in routed:
+            continue
+        try:
+            # orjson refuses NaN, lone surrogates and nesting beyond its own limit; a routed
+            # person's records are read again through every limit of the contract
+            record = orjson.loads(body)
+        except ValueError:
+            routed.add(key)
+            continue
+        if not isinstance(record, dict) or not add(kind, key, record):
+            routed.add(key)
+    people = [key for key in positions if key not in routed]
+    tables = {  # without the rows read before their person was routed
+        "entitlements": _frame(reader.ents, dependant_fully_incapacitated=pl.Boolean()),
+        "changes": _frame(reader.changes),
+        "events": _frame(reader.events),
+        "people": _frame(
+            {"id_number": people, "township": [reader.township.get(k) for k in people]}
+        ),
+    }
+    tables = _without(routed, tables)
+    checked = _check(tables, known_channels)
+    if checked.problems:
+        # the rows with a problem name their people: route them, and check the rest again
+        routed |= {
+            str(tables[table]["id_number"][row - 1]) for table, row, _c, _w in checked.problems
+        }
+        tables = _without(routed, tables)
+        checked = _check(tables, known_channels)
+        if checked.problems:  # pragma: no cover - the checks do not depend on other people
+            routed |= set(positions)
+            checked = _check({n: t.clear() for n, t in tables.items()}, known_channels)
+    return StoreColumns(assemble(checked), positions, frozenset(routed))
+
+
+def _without(routed: set[str], tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The tables without the rows of the routed people."""
+    if not routed:
+        return tables
+    keys = pl.Series(sorted(routed), dtype=pl.Utf8)
+    return {n: t.filter(~pl.col("id_number").is_in(keys.to_list())) for n, t in tables.items()}
+
+
+def _frame(columns: dict[str, list[Any]], **types: pl.DataType) -> pl.DataFrame:
+    return pl.DataFrame(columns, schema={name: types.get(name, pl.Utf8) for name in columns})
+
+
+def _check(tables: dict[str, pl.DataFrame], known_channels: Iterable[str]) -> Checked:
+    return check_tables(
+        tables["entitlements"],
+        tables["events"],
+        tables["changes"],
+        tables["people"],
+        known_channels=known_channels,
+        cap=None,
+    )
+
+
+def _figures(data: BatchInput, result: BatchResult, named: pl.DataFrame, as_of: dt.date) -> Figures:
+    """The figures of the people the batch engine decided and the lists do not name."""
+    keep = result.persons.join(named, on="person", how="anti")
+    people = keep.join(data.people.select("person", "township"), on="person").with_columns(
+        township=pl.when(pl.col("township").fill_null("") == "")
+        .then(pl.lit(UNKNOWN_TOWNSHIP))
+        .otherwise(pl.col("township"))
+    )
+    by_township: dict[str, Counter[Status]] = defaultdict(Counter)
+    for place, status, count in people.group_by("township", "status").len().iter_rows():
+        by_township[place][Status(status)] += count
+    by_scheme: dict[Scheme, Counter[Status]] = defaultdict(Counter)
+    schemes = (
+        data.entitlements.select("person", "scheme")
+        .unique()
+        .join(people.select("person", "status"), on="person")
+    )
+    for scheme, status, count in schemes.group_by("scheme", "status").len().iter_rows():
+        by_scheme[Scheme(scheme)][Status(status)] += count
+    certs = (
+        data.certifications.join(people.select("person"), on="person")
+        .filter(pl.col("on") <= as_of)
+        .join(
+            result.rejected.select("person", "index", rejected=pl.lit(True)),
+            on=["person", "index"],
+            how="left",
+        )
+    )
+    per_day: Counter[dt.date] = Counter()
+    counted: Counter[str] = Counter()
+    rejected: Counter[str] = Counter()
+    for on, channel, was_rejected, count in (
+        certs.group_by("on", "channel", "rejected").len().iter_rows()
+    ):
+        if was_rejected:
+            rejected[channel] += count
+        else:
+            counted[channel] += count
+            per_day[on] += count
+    sums = people.select(pl.col(list(TOTALS)).sum()).row(0)
+    totals = {k: Money(Decimal(int(v or 0)).scaleb(-2)) for k, v in zip(TOTALS, sums, strict=True)}
+    return Figures(dict(by_township), dict(by_scheme), per_day, counted, rejected, totals)
+
+
+def snapshot_by_columns(
+    store: SQLiteStore,
+    campaign: Campaign,
+    as_of: dt.date,
+    known_channels: Iterable[str] = (),
+    *,
+    fine_policy: FinePolicy | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Snapshot:
+    """:func:`sscert.reports.take_snapshot` with the batch engine counting everyone and the
+    per-person path calculating the people the lists name (pending, suspended, deceased) and
+    the routed ones. The figures and lists are those of the per-person path (a test
+    compares them)."""
+    channels = [*known_channels, *campaign.channels]
+    columns = read_store_columns(store, known_channels=channels)
+    result = evaluate_batch(columns.data, campaign, as_of, None, fine_policy=fine_policy)
+    named = result.persons.filter(pl.col("status").is_in([s.value for s in NAMED])).select(
+        "person", "id_number"
+    )
+    one_by_one = columns.routed | set(named["id_number"].to_list())
+    people, invalid = load_people(
+        store, known_channels=channels, only=one_by_one, positions=columns.positions
+    )
+    results = calculate_case(Case(campaign, as_of, None, people), fine_policy=fine_policy,
+                             progress=progress)  # fmt: skip
+    figures = _figures(columns.data, result, named.select("person"), as_of).plus(
+        Figures.of(results)
+    )
+    return Snapshot(
+        campaign,
+        as_of,
+        tuple(results),
+        store.head()[1],
+        invalid,
+        store.attested,
+        store.unattested_certifications(),
+        figures,
+    )
