@@ -23,11 +23,12 @@ import orjson
 import polars as pl
 from attrs import frozen
 
+from sscert.batch.convert import from_people
 from sscert.batch.engine import BatchInput, BatchResult, evaluate_batch
 from sscert.batch.tables import Checked, assemble, check_tables
 from sscert.calculate import calculate_case
 from sscert.campaigns import Campaign
-from sscert.contract import Case
+from sscert.contract import Case, InvalidPerson
 from sscert.people import UNKNOWN_TOWNSHIP
 from sscert.reports.snapshot import TOTALS, Figures, Snapshot
 from sscert.rules.penalty import FinePolicy
@@ -38,7 +39,12 @@ from sscert.store.sqlite import PERSON_FIELDS, SQLiteStore
 from sscert.values.limits import MAX_CONTRIBUTION_MONTHS, MAX_TEXT
 from sscert.values.money import Money
 
-__all__ = ["StoreColumns", "read_store_columns", "snapshot_by_columns"]
+__all__ = [
+    "StoreColumns",
+    "read_store_columns",
+    "snapshot_by_columns",
+    "store_input",
+]
 
 #: The entitlement columns read from a store.
 ENTITLEMENT_COLUMNS: Final = (
@@ -310,3 +316,67 @@ def snapshot_by_columns(
         store.unattested_certifications(),
         figures,
     )
+
+
+def store_input(
+    store: SQLiteStore, *, known_channels: Iterable[str] = ()
+) -> tuple[BatchInput, tuple[InvalidPerson, ...]]:
+    """Every valid person of ``store`` as batch input, in the order first imported, and the
+    people left out with their reasons: plain people read as columns, the routed ones one
+    by one (:func:`sscert.store.load_people`), then put back in their places."""
+    columns = read_store_columns(store, known_channels=known_channels)
+    if not columns.routed:
+        return columns.data, ()
+    people, invalid = load_people(
+        store, known_channels=known_channels, only=columns.routed, positions=columns.positions
+    )
+    return _merged(columns.data, from_people(people), columns.positions), invalid
+
+
+def _merged(first: BatchInput, second: BatchInput, positions: dict[str, int]) -> BatchInput:
+    """Two inputs as one, people numbered by their places in the store."""
+    place = pl.DataFrame(
+        {"id_number": list(positions), "place": list(positions.values())},
+        schema={"id_number": pl.Utf8, "place": pl.Int64},
+    )
+    keys = []
+    for part, data in enumerate((first, second)):
+        keys.append(
+            data.people.select("person", "id_number")
+            .join(place, on="id_number", how="left")
+            .select("person", "place", part=pl.lit(part))
+        )
+    numbered = (
+        pl.concat(keys)
+        .sort("place")
+        .with_row_index("new")
+        .select("part", "person", pl.col("new").cast(pl.Int64))
+    )
+
+    def renumbered(part: int, frame: pl.DataFrame) -> pl.DataFrame:
+        mapping = numbered.filter(pl.col("part") == part).drop("part")
+        return (
+            frame.join(mapping, on="person", how="inner", maintain_order="left")
+            .drop("person")
+            .rename({"new": "person"})
+            .select(frame.columns)
+        )
+
+    def both(name: str) -> pl.DataFrame:
+        parts = [renumbered(k, getattr(d, name)) for k, d in enumerate((first, second))]
+        return pl.concat(parts, how="vertical_relaxed")
+
+    merged = {name: both(name) for name in _FRAMES}
+    merged["people"] = merged["people"].sort("person")
+    return BatchInput(**merged)
+
+
+_FRAMES: Final = (
+    "people",
+    "entitlements",
+    "changes",
+    "certifications",
+    "deaths",
+    "dependant_ends",
+    "imprisonments",
+)

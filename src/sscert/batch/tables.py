@@ -24,7 +24,6 @@ from typing import Final
 import polars as pl
 from attrs import frozen
 
-from sscert.batch.convert import from_people
 from sscert.batch.engine import DEPENDANT_ENDS, IMPRISONMENTS, BatchInput
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import EVENT_TYPES, InvalidPerson
@@ -32,7 +31,6 @@ from sscert.events import EndReason
 from sscert.i18n import _
 from sscert.people import Relationship
 from sscert.schemes import Scheme
-from sscert.store.cases import load_people
 from sscert.store.sqlite import SQLiteStore
 from sscert.values.identity import CHECK_CHARACTERS, WEIGHTS
 from sscert.values.limits import MAX_MONTHLY_AMOUNT, MAX_YEAR, MIN_YEAR
@@ -721,6 +719,9 @@ def from_store_checked(
 ) -> tuple[BatchInput, tuple[InvalidPerson, ...]]:
     """The store's valid people as batch input, and the people left out with the reason —
     the same people, for the same reasons, as ``store calculate``, ``report`` and ``remind``
-    (:func:`sscert.store.load_people`)."""
-    people, invalid = load_people(store, known_channels=known_channels)
-    return from_people(people), invalid
+    (:func:`sscert.store.load_people`). Plain records are read as columns and checked
+    column-wise; the people with other records are read one by one
+    (:func:`sscert.batch.stored.store_input`)."""
+    from sscert.batch.stored import store_input  # noqa: PLC0415 - it builds on this module
+
+    return store_input(store, known_channels=known_channels)
