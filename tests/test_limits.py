@@ -270,3 +270,31 @@ def test_a_line_repeated_in_one_batch_is_present_and_a_changed_one_a_conflict(
         assert [r.line for r in report.rejected] == [3]
         assert "conflict" in report.rejected[0].reason
         assert store.verify() is None
+
+
+#: Characters JSON encoders escape differently, or not at all (a lone surrogate).
+_AWKWARD = '\n\t"\\\u2028\x00\x7f\ud800'
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(_AWKWARD)),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    head=st.dictionaries(st.text(max_size=5), _VALUES, max_size=3),
+    items=st.lists(_VALUES, max_size=4),
+)
+def test_json_written_piece_by_piece_is_the_same_text(
+    head: dict[str, Any], items: list[Any]
+) -> None:
+    """``store calculate`` writes each person's result as it comes: the same text as the
+    whole document at once, whatever the values (orjson where it can, json where not)."""
+    from sscert.cli.output import dump_json, json_chunks  # noqa: PLC0415
+
+    assert "".join(json_chunks(head, "people", items)) == dump_json({**head, "people": items})

@@ -7,7 +7,7 @@ naming the path of the bad field; nothing reads a clock: ``as_of`` is in the cas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sscert.contract import CampaignsArg, Case, parse_case
@@ -18,6 +18,7 @@ from sscert.rules.penalty import FinePolicy
 __all__ = [
     "calculate",
     "calculate_case",
+    "iter_case",
     "person_result_to_dict",
     "result_to_dict",
 ]
@@ -54,16 +55,24 @@ def calculate_case(
     ``fine_policy`` (a regional policy from a plugin) may suggest a multiple of the fine for
     each suspected fraud; the suggestion is recorded, never applied. ``progress`` is told
     how many people are done, now and then."""
-    results = []
+    return list(iter_case(case, fine_policy=fine_policy, progress=progress))
+
+
+def iter_case(
+    case: Case,
+    *,
+    fine_policy: FinePolicy | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[PersonResult]:
+    """:func:`calculate_case` one result at a time, so that a caller can write each one out
+    and let it go."""
+    done = 0
     for done, person in enumerate(case.people, start=1):
-        results.append(
-            evaluate(case.campaign, person, case.as_of, case.first, fine_policy=fine_policy)
-        )
+        yield evaluate(case.campaign, person, case.as_of, case.first, fine_policy=fine_policy)
         if progress is not None and done % 1000 == 0:
             progress(done)
     if progress is not None:
-        progress(len(results))
-    return results
+        progress(done)
 
 
 def _date(value: dt.date | None) -> str | None:

@@ -6,11 +6,12 @@ import io
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import click
+import orjson
 
 from sscert.i18n import _
 
@@ -19,7 +20,9 @@ __all__ = [
     "display_width",
     "dump_json",
     "echo_json",
+    "echo_json_chunks",
     "ensure_utf8_streams",
+    "json_chunks",
     "table",
 ]
 
@@ -58,6 +61,49 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def dump_json(data: Any) -> str:
     """JSON for people and programs: UTF-8 text (not ``\\u`` escapes), 2-space indent."""
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+_ITEMS: Final = "\x00items\x00"
+
+
+def json_chunks(data: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+    """:func:`dump_json` of ``data`` with ``items`` as its list under ``key``, piece by
+    piece: each item is encoded (by orjson) as it comes and can be let go. The text is the
+    same as ``dump_json({**data, key: list(items)})`` (a test compares them)."""
+    head, tail = dump_json({**data, key: _ITEMS}).split(json.dumps(_ITEMS))
+    yield head
+    first = True
+    for item in items:
+        try:
+            text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8")
+        except TypeError:  # what orjson does not encode (a lone surrogate, a huge integer)
+            text = dump_json(item)
+        yield ("[\n    " if first else ",\n    ") + text.replace("\n", "\n    ")
+        first = False
+    yield "[]" if first else "\n  ]"
+    yield tail
+
+
+def echo_json_chunks(chunks: Iterable[str], output: Path | None) -> None:
+    """:func:`echo_json` for text made piece by piece (:func:`json_chunks`)."""
+    if output is None:
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        click.echo()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.write("\n")
+    except OSError as error:
+        click.echo(
+            _("sscert: cannot write {output}: {error}").format(output=output, error=error),
+            err=True,
+        )
+        raise SystemExit(2) from None
+    click.echo(_("wrote {output}").format(output=output), err=True)
 
 
 #: ``-o/--output FILE``: write JSON there instead of standard output.

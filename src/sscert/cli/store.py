@@ -8,16 +8,18 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from sscert.attestation import AttestationVerifier, TrustedKey
+from sscert.calculate import iter_case, person_result_to_dict
 from sscert.campaigns import Campaign, CampaignError, load_campaign
-from sscert.cli.output import OUTPUT_OPTION, dump_json, echo_json, table
+from sscert.cli.output import OUTPUT_OPTION, dump_json, echo_json_chunks, json_chunks, table
 from sscert.cli.progress import progress
 from sscert.i18n import _
 from sscert.keys import KeyFileError, generate_key_files, load_private_key, load_public_key
-from sscert.plugins import case_result_with_plugins, channel_codes, make_plugin_manager
+from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
 from sscert.store import (
     CheckpointError,
     SQLiteStore,
@@ -366,13 +368,21 @@ def calculate(
     campaign = load_campaign_option(campaign_name)
     day, month = parse_as_of(as_of, first)
     pm = make_plugin_manager()
-    with _open(db) as opened, progress(_("calculating")) as update:
+    with _open(db) as opened:
         stored = load_case(opened, campaign, day, month, known_channels=channel_codes(pm))
-        result = case_result_with_plugins(stored.case, pm)
-        update(len(stored.case.people))
+    case = stored.case
+    head: dict[str, Any] = {
+        "as_of": case.as_of.isoformat(),
+        "campaign": case.campaign.id,
+        "from": str(case.first) if case.first is not None else None,
+        "people": None,
+    }
     if stored.invalid:
-        result["invalid"] = invalid_dicts(stored.invalid)
-    echo_json(result, output)
+        head["invalid"] = invalid_dicts(stored.invalid)
+    with progress(_("calculating")) as update:
+        # each person's result is written as it is calculated, and let go
+        results = iter_case(case, fine_policy=fine_policy(pm), progress=update)
+        echo_json_chunks(json_chunks(head, "people", map(person_result_to_dict, results)), output)
     for person in stored.invalid:
         click.echo(
             _("sscert: {id_number}: not calculated: {reason}").format(

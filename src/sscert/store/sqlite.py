@@ -784,7 +784,7 @@ class SQLiteStore:
                 person_key, {"id_number": person_key, "entitlements": [], "events": []}
             )
             try:
-                _fold(folded, entitlements, person_key, kind, json.loads(body))
+                _fold(folded, entitlements, person_key, kind, loads(body))
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 problems.setdefault(person_key, []).append(
                     f"stored record {seq} cannot be used ({_short(error)})"
