@@ -723,6 +723,19 @@ class SQLiteStore:
                 (json.dumps(sorted(person)),),
             )
 
+    def people_with_event(self, event_type: str) -> list[str]:
+        """The ID numbers of the people with an ``event`` record of ``event_type`` (a body
+        that is not valid JSON is passed over), in the order first imported."""
+        return [
+            str(person)
+            for (person,) in self._db.execute(
+                "SELECT id_number FROM records WHERE kind = 'event' AND CASE WHEN "
+                "json_valid(body) THEN json_extract(body, '$.type') END = ? "
+                "GROUP BY id_number ORDER BY min(seq)",
+                (event_type,),
+            )
+        ]
+
     def raw_rows(self) -> Iterator[tuple[str, str, bytes]]:
         """Every row in chain order as ``(kind, person, body)``, the body as the stored
         bytes (for a reader that decodes them itself, all at once)."""
