@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, NewType, TypeVar, get_args, get_origin
 
 import attrs
@@ -47,6 +48,7 @@ from sscert.values.privacy import redact
 __all__ = [
     "ENTITLEMENT_KEYS",
     "EVENT_TYPES",
+    "EVENT_WIRES",
     "AccountIn",
     "Case",
     "CertifiedIn",
@@ -165,6 +167,8 @@ _EVENT_WIRES: dict[str, type[Any]] = {
 }
 #: The ``type`` of each event the contract takes.
 EVENT_TYPES: tuple[str, ...] = tuple(_EVENT_WIRES)
+#: Each event type's wire class.
+EVENT_WIRES: Mapping[str, type[Any]] = MappingProxyType(_EVENT_WIRES)
 
 
 @frozen

@@ -3,38 +3,25 @@ around — and its conversion to the engine's tables."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import polars as pl
 
+from sscert.batch.schema import CHANGE_COLUMNS, ENTITLEMENT_COLUMNS, EVENT_COLUMNS
 from sscert.batch.tables import from_tables
 
 __all__ = ["NESTED_SCHEMA", "flatten", "nest_case"]
 
-_ENT = pl.Struct(
-    {
-        "scheme": pl.Utf8,
-        "start": pl.Utf8,
-        "end": pl.Utf8,
-        "monthly_amount": pl.Utf8,
-        "dependant_relationship": pl.Utf8,
-        "dependant_fully_incapacitated": pl.Boolean,
-    }
-)
-_CHG = pl.Struct({"scheme": pl.Utf8, "from": pl.Utf8, "monthly_amount": pl.Utf8})
-_EVT = pl.Struct(
-    {
-        "type": pl.Utf8,
-        "at": pl.Utf8,
-        "channel": pl.Utf8,
-        "on": pl.Utf8,
-        "reported_on": pl.Utf8,
-        "reason": pl.Utf8,
-        "from": pl.Utf8,
-        "to": pl.Utf8,
-    }
-)
+
+def _struct(columns: dict[str, pl.DataType]) -> pl.Struct:
+    """A table's row without its ID number (the nested row's own)."""
+    return pl.Struct({name: kind for name, kind in columns.items() if name != "id_number"})
+
+
+_ENT = _struct(ENTITLEMENT_COLUMNS)
+_CHG = _struct(CHANGE_COLUMNS)
+_EVT = _struct(EVENT_COLUMNS)
 NESTED_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "id_number": pl.Utf8,
     "region": pl.Utf8,
@@ -48,45 +35,35 @@ def nest_case(people: Iterable[dict[str, Any]]) -> pl.DataFrame:
     """People of a calculation case as nested rows (the region is the ID number's first 6)."""
     rows = []
     for person in people:
-        changes = [
-            {"scheme": e["scheme"], "from": c["from"], "monthly_amount": c["monthly_amount"]}
-            for e in person.get("entitlements", [])
-            for c in e.get("changes", [])
-        ]
+        entitlements = person.get("entitlements", [])
         rows.append(
             {
                 "id_number": person["id_number"],
                 "region": str(person["id_number"])[:6],
-                "entitlements": [
-                    {
-                        "scheme": e["scheme"],
-                        "start": e["start"],
-                        "end": e.get("end"),
-                        "monthly_amount": e["monthly_amount"],
-                        "dependant_relationship": (e.get("dependant") or {}).get("relationship"),
-                        "dependant_fully_incapacitated": (e.get("dependant") or {}).get(
-                            "fully_incapacitated"
-                        ),
-                    }
-                    for e in person.get("entitlements", [])
+                "entitlements": [_cells(e, _ENT) for e in entitlements],
+                "changes": [
+                    {**_cells(c, _CHG), "scheme": e["scheme"]}
+                    for e in entitlements
+                    for c in e.get("changes", [])
                 ],
-                "changes": changes,
-                "events": [
-                    {
-                        "type": v["type"],
-                        "at": v.get("at"),
-                        "channel": v.get("channel"),
-                        "on": v.get("on"),
-                        "reported_on": v.get("reported_on"),
-                        "reason": v.get("reason"),
-                        "from": v.get("from"),
-                        "to": v.get("to"),
-                    }
-                    for v in person.get("events", [])
-                ],
+                "events": [_cells(v, _EVT) for v in person.get("events", [])],
             }
         )
     return pl.DataFrame(rows, schema=NESTED_SCHEMA)
+
+
+def _cells(item: Mapping[str, Any], row: pl.Struct) -> dict[str, Any]:
+    """A case's item as the fields of a nested row: a flattened column ``a_b`` reads
+    ``item["a"]["b"]`` when the item has no ``a_b`` (the dependant's fields)."""
+    cells: dict[str, Any] = {}
+    for field in row.fields:
+        value = item.get(field.name)
+        if value is None and "_" in field.name:
+            head, _sep, tail = field.name.partition("_")
+            inner = item.get(head)
+            value = inner.get(tail) if isinstance(inner, Mapping) else None
+        cells[field.name] = value
+    return cells
 
 
 def flatten(nested: pl.DataFrame, known_channels: Iterable[str] = ()) -> Any:

@@ -15,20 +15,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+import attrs
 import orjson
 import polars as pl
 from attrs import frozen
 
 from sscert.batch.convert import from_people
 from sscert.batch.engine import BatchInput, BatchResult, evaluate_batch
+from sscert.batch.schema import (
+    CHANGE_COLUMNS,
+    ENTITLEMENT_COLUMNS,
+    EVENT_COLUMNS,
+    PEOPLE_COLUMNS,
+)
 from sscert.batch.tables import Checked, assemble, check_tables
 from sscert.calculate import calculate_case
 from sscert.campaigns import Campaign
-from sscert.contract import Case, InvalidPerson
+from sscert.contract import EVENT_WIRES, Case, InvalidPerson
 from sscert.people import UNKNOWN_TOWNSHIP
 from sscert.reports.snapshot import TOTALS, Figures, Snapshot
 from sscert.rules.penalty import FinePolicy
@@ -46,16 +53,11 @@ __all__ = [
     "store_input",
 ]
 
-#: The entitlement columns read from a store.
-ENTITLEMENT_COLUMNS: Final = (
-    "id_number",
-    "scheme",
-    "start",
-    "monthly_amount",
-    "end",
-    "dependant_relationship",
-    "dependant_fully_incapacitated",
-)
+#: The event types read into columns, with their fields (from their wire classes).
+EVENT_FIELDS: Final = {
+    kind: tuple(f.name.removesuffix("_") for f in attrs.fields(EVENT_WIRES[kind]))
+    for kind in ("certified", "died")
+}
 #: Statuses whose people the lists and the report name one by one.
 NAMED: Final = (Status.PENDING, Status.SUSPENDED, Status.DECEASED)
 
@@ -79,14 +81,15 @@ def _columns(names: Iterable[str]) -> dict[str, list[Any]]:
 
 
 class _Reader:
-    """The columns of the plain records read so far."""
+    """The columns of the plain records read so far (the batch tables' columns,
+    :mod:`sscert.batch.schema`), each row filled by column name."""
 
     def __init__(self) -> None:
         self.township: dict[str, str | None] = {}
         self.held: set[tuple[str, str]] = set()
         self.ents = _columns(ENTITLEMENT_COLUMNS)
-        self.changes = _columns(("id_number", "scheme", "from", "monthly_amount"))
-        self.events = _columns(("id_number", "type", "at", "channel", "on", "reported_on"))
+        self.changes = _columns(CHANGE_COLUMNS)
+        self.events = _columns(EVENT_COLUMNS)
 
     def add(self, kind: str, key: str, record: dict[str, Any]) -> bool:
         """Add one record to the columns; false when its person must be read one by one."""
@@ -97,32 +100,24 @@ class _Reader:
         if kind == "person":
             return self._person(key, record)
         if kind == "amount_change":
-            scheme, start, amount = (record.get(f) for f in ("scheme", "from", "monthly_amount"))
-            if not (_plain_text(scheme) and _plain_text(start) and _plain_text(amount)):
+            row = {c: record.get(c) for c in CHANGE_COLUMNS if c != "id_number"}
+            if not all(_plain_text(v) for v in row.values()):
                 return False
-            if (key, scheme) not in self.held:
+            if (key, row["scheme"]) not in self.held:
                 return False  # the store cannot fold it into an entitlement
-            for column, value in zip(
-                self.changes.values(), (key, scheme, start, amount), strict=True
-            ):
-                column.append(value)
+            _append(self.changes, key, row)
             return True
         return False
 
     def _event(self, key: str, record: dict[str, Any]) -> bool:
-        kind = record.get("type")
-        if kind == "certified":
-            values = (key, kind, record.get("at"), record.get("channel"), None, None)
-            plain = _plain_text(values[2]) and _plain_text(values[3])
-        elif kind == "died":
-            values = (key, kind, None, None, record.get("on"), record.get("reported_on"))
-            plain = _plain_text(values[4]) and _plain_text(values[5])
-        else:
+        wanted = EVENT_FIELDS.get(str(record.get("type")))
+        if wanted is None:
             return False
-        if plain:
-            for column, value in zip(self.events.values(), values, strict=True):
-                column.append(value)
-        return plain
+        row = {f: record.get(f) for f in wanted}
+        if not all(_plain_text(v) for v in row.values()):
+            return False
+        _append(self.events, key, {"type": record["type"], **row})
+        return True
 
     def _person(self, key: str, record: dict[str, Any]) -> bool:
         # the latest person record supersedes every field
@@ -135,13 +130,13 @@ class _Reader:
         return True
 
     def _entitlement(self, key: str, record: dict[str, Any]) -> bool:
-        scheme = record.get("scheme")
-        if not _plain_text(scheme):
-            return False
-        values: list[object] = [key, scheme, record.get("start"), record.get("monthly_amount")]
-        values.append(record.get("end"))
-        if not all(_plain_text(v) for v in values[2:4]) or not (
-            values[4] is None or _plain_text(values[4])
+        row: dict[str, object] = {
+            c: record.get(c) for c in ENTITLEMENT_COLUMNS if not c.startswith("dependant_")
+        }
+        row.pop("id_number", None)
+        required = ("scheme", "start", "monthly_amount")
+        if not all(_plain_text(row[c]) for c in required) or not all(
+            row[c] is None or _plain_text(row[c]) for c in row
         ):
             return False
         months = record.get("contribution_months")
@@ -150,21 +145,24 @@ class _Reader:
         ):
             return False
         dependant = record.get("dependant")
-        if dependant is None:
-            values += [None, None]
-        elif not (
-            isinstance(dependant, dict)
-            and dependant.keys() <= {"relationship", "fully_incapacitated"}
-            and _plain_text(dependant.get("relationship"))
-            and type(dependant.get("fully_incapacitated", False)) is bool
-        ):
-            return False
-        else:
-            values += [dependant["relationship"], dependant.get("fully_incapacitated", False)]
-        for column, value in zip(self.ents.values(), values, strict=True):
-            column.append(value)
-        self.held.add((key, str(scheme)))
+        if dependant is not None:
+            if not (
+                isinstance(dependant, dict)
+                and dependant.keys() <= {"relationship", "fully_incapacitated"}
+                and _plain_text(dependant.get("relationship"))
+                and type(dependant.get("fully_incapacitated", False)) is bool
+            ):
+                return False
+            row["dependant_relationship"] = dependant["relationship"]
+            row["dependant_fully_incapacitated"] = dependant.get("fully_incapacitated", False)
+        _append(self.ents, key, row)
+        self.held.add((key, str(row["scheme"])))
         return True
+
+
+def _append(columns: dict[str, list[Any]], key: str, row: dict[str, Any]) -> None:
+    for column, values in columns.items():
+        values.append(key if column == "id_number" else row.get(column))
 
 
 def read_store_columns(store: SQLiteStore, *, known_channels: Iterable[str] = ()) -> StoreColumns:
@@ -189,11 +187,12 @@ def read_store_columns(store: SQLiteStore, *, known_channels: Iterable[str] = ()
             routed.add(key)
     people = [key for key in positions if key not in routed]
     tables = {  # without the rows read before their person was routed
-        "entitlements": _frame(reader.ents, dependant_fully_incapacitated=pl.Boolean()),
-        "changes": _frame(reader.changes),
-        "events": _frame(reader.events),
+        "entitlements": _frame(reader.ents, ENTITLEMENT_COLUMNS),
+        "changes": _frame(reader.changes, CHANGE_COLUMNS),
+        "events": _frame(reader.events, EVENT_COLUMNS),
         "people": _frame(
-            {"id_number": people, "township": [reader.township.get(k) for k in people]}
+            {"id_number": people, "township": [reader.township.get(k) for k in people]},
+            PEOPLE_COLUMNS,
         ),
     }
     tables = _without(routed, tables)
@@ -219,8 +218,8 @@ def _without(routed: set[str], tables: dict[str, pl.DataFrame]) -> dict[str, pl.
     return {n: t.filter(~pl.col("id_number").is_in(keys.to_list())) for n, t in tables.items()}
 
 
-def _frame(columns: dict[str, list[Any]], **types: pl.DataType) -> pl.DataFrame:
-    return pl.DataFrame(columns, schema={name: types.get(name, pl.Utf8) for name in columns})
+def _frame(columns: dict[str, list[Any]], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame(columns, schema=schema)
 
 
 def _check(tables: dict[str, pl.DataFrame], known_channels: Iterable[str]) -> Checked:

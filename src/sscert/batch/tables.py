@@ -17,7 +17,7 @@ Bad values raise :class:`BatchInputError` naming the table, the row and the colu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -25,6 +25,12 @@ import polars as pl
 from attrs import frozen
 
 from sscert.batch.engine import DEPENDANT_ENDS, IMPRISONMENTS, BatchInput
+from sscert.batch.schema import (
+    CHANGE_COLUMNS,
+    ENTITLEMENT_COLUMNS,
+    EVENT_COLUMNS,
+    PEOPLE_COLUMNS,
+)
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import EVENT_TYPES, InvalidPerson
 from sscert.events import EndReason
@@ -331,6 +337,11 @@ def _date(out: str, source: str | None = None) -> Stages:
     ]
 
 
+def _text_columns(columns: Mapping[str, pl.DataType]) -> tuple[str, ...]:
+    """The text columns of a table (:mod:`sscert.batch.schema`)."""
+    return tuple(name for name, kind in columns.items() if kind == pl.String())
+
+
 def _flag(frame: Table, column: str) -> tuple[pl.Expr, pl.Expr]:
     """A true/false column (Boolean, or text ``true``/``false``); null stays null."""
     schema = frame.schema if isinstance(frame, pl.DataFrame) else frame.collect_schema()
@@ -418,10 +429,9 @@ def check_tables(
     problems: list[tuple[str, int, str, str]] = []
 
     incapacitated, incapacitated_why = _flag(entitlements, "dependant_fully_incapacitated")
-    ent_columns = ("id_number", "scheme", "start", "end", "monthly_amount")
     ents = _checked(
         entitlements,
-        (*ent_columns, "dependant_relationship"),
+        _text_columns(ENTITLEMENT_COLUMNS),
         [_id_number("id_number"), _month("start"), _month("end"), _fen("amount")],
         lambda frame: frame.select(
             "id_number",
@@ -484,11 +494,10 @@ def check_tables(
 
     events = events if events is not None else pl.DataFrame({"id_number": [], "type": []})
     types = list(EVENT_TYPES)
-    ev_columns = ("id_number", "type", "at", "channel", "on", "reported_on", "reason", "from", "to")
     kind, given_to = c("t_type"), c("t_to").fill_null("") != ""
     evs = _checked(
         events,
-        ev_columns,
+        _text_columns(EVENT_COLUMNS),
         [
             _id_number("id_number"),
             _cst_date("at", "at"),
@@ -550,7 +559,7 @@ def check_tables(
     changes = changes if changes is not None else pl.DataFrame({"id_number": [], "scheme": []})
     chs = _checked(
         changes,
-        ("id_number", "scheme", "from", "monthly_amount"),
+        _text_columns(CHANGE_COLUMNS),
         [_id_number("id_number"), _month("start", "from"), _fen("amount")],
         lambda frame: frame.select(
             "id_number",
@@ -573,7 +582,7 @@ def check_tables(
     if people is not None:
         given = _checked(
             people,
-            ("id_number", "township"),
+            _text_columns(PEOPLE_COLUMNS),
             [_id_number("id_number")],
             lambda frame: frame.select("id_number", township="t_township", w_id="w_id_number"),
             reasons=("people", {"id_number": "w_id"}, problems),
