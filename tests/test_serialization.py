@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -82,3 +83,21 @@ def test_float_is_refused_for_money_and_decimal(value: float) -> None:
 def test_money_with_three_decimals_is_refused() -> None:
     with pytest.raises(ValueError, match="2 decimal"):
         converter.structure("1.005", Money)
+
+
+@given(sst.person_dicts())
+def test_the_wire_converter_structures_and_unstructures_people(person: dict[str, object]) -> None:
+    """The input contract's wire classes go both ways through the one wire converter: a
+    person's JSON structures, unstructures to the contract's JSON (``from``, ``type``, text
+    for money, months and dates) and structures again to the same value."""
+    from sscert.serialization import PersonIn, wire_converter  # noqa: PLC0415
+
+    wire = wire_converter.structure(person, PersonIn)
+    data = wire_converter.unstructure(wire)
+    assert json.loads(json.dumps(data)) == data  # plain JSON
+    assert wire_converter.structure(data, PersonIn) == wire
+    events: list[Any] = list(person.get("events", []))  # type: ignore[call-overload]
+    assert [e["type"] for e in data.get("events", [])] == [e["type"] for e in events]
+    for entitlement in data["entitlements"]:
+        for change in entitlement.get("changes", []):
+            assert set(change) == {"from", "monthly_amount"}

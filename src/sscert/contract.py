@@ -1,47 +1,49 @@
 """The JSON edge of ``calculate``: structure a case with cattrs, validate it, report bad
 input with the path of the bad field (``people[3].entitlements[0].monthly_amount``).
 
-The wire classes here mirror the JSON keys one to one, so that cattrs' error notes turn
-into paths a caller can act on; they are then turned into the domain's ``Person`` values.
+The wire classes (:mod:`sscert.serialization`) mirror the JSON keys one to one, so that
+cattrs' error notes turn into paths a caller can act on; here they are checked across fields
+and turned into the domain's ``Person`` values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from types import MappingProxyType
-from typing import Any, NewType, TypeVar, get_args, get_origin
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
-import attrs
-import cattrs
 from attrs import frozen
-from cattrs.cols import list_structure_factory
 from cattrs.errors import ClassValidationError, IterableValidationError, IterableValidationNote
-from cattrs.gen import make_dict_structure_fn, override
 
 from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS, is_channel_code
-from sscert.events import Certified, DependantEnded, Died, EndReason, Event, Imprisoned
+from sscert.events import Certified, DependantEnded, Died, Event, Imprisoned
 from sscert.i18n import _
-from sscert.people import Account, AmountChange, Dependant, Entitlement, Person, Relationship
+from sscert.people import Account, AmountChange, Dependant, Entitlement, Person
 from sscert.schemes import Scheme
-from sscert.serialization import make_converter
-from sscert.values.identity import IdNumber, mask_id_text
-from sscert.values.limits import (
-    MAX_CONTRIBUTION_MONTHS,
-    MAX_INSTALMENTS,
-    MAX_TEXT,
-    LimitError,
-    check_depth,
-    parse_amount,
-    parse_balance,
-    parse_count,
-    parse_date,
-    parse_moment,
-    parse_month,
-    preview,
+from sscert.serialization import (
+    ENTITLEMENT_KEYS,
+    EVENT_TYPES,
+    EVENT_WIRES,
+    AccountIn,
+    CaseIn,
+    CertifiedIn,
+    ChangeIn,
+    DependantEndedIn,
+    DependantIn,
+    DiedIn,
+    EntitlementIn,
+    EventIn,
+    FieldError,
+    ImprisonedIn,
+    Moment,
+    PersonIn,
+    PositiveAmount,
+    json_type_name,
+    wire_converter,
 )
-from sscert.values.money import Money
+from sscert.values.identity import IdNumber, mask_id_text
+from sscert.values.limits import LimitError, check_depth, preview
 from sscert.values.months import Month
 from sscert.values.privacy import redact
 
@@ -72,11 +74,6 @@ __all__ = [
 ]
 
 _W = TypeVar("_W")
-PositiveAmount = NewType("PositiveAmount", Money)
-Balance = NewType("Balance", Money)
-ContributionMonths = NewType("ContributionMonths", int)
-InstalmentMonths = NewType("InstalmentMonths", int)
-Moment = NewType("Moment", object)
 
 
 class InputError(ValueError):
@@ -91,108 +88,6 @@ class InputError(ValueError):
         super().__init__("\n".join(f"{path}: {problem}" for path, problem in self.errors))
 
 
-class FieldError(ValueError):
-    """Raised inside a structure hook for a problem with one named key of the object."""
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(problem)
-        self.key = key
-
-
-@frozen
-class ChangeIn:
-    from_: Month
-    monthly_amount: PositiveAmount
-
-
-@frozen
-class DependantIn:
-    relationship: Relationship
-    fully_incapacitated: bool = False
-
-
-@frozen
-class EntitlementIn:
-    scheme: Scheme
-    start: Month
-    monthly_amount: PositiveAmount
-    end: Month | None = None
-    changes: list[ChangeIn] = attrs.field(factory=list)
-    contribution_months: ContributionMonths | None = None
-    dependant: DependantIn | None = None
-
-
-@frozen
-class CertifiedIn:
-    at: Moment
-    channel: str
-
-
-@frozen
-class DiedIn:
-    on: dt.date
-    reported_on: dt.date
-
-
-#: The keys of an entitlement as one record (its amount changes are records of their own).
-ENTITLEMENT_KEYS: tuple[str, ...] = tuple(
-    a.name for a in attrs.fields(EntitlementIn) if a.name != "changes"
-)
-
-
-@frozen
-class DependantEndedIn:
-    on: dt.date
-    reason: EndReason
-
-
-@frozen
-class ImprisonedIn:
-    from_: dt.date
-    to: dt.date | None = None
-
-
-@frozen
-class AccountIn:
-    balance: Balance
-    inheritable_share: Balance | None = None
-
-
-EventIn = CertifiedIn | DiedIn | DependantEndedIn | ImprisonedIn
-_EVENT_WIRES: dict[str, type[Any]] = {
-    "certified": CertifiedIn,
-    "died": DiedIn,
-    "dependant_ended": DependantEndedIn,
-    "imprisoned": ImprisonedIn,
-}
-#: The ``type`` of each event the contract takes.
-EVENT_TYPES: tuple[str, ...] = tuple(_EVENT_WIRES)
-#: Each event type's wire class.
-EVENT_WIRES: Mapping[str, type[Any]] = MappingProxyType(_EVENT_WIRES)
-
-
-@frozen
-class PersonIn:
-    id_number: IdNumber
-    entitlements: list[EntitlementIn]
-    events: list[EventIn] = attrs.field(factory=list)
-    name: str | None = attrs.field(default=None, repr=False)
-    township: str | None = None
-    phone: str | None = attrs.field(default=None, repr=False)
-    village: str | None = attrs.field(default=None, repr=False)
-    address: str | None = attrs.field(default=None, repr=False)
-    account: AccountIn | None = attrs.field(default=None, repr=False)
-    instalment_months: InstalmentMonths | None = None
-
-
-@frozen
-class CaseIn:
-    campaign: str
-    as_of: dt.date
-    people: list[PersonIn]
-    from_: Month | None = None
-
-
 @frozen
 class Case:
     """A validated case: the campaign, the as-of date, the first month and the people."""
@@ -203,199 +98,13 @@ class Case:
     people: tuple[Person, ...]
 
 
-# --- the converter -------------------------------------------------------------------------
-
-
-def _strict_str(value: object, _kind: type) -> str:
-    if not isinstance(value, str):
-        raise TypeError(_("must be text, not {json_type}").format(json_type=_json_type(value)))
-    if len(value) > MAX_TEXT:
-        raise LimitError(
-            _("is longer than {MAX_TEXT} characters ({len})").format(
-                MAX_TEXT=MAX_TEXT, len=len(value)
-            )
-        )
-    return value
-
-
-def _limited(parse: Callable[[object, str], Any], what: str) -> Callable[[object, type], Any]:
-    def hook(value: object, _kind: type) -> Any:
-        if not isinstance(value, str):
-            raise TypeError(
-                _("must be {what}, not {json_type}").format(what=what, json_type=_json_type(value))
-            )
-        return parse(value, "")
-
-    return hook
-
-
-_positive_amount = _limited(parse_amount, 'a string like "2856.40"')
-_balance = _limited(parse_balance, 'a string like "23600.80"')
-_moment = _limited(parse_moment, "an ISO date or date-time")
-_date = _limited(parse_date, "an ISO date (YYYY-MM-DD)")
-_month = _limited(parse_month, "a month (YYYY-MM)")
-
-
-def _scheme(value: object, _kind: type) -> Scheme:
-    if not isinstance(value, str):
-        raise TypeError(
-            _("must be a scheme code, not {json_type}").format(json_type=_json_type(value))
-        )
-    try:
-        return Scheme(value)
-    except ValueError:
-        known = ", ".join(s.value for s in Scheme)
-        raise ValueError(
-            _("unknown scheme {value!r} (known: {known})").format(value=value, known=known)
-        ) from None
-
-
-def _choice(enum_type: type[Any], what: str) -> Callable[[object, type], Any]:
-    def hook(value: object, _kind: type) -> Any:
-        known = ", ".join(m.value for m in enum_type)
-        if not isinstance(value, str):
-            raise TypeError(
-                _("must be {what} ({known}), not {json_type}").format(
-                    what=what, known=known, json_type=_json_type(value)
-                )
-            )
-        try:
-            return enum_type(value)
-        except ValueError:
-            raise ValueError(
-                _("unknown {what} {value} (known: {known})").format(
-                    what=what, value=preview(value), known=known
-                )
-            ) from None
-
-    return hook
-
-
-def _strict_bool(value: object, _kind: type) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(
-            _("must be true or false, not {json_type}").format(json_type=_json_type(value))
-        )
-    return value
-
-
-def _count(high: int, low: int = 0) -> Callable[[object, type], int]:
-    def hook(value: object, _kind: type) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(
-                _("must be a whole number, not {json_type}").format(json_type=_json_type(value))
-            )
-        return parse_count(value, low=low, high=high)
-
-    return hook
-
-
-def _json_type(value: object) -> str:
-    names = {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        dict: "an object",
-        list: "a list",
-        str: "text",
-        type(None): "null",
-    }
-    return names.get(type(value), type(value).__name__)
-
-
-def _make() -> cattrs.Converter:
-    conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
-    base = make_converter()
-    conv.register_structure_hook(Month, _month)
-    conv.register_structure_hook(IdNumber, base.get_structure_hook(IdNumber))
-    conv.register_structure_hook(str, _strict_str)
-    conv.register_structure_hook(PositiveAmount, _positive_amount)
-    conv.register_structure_hook(Moment, _moment)
-    conv.register_structure_hook(dt.date, _date)
-    conv.register_structure_hook(Scheme, _scheme)
-    conv.register_structure_hook(Balance, _balance)
-    conv.register_structure_hook(bool, _strict_bool)
-    conv.register_structure_hook(Relationship, _choice(Relationship, _("relationship")))
-    conv.register_structure_hook(EndReason, _choice(EndReason, _("reason")))
-    conv.register_structure_hook(ContributionMonths, _count(MAX_CONTRIBUTION_MONTHS))
-    conv.register_structure_hook(InstalmentMonths, _count(MAX_INSTALMENTS, low=1))
-
-    def is_list(kind: Any) -> bool:
-        return get_origin(kind) is list
-
-    def list_factory(kind: Any) -> Callable[[Any, Any], Any]:
-        inner = list_structure_factory(kind, conv)
-
-        def structure(value: Any, target: Any) -> Any:
-            if not isinstance(value, list):
-                raise TypeError(
-                    _("must be a list, not {json_type}").format(json_type=_json_type(value))
-                )
-            return inner(value, target)
-
-        return structure
-
-    conv.register_structure_hook_factory(is_list, list_factory)
-
-    def objects(kind: type[Any]) -> None:
-        renames = {"from_": override(rename="from")} if "from_" in attrs.fields_dict(kind) else {}
-        fn: Callable[[Any, Any], Any] = make_dict_structure_fn(
-            kind,
-            conv,
-            _cattrs_forbid_extra_keys=False,
-            **renames,  # type: ignore[arg-type]
-        )
-
-        def structure(value: Any, target: Any) -> Any:
-            if not isinstance(value, Mapping):
-                raise TypeError(
-                    _("must be an object, not {json_type}").format(json_type=_json_type(value))
-                )
-            return fn(value, target)
-
-        conv.register_structure_hook(kind, structure)
-
-    def event(value: Any, _kind: Any) -> EventIn:
-        if not isinstance(value, Mapping):
-            raise TypeError(
-                _("must be an object, not {json_type}").format(json_type=_json_type(value))
-            )
-        kind = value.get("type")
-        known = ", ".join(_EVENT_WIRES)
-        if kind is None:
-            raise FieldError("type", _("missing ({known})").format(known=known))
-        wire = _EVENT_WIRES.get(kind) if isinstance(kind, str) else None
-        if wire is None:
-            raise FieldError(
-                "type",
-                _("unknown event type {kind} (known: {known})").format(
-                    kind=preview(kind), known=known
-                ),
-            )
-        return conv.structure(value, wire)  # type: ignore[no-any-return]
-
-    def is_event(kind: Any) -> bool:
-        return set(get_args(kind)) == set(_EVENT_WIRES.values())
-
-    conv.register_structure_hook_func(is_event, event)
-    # Generated after every hook above is registered: the generated functions bind them.
-    for wire in (
-        ChangeIn,
-        DependantIn,
-        EntitlementIn,
-        CertifiedIn,
-        DiedIn,
-        DependantEndedIn,
-        ImprisonedIn,
-        AccountIn,
-        PersonIn,
-        CaseIn,
-    ):
-        objects(wire)
-    return conv
-
-
-_CONVERTER = _make()
+# The converter's own field hooks, for the common shapes (:func:`_quick`).
+_scheme = wire_converter.get_structure_hook(Scheme)
+_month = wire_converter.get_structure_hook(Month)
+_positive_amount = wire_converter.get_structure_hook(PositiveAmount)
+_moment = wire_converter.get_structure_hook(Moment)
+_date = wire_converter.get_structure_hook(dt.date)
+_strict_str = wire_converter.get_structure_hook(str)
 
 
 def _leaves(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
@@ -449,7 +158,7 @@ def structure_part(data: object, kind: type[_W]) -> _W:
         if quick is not None:
             return quick  # type: ignore[no-any-return]
     try:
-        return _CONVERTER.structure(data, kind)
+        return wire_converter.structure(data, kind)
     except (ClassValidationError, IterableValidationError, FieldError) as error:
         raise InputError(list(_leaves(error, ""))) from None
     except (TypeError, ValueError) as error:
@@ -568,14 +277,14 @@ def _head(
     data: object, campaigns: CampaignsArg, known_channels: Iterable[str] | None
 ) -> tuple[CaseIn, Campaign, set[str], list[object]]:
     if not isinstance(data, Mapping):
-        raise InputError([("case", f"must be a JSON object, not {_json_type(data)}")])
+        raise InputError([("case", f"must be a JSON object, not {json_type_name(data)}")])
     try:
         check_depth(data)
     except LimitError as error:
         raise InputError([("case", str(error))]) from None
     head = {k: v for k, v in data.items() if k != "people"}
     try:
-        wire = _CONVERTER.structure({**head, "people": []}, CaseIn)
+        wire = wire_converter.structure({**head, "people": []}, CaseIn)
     except (ClassValidationError, IterableValidationError) as error:
         errors = list(_leaves(error, ""))
         if "people" not in data:
@@ -585,7 +294,7 @@ def _head(
         raise InputError([("people", "missing")])
     people = data["people"]
     if not isinstance(people, list):
-        raise InputError([("people", f"must be a list, not {_json_type(people)}")])
+        raise InputError([("people", f"must be a list, not {json_type_name(people)}")])
     campaign = _campaign(wire.campaign, campaigns)
     channels = set(KNOWN_CHANNELS) | set(campaign.channels) | set(known_channels or ())
     return wire, campaign, channels, people
@@ -596,7 +305,7 @@ def _person(
 ) -> tuple[Person | None, list[tuple[str, str]]]:
     path = f"people[{index}]"
     try:
-        wire = _CONVERTER.structure(item, PersonIn)
+        wire = wire_converter.structure(item, PersonIn)
     except (ClassValidationError, IterableValidationError, FieldError) as error:
         return None, list(_leaves(error, path))
     except (TypeError, ValueError) as error:

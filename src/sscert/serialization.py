@@ -1,27 +1,80 @@
-"""The one cattrs converter for every public type.
+"""The data's shapes and their cattrs converters, in one place.
 
-Decimal and Money as strings in and out (a float is refused), dates and date-times in ISO
-8601, :class:`Month` as ``YYYY-MM``, enums by value, ID and phone numbers as their full text
-(this converter is for storage and round trips; exports mask them, see :mod:`sscert.privacy`).
+* :data:`converter`: every public type — Decimal and Money as strings in and out (a float is
+  refused), dates and date-times in ISO 8601, :class:`Month` as ``YYYY-MM``, enums by value,
+  ID and phone numbers as their full text (for storage and round trips; exports mask them,
+  see :mod:`sscert.privacy`).
+* The input contract's wire classes (a person, an entitlement, an amount change, the events,
+  an account, a case) — the only definition of the JSON a caller gives, of a store record's
+  fields and of the batch tables' columns (:mod:`sscert.batch.schema`) — and
+  :data:`wire_converter`, which structures them with strict hooks and the path of every bad
+  key, and unstructures them back to that JSON. :mod:`sscert.contract` validates with it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, get_origin
+from types import MappingProxyType
+from typing import Any, NewType, TypeVar, get_args, get_origin
 
+import attrs
 import cattrs
+from attrs import frozen
+from cattrs.cols import list_structure_factory
 from cattrs.errors import ClassValidationError
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from sscert.campaigns.model import CalendarPeriods, Campaign, Duty, RollingCycle, Window
+from sscert.events import EndReason
+from sscert.i18n import _
+from sscert.people import Relationship
+from sscert.schemes import Scheme
 from sscert.values.identity import IdNumber
+from sscert.values.limits import (
+    MAX_CONTRIBUTION_MONTHS,
+    MAX_INSTALMENTS,
+    MAX_TEXT,
+    LimitError,
+    parse_amount,
+    parse_balance,
+    parse_count,
+    parse_date,
+    parse_moment,
+    parse_month,
+    preview,
+)
 from sscert.values.money import Money, to_decimal
 from sscert.values.months import Month
 from sscert.values.phone import PhoneNumber
 
-__all__ = ["converter", "make_converter", "structure", "unstructure"]
+__all__ = [
+    "ENTITLEMENT_KEYS",
+    "EVENT_TYPES",
+    "EVENT_WIRES",
+    "AccountIn",
+    "CaseIn",
+    "CertifiedIn",
+    "ChangeIn",
+    "DependantEndedIn",
+    "DependantIn",
+    "DiedIn",
+    "EntitlementIn",
+    "EventIn",
+    "FieldError",
+    "ImprisonedIn",
+    "Moment",
+    "PersonIn",
+    "PositiveAmount",
+    "converter",
+    "json_type_name",
+    "make_converter",
+    "make_wire_converter",
+    "structure",
+    "unstructure",
+    "wire_converter",
+]
 
 _T = TypeVar("_T")
 
@@ -157,3 +210,342 @@ def structure(data: object, kind: type[_T]) -> _T:
     except ClassValidationError as error:
         messages = cattrs.transform_error(error)
         raise ValueError("; ".join(messages)) from error
+
+
+# --- the input contract's wire classes ---------------------------------------------------
+
+PositiveAmount = NewType("PositiveAmount", Money)
+Balance = NewType("Balance", Money)
+ContributionMonths = NewType("ContributionMonths", int)
+InstalmentMonths = NewType("InstalmentMonths", int)
+Moment = NewType("Moment", object)
+
+
+class FieldError(ValueError):
+    """Raised inside a structure hook for a problem with one named key of the object."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(problem)
+        self.key = key
+
+
+@frozen
+class ChangeIn:
+    from_: Month
+    monthly_amount: PositiveAmount
+
+
+@frozen
+class DependantIn:
+    relationship: Relationship
+    fully_incapacitated: bool = False
+
+
+@frozen
+class EntitlementIn:
+    scheme: Scheme
+    start: Month
+    monthly_amount: PositiveAmount
+    end: Month | None = None
+    changes: list[ChangeIn] = attrs.field(factory=list)
+    contribution_months: ContributionMonths | None = None
+    dependant: DependantIn | None = None
+
+
+@frozen
+class CertifiedIn:
+    at: Moment
+    channel: str
+
+
+@frozen
+class DiedIn:
+    on: dt.date
+    reported_on: dt.date
+
+
+#: The keys of an entitlement as one record (its amount changes are records of their own).
+ENTITLEMENT_KEYS: tuple[str, ...] = tuple(
+    a.name for a in attrs.fields(EntitlementIn) if a.name != "changes"
+)
+
+
+@frozen
+class DependantEndedIn:
+    on: dt.date
+    reason: EndReason
+
+
+@frozen
+class ImprisonedIn:
+    from_: dt.date
+    to: dt.date | None = None
+
+
+@frozen
+class AccountIn:
+    balance: Balance
+    inheritable_share: Balance | None = None
+
+
+EventIn = CertifiedIn | DiedIn | DependantEndedIn | ImprisonedIn
+_EVENT_WIRES: dict[str, type[Any]] = {
+    "certified": CertifiedIn,
+    "died": DiedIn,
+    "dependant_ended": DependantEndedIn,
+    "imprisoned": ImprisonedIn,
+}
+#: The ``type`` of each event the contract takes.
+EVENT_TYPES: tuple[str, ...] = tuple(_EVENT_WIRES)
+#: Each event type's wire class.
+EVENT_WIRES: Mapping[str, type[Any]] = MappingProxyType(_EVENT_WIRES)
+
+
+@frozen
+class PersonIn:
+    id_number: IdNumber
+    entitlements: list[EntitlementIn]
+    events: list[EventIn] = attrs.field(factory=list)
+    name: str | None = attrs.field(default=None, repr=False)
+    township: str | None = None
+    phone: str | None = attrs.field(default=None, repr=False)
+    village: str | None = attrs.field(default=None, repr=False)
+    address: str | None = attrs.field(default=None, repr=False)
+    account: AccountIn | None = attrs.field(default=None, repr=False)
+    instalment_months: InstalmentMonths | None = None
+
+
+@frozen
+class CaseIn:
+    campaign: str
+    as_of: dt.date
+    people: list[PersonIn]
+    from_: Month | None = None
+
+
+# --- the wire converter: strict hooks, named paths -------------------------------------------
+
+
+def _strict_str(value: object, _kind: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(_("must be text, not {json_type}").format(json_type=json_type_name(value)))
+    if len(value) > MAX_TEXT:
+        raise LimitError(
+            _("is longer than {MAX_TEXT} characters ({len})").format(
+                MAX_TEXT=MAX_TEXT, len=len(value)
+            )
+        )
+    return value
+
+
+def _limited(parse: Callable[[object, str], Any], what: str) -> Callable[[object, type], Any]:
+    def hook(value: object, _kind: type) -> Any:
+        if not isinstance(value, str):
+            raise TypeError(
+                _("must be {what}, not {json_type}").format(
+                    what=what, json_type=json_type_name(value)
+                )
+            )
+        return parse(value, "")
+
+    return hook
+
+
+_positive_amount = _limited(parse_amount, 'a string like "2856.40"')
+_balance = _limited(parse_balance, 'a string like "23600.80"')
+_moment = _limited(parse_moment, "an ISO date or date-time")
+_date = _limited(parse_date, "an ISO date (YYYY-MM-DD)")
+_month = _limited(parse_month, "a month (YYYY-MM)")
+
+
+def _scheme(value: object, _kind: type) -> Scheme:
+    if not isinstance(value, str):
+        raise TypeError(
+            _("must be a scheme code, not {json_type}").format(json_type=json_type_name(value))
+        )
+    try:
+        return Scheme(value)
+    except ValueError:
+        known = ", ".join(s.value for s in Scheme)
+        raise ValueError(
+            _("unknown scheme {value!r} (known: {known})").format(value=value, known=known)
+        ) from None
+
+
+def _choice(enum_type: type[Any], what: str) -> Callable[[object, type], Any]:
+    def hook(value: object, _kind: type) -> Any:
+        known = ", ".join(m.value for m in enum_type)
+        if not isinstance(value, str):
+            raise TypeError(
+                _("must be {what} ({known}), not {json_type}").format(
+                    what=what, known=known, json_type=json_type_name(value)
+                )
+            )
+        try:
+            return enum_type(value)
+        except ValueError:
+            raise ValueError(
+                _("unknown {what} {value} (known: {known})").format(
+                    what=what, value=preview(value), known=known
+                )
+            ) from None
+
+    return hook
+
+
+def _strict_bool(value: object, _kind: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(
+            _("must be true or false, not {json_type}").format(json_type=json_type_name(value))
+        )
+    return value
+
+
+def _count(high: int, low: int = 0) -> Callable[[object, type], int]:
+    def hook(value: object, _kind: type) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(
+                _("must be a whole number, not {json_type}").format(json_type=json_type_name(value))
+            )
+        return parse_count(value, low=low, high=high)
+
+    return hook
+
+
+def json_type_name(value: object) -> str:
+    """The JSON name of a value's type (``text``, ``number``, ``null``…), for messages."""
+    names = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        dict: "an object",
+        list: "a list",
+        str: "text",
+        type(None): "null",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def make_wire_converter() -> cattrs.Converter:
+    """The converter of the input contract's wire classes: strict hooks (text is text, a
+    number is never money), every problem with the path of its key, unknown keys ignored;
+    events as a union tagged by ``type``. It unstructures them back to the contract's JSON
+    (``from_`` as ``from``, defaults left out)."""
+    conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
+    base = make_converter()
+    conv.register_structure_hook(Month, _month)
+    conv.register_structure_hook(IdNumber, base.get_structure_hook(IdNumber))
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(PositiveAmount, _positive_amount)
+    conv.register_structure_hook(Moment, _moment)
+    conv.register_structure_hook(dt.date, _date)
+    conv.register_structure_hook(Scheme, _scheme)
+    conv.register_structure_hook(Balance, _balance)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(Relationship, _choice(Relationship, _("relationship")))
+    conv.register_structure_hook(EndReason, _choice(EndReason, _("reason")))
+    conv.register_structure_hook(ContributionMonths, _count(MAX_CONTRIBUTION_MONTHS))
+    conv.register_structure_hook(InstalmentMonths, _count(MAX_INSTALMENTS, low=1))
+
+    def is_list(kind: Any) -> bool:
+        return get_origin(kind) is list
+
+    def list_factory(kind: Any) -> Callable[[Any, Any], Any]:
+        inner = list_structure_factory(kind, conv)
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, list):
+                raise TypeError(
+                    _("must be a list, not {json_type}").format(json_type=json_type_name(value))
+                )
+            return inner(value, target)
+
+        return structure
+
+    conv.register_structure_hook_factory(is_list, list_factory)
+
+    def objects(kind: type[Any]) -> None:
+        renames = {"from_": override(rename="from")} if "from_" in attrs.fields_dict(kind) else {}
+        fn: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            kind,
+            conv,
+            _cattrs_forbid_extra_keys=False,
+            **renames,  # type: ignore[arg-type]
+        )
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise TypeError(
+                    _("must be an object, not {json_type}").format(json_type=json_type_name(value))
+                )
+            return fn(value, target)
+
+        conv.register_structure_hook(kind, structure)
+        unstructure_fields = make_dict_unstructure_fn(
+            kind,
+            conv,
+            _cattrs_omit_if_default=True,
+            **renames,  # type: ignore[arg-type]
+        )
+        tag = next((t for t, w in _EVENT_WIRES.items() if w is kind), None)
+        if tag is None:
+            conv.register_unstructure_hook(kind, unstructure_fields)
+        else:  # an event carries its type, the union's tag
+
+            def unstructure_event(value: Any) -> dict[str, Any]:
+                return {"type": tag, **unstructure_fields(value)}
+
+            conv.register_unstructure_hook(kind, unstructure_event)
+
+    def event(value: Any, _kind: Any) -> EventIn:
+        if not isinstance(value, Mapping):
+            raise TypeError(
+                _("must be an object, not {json_type}").format(json_type=json_type_name(value))
+            )
+        kind = value.get("type")
+        known = ", ".join(_EVENT_WIRES)
+        if kind is None:
+            raise FieldError("type", _("missing ({known})").format(known=known))
+        wire = _EVENT_WIRES.get(kind) if isinstance(kind, str) else None
+        if wire is None:
+            raise FieldError(
+                "type",
+                _("unknown event type {kind} (known: {known})").format(
+                    kind=preview(kind), known=known
+                ),
+            )
+        return conv.structure(value, wire)  # type: ignore[no-any-return]
+
+    def is_event(kind: Any) -> bool:
+        return set(get_args(kind)) == set(_EVENT_WIRES.values())
+
+    conv.register_structure_hook_func(is_event, event)
+    # Generated after every hook above is registered: the generated functions bind them.
+    # unstructured: the contract's JSON text for every value
+    for text in (Money, PositiveAmount, Balance, Month):
+        conv.register_unstructure_hook(text, str)
+    for day in (dt.date, Moment):
+        conv.register_unstructure_hook(day, lambda value: value.isoformat())
+    for coded in (IdNumber, Scheme, Relationship, EndReason):
+        conv.register_unstructure_hook(coded, lambda value: value.value)
+    conv.register_unstructure_hook_func(
+        lambda kind: kind == EventIn, lambda value: conv.unstructure(value, type(value))
+    )
+    for wire in (
+        ChangeIn,
+        DependantIn,
+        EntitlementIn,
+        CertifiedIn,
+        DiedIn,
+        DependantEndedIn,
+        ImprisonedIn,
+        AccountIn,
+        PersonIn,
+        CaseIn,
+    ):
+        objects(wire)
+    return conv
+
+
+wire_converter = make_wire_converter()
+"""The one converter of the input contract's wire classes (:func:`make_wire_converter`)."""
