@@ -118,17 +118,4 @@ OUTPUT_OPTION = click.option(
 def echo_json(data: Any, output: Path | None) -> None:
     """``data`` as JSON on standard output, or into ``output`` (saying so on stderr). A file
     that cannot be written is a clear error (exit 2), never a traceback."""
-    rendered = dump_json(data)
-    if output is None:
-        click.echo(rendered)
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(rendered + "\n", encoding="utf-8")
-    except OSError as error:
-        click.echo(
-            _("sscert: cannot write {output}: {error}").format(output=output, error=error),
-            err=True,
-        )
-        raise SystemExit(2) from None
-    click.echo(_("wrote {output}").format(output=output), err=True)
+    echo_json_chunks([dump_json(data)], output)
