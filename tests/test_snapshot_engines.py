@@ -221,3 +221,27 @@ def test_remind_and_report_write_the_same_files_with_either_engine(tmp_path: Pat
         }
     assert outputs["batch"] == outputs["per-person"]
     assert len(outputs["batch"]) > 4
+
+
+def test_a_store_read_in_small_pieces_gives_the_same_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store reader moves rows into column frames as it goes: how often changes
+    nothing."""
+    from sscert.batch import stored  # noqa: PLC0415
+
+    example = json.loads(
+        (Path(__file__).resolve().parent.parent / "examples" / "laiyuan-2023-case.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    db = _store(tmp_path, example, [(2, "not JSON")])
+    with SQLiteStore.open(db) as store:
+        whole = stored.read_store_columns(store)
+        monkeypatch.setattr(stored, "FLUSH_ROWS", 2)
+        pieces = stored.read_store_columns(store)
+    assert pieces.routed == whole.routed
+    assert len(whole.routed) == 1
+    assert pieces.positions == whole.positions
+    for name in ("people", "entitlements", "changes", "certifications", "deaths"):
+        assert getattr(pieces.data, name).equals(getattr(whole.data, name)), name

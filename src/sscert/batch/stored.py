@@ -58,6 +58,8 @@ EVENT_FIELDS: Final = {
     kind: tuple(f.name.removesuffix("_") for f in attrs.fields(EVENT_WIRES[kind]))
     for kind in ("certified", "died")
 }
+#: Rows read before they are moved from Python lists into column frames.
+FLUSH_ROWS: Final = 200_000
 #: Statuses whose people the lists and the report name one by one.
 NAMED: Final = (Status.PENDING, Status.SUSPENDED, Status.DECEASED)
 
@@ -90,6 +92,26 @@ class _Reader:
         self.ents = _columns(ENTITLEMENT_COLUMNS)
         self.changes = _columns(CHANGE_COLUMNS)
         self.events = _columns(EVENT_COLUMNS)
+        self._done: dict[str, list[pl.DataFrame]] = {"ents": [], "changes": [], "events": []}
+
+    def flush(self) -> None:
+        """Move the rows read so far into column frames (a store of millions of people is
+        never held as Python values all at once)."""
+        for name, schema in (
+            ("ents", ENTITLEMENT_COLUMNS),
+            ("changes", CHANGE_COLUMNS),
+            ("events", EVENT_COLUMNS),
+        ):
+            columns: dict[str, list[Any]] = getattr(self, name)
+            if columns["id_number"]:
+                self._done[name].append(_frame(columns, schema))
+                setattr(self, name, _columns(schema))
+
+    def table(self, name: str, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+        """Every row read into ``name`` (``ents``, ``changes`` or ``events``)."""
+        self.flush()
+        parts = self._done[name]
+        return pl.concat(parts) if parts else _frame(_columns(schema), schema)
 
     def add(self, kind: str, key: str, record: dict[str, Any]) -> bool:
         """Add one record to the columns; false when its person must be read one by one."""
@@ -171,7 +193,9 @@ def read_store_columns(store: SQLiteStore, *, known_channels: Iterable[str] = ()
     routed: set[str] = set()
     reader = _Reader()
     add = reader.add
-    for kind, key, body in store.raw_rows():
+    for row, (kind, key, body) in enumerate(store.raw_rows(), start=1):
+        if row % FLUSH_ROWS == 0:
+            reader.flush()
         if key not in positions:
             positions[key] = len(positions)
         elif key in routed:
@@ -187,9 +211,9 @@ def read_store_columns(store: SQLiteStore, *, known_channels: Iterable[str] = ()
             routed.add(key)
     people = [key for key in positions if key not in routed]
     tables = {  # without the rows read before their person was routed
-        "entitlements": _frame(reader.ents, ENTITLEMENT_COLUMNS),
-        "changes": _frame(reader.changes, CHANGE_COLUMNS),
-        "events": _frame(reader.events, EVENT_COLUMNS),
+        "entitlements": reader.table("ents", ENTITLEMENT_COLUMNS),
+        "changes": reader.table("changes", CHANGE_COLUMNS),
+        "events": reader.table("events", EVENT_COLUMNS),
         "people": _frame(
             {"id_number": people, "township": [reader.township.get(k) for k in people]},
             PEOPLE_COLUMNS,

@@ -738,11 +738,9 @@ class SQLiteStore:
 
     def raw_rows(self) -> Iterator[tuple[str, str, bytes]]:
         """Every row in chain order as ``(kind, person, body)``, the body as the stored
-        bytes (for a reader that decodes them itself, all at once)."""
+        bytes (for a reader that decodes them itself), streamed from the database."""
         return iter(
-            self._db.execute(
-                "SELECT kind, id_number, CAST(body AS BLOB) FROM records ORDER BY seq"
-            ).fetchall()
+            self._db.execute("SELECT kind, id_number, CAST(body AS BLOB) FROM records ORDER BY seq")
         )
 
     def records(self) -> Iterator[dict[str, Any]]:
