@@ -57,6 +57,8 @@ class Month:
     @classmethod
     def of(cls, day: dt.date) -> Month:
         """The month a date falls in."""
+        if cls is Month:
+            return _month_at(day.year * 12 + day.month - 1)
         return cls(day.year, day.month)
 
     @property
