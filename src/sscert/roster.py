@@ -37,6 +37,14 @@ from sscert.events import CST
 from sscert.i18n import _
 from sscert.people import Relationship
 from sscert.schemes import Scheme
+from sscert.serialization import (
+    ChangeIn,
+    ContributionMonths,
+    DependantIn,
+    EntitlementIn,
+    PositiveAmount,
+    wire_converter,
+)
 from sscert.sheets import (
     Bad,
     ColumnMapping,
@@ -350,21 +358,27 @@ def _records(
     scheme = row.scheme.value
     existing = stored.get(scheme)
     if existing is None:
-        entitlement: dict[str, Any] = {
-            "kind": "entitlement",
-            "id": f"roster:entitlement:{key}:{scheme}",
-            "id_number": number,
-            "scheme": scheme,
-            "start": str(row.start),
-            "monthly_amount": str(row.amount),
-        }
-        if row.end is not None:
-            entitlement["end"] = str(row.end)
-        if row.contribution_months is not None:
-            entitlement["contribution_months"] = row.contribution_months
-        if row.dependant is not None:
-            entitlement["dependant"] = row.dependant
-        records.append(entitlement)
+        # the row as the contract's wire value, written by the one wire converter
+        wire = EntitlementIn(
+            row.scheme,
+            row.start,
+            PositiveAmount(row.amount),
+            row.end,
+            contribution_months=ContributionMonths(row.contribution_months)
+            if row.contribution_months is not None
+            else None,
+            dependant=wire_converter.structure(row.dependant, DependantIn)
+            if row.dependant is not None
+            else None,
+        )
+        records.append(
+            {
+                "kind": "entitlement",
+                "id": f"roster:entitlement:{key}:{scheme}",
+                "id_number": number,
+                **wire_converter.unstructure(wire),
+            }
+        )
         return records, updated
     if existing["start"] != str(row.start):
         raise Bad(
@@ -382,8 +396,7 @@ def _records(
                 "id": f"roster:amount_change:{key}:{scheme}:{month}",
                 "id_number": number,
                 "scheme": scheme,
-                "from": str(month),
-                "monthly_amount": str(row.amount),
+                **wire_converter.unstructure(ChangeIn(month, PositiveAmount(row.amount))),
             }
         )
         updated = True
