@@ -226,3 +226,32 @@ def test_chunks_give_the_same_answers_as_the_whole() -> None:
     for result, _people in evaluate_in_chunks(data, case.campaign, case.as_of, chunk=2):
         people += to_result_dict(case.as_of, result)["people"]
     assert people == whole["people"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("truncated.parquet", b"PAR1" + b"\x00" * 100),
+        ("text.parquet", b"not a table\n"),
+        ("empty.arrow", b""),
+        ("random.arrow", bytes(range(256)) * 4),
+        ("json.csv", b'{"id_number": 1}\n'),
+    ],
+)
+def test_a_damaged_table_file_is_bad_input_not_a_traceback(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    """Tables are scanned a slice at a time: a damaged file is still refused as bad input
+    (exit 2), before anything is written."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["batch", "--campaign", "laiyuan-2023", "--as-of", "2023-12-01",
+         "--entitlements", str(path), "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "bad input" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (out / "persons.parquet").exists()
