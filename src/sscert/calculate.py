@@ -20,6 +20,7 @@ __all__ = [
     "calculate_case",
     "iter_case",
     "person_result_to_dict",
+    "result_head",
     "result_to_dict",
 ]
 
@@ -139,10 +140,15 @@ def person_result_to_dict(result: PersonResult) -> dict[str, Any]:
     }
 
 
-def result_to_dict(case: Case, results: list[PersonResult]) -> dict[str, Any]:
+def result_head(case: Case) -> dict[str, Any]:
+    """What a result says of its case before its people: the as-of date, the campaign and
+    the first month."""
     return {
         "as_of": case.as_of.isoformat(),
         "campaign": case.campaign.id,
         "from": str(case.first) if case.first is not None else None,
-        "people": [person_result_to_dict(r) for r in results],
     }
+
+
+def result_to_dict(case: Case, results: list[PersonResult]) -> dict[str, Any]:
+    return {**result_head(case), "people": [person_result_to_dict(r) for r in results]}

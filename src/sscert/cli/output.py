@@ -70,7 +70,7 @@ def json_chunks(data: dict[str, Any], key: str, items: Iterable[Any]) -> Iterato
     """:func:`dump_json` of ``data`` with ``items`` as its list under ``key``, piece by
     piece: each item is encoded (by orjson) as it comes and can be let go. The text is the
     same as ``dump_json({**data, key: list(items)})`` (a test compares them)."""
-    head, tail = dump_json({**data, key: _ITEMS}).split(json.dumps(_ITEMS))
+    head, tail = dump_json({**data, key: _ITEMS}).split(dump_json(_ITEMS))
     yield head
     first = True
     for item in items:

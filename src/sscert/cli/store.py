@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from sscert.attestation import AttestationVerifier, TrustedKey
-from sscert.calculate import iter_case, person_result_to_dict
+from sscert.calculate import iter_case, person_result_to_dict, result_head
 from sscert.campaigns import Campaign, CampaignError, load_campaign
 from sscert.cli.output import OUTPUT_OPTION, dump_json, echo_json_chunks, json_chunks, table
 from sscert.cli.progress import progress
@@ -371,12 +371,7 @@ def calculate(
     with _open(db) as opened:
         stored = load_case(opened, campaign, day, month, known_channels=channel_codes(pm))
     case = stored.case
-    head: dict[str, Any] = {
-        "as_of": case.as_of.isoformat(),
-        "campaign": case.campaign.id,
-        "from": str(case.first) if case.first is not None else None,
-        "people": None,
-    }
+    head: dict[str, Any] = {**result_head(case), "people": None}
     if stored.invalid:
         head["invalid"] = invalid_dicts(stored.invalid)
     with progress(_("calculating")) as update:
