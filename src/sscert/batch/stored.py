@@ -23,6 +23,7 @@ import attrs
 import orjson
 import polars as pl
 from attrs import frozen
+from cattrs import BaseValidationError
 
 from sscert.batch.convert import from_people
 from sscert.batch.engine import BatchInput, BatchResult, evaluate_batch
@@ -41,9 +42,10 @@ from sscert.reports.snapshot import TOTALS, Figures, Snapshot
 from sscert.rules.penalty import FinePolicy
 from sscert.rules.status import Status
 from sscert.schemes import Scheme
+from sscert.serialization import ContributionMonths, DependantIn, wire_converter
 from sscert.store.cases import load_people
 from sscert.store.sqlite import PERSON_FIELDS, SQLiteStore
-from sscert.values.limits import MAX_CONTRIBUTION_MONTHS, MAX_TEXT
+from sscert.values.limits import MAX_TEXT
 from sscert.values.money import Money
 
 __all__ = [
@@ -58,6 +60,7 @@ EVENT_FIELDS: Final = {
     kind: tuple(f.name.removesuffix("_") for f in attrs.fields(EVENT_WIRES[kind]))
     for kind in ("certified", "died")
 }
+_contribution_months = wire_converter.get_structure_hook(ContributionMonths)
 #: Rows read before they are moved from Python lists into column frames.
 FLUSH_ROWS: Final = 200_000
 #: Statuses whose people the lists and the report name one by one.
@@ -161,22 +164,16 @@ class _Reader:
             row[c] is None or _plain_text(row[c]) for c in row
         ):
             return False
-        months = record.get("contribution_months")
-        if months is not None and not (
-            type(months) is int and 0 <= months <= MAX_CONTRIBUTION_MONTHS
-        ):
+        # the settlement's and C15's fields, through the contract's own hooks
+        try:
+            if record.get("contribution_months") is not None:
+                _contribution_months(record["contribution_months"], ContributionMonths)
+            if record.get("dependant") is not None:
+                dependant = wire_converter.structure(record["dependant"], DependantIn)
+                row["dependant_relationship"] = dependant.relationship.value
+                row["dependant_fully_incapacitated"] = dependant.fully_incapacitated
+        except (ValueError, TypeError, BaseValidationError):
             return False
-        dependant = record.get("dependant")
-        if dependant is not None:
-            if not (
-                isinstance(dependant, dict)
-                and dependant.keys() <= {"relationship", "fully_incapacitated"}
-                and _plain_text(dependant.get("relationship"))
-                and type(dependant.get("fully_incapacitated", False)) is bool
-            ):
-                return False
-            row["dependant_relationship"] = dependant["relationship"]
-            row["dependant_fully_incapacitated"] = dependant.get("fully_incapacitated", False)
         _append(self.ents, key, row)
         self.held.add((key, str(row["scheme"])))
         return True

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import polars as pl
 from attrs import frozen
@@ -371,12 +371,12 @@ def _collect(
         bad = frame.with_row_index("row", offset=offset + 1).filter(
             pl.col(why_column).is_not_null()
         )
-        chosen = bad.select("row", why_column)
-        for row, why in (chosen if cap is None else chosen.head(cap)).iter_rows():
+        for row, why in _capped(bad.select("row", why_column), cap).iter_rows():
             problems.append((table, int(row), column, str(why)))
     return problems
 
 
+_Rows = TypeVar("_Rows", pl.DataFrame, pl.Series)
 Problem = tuple[str, int, str, str]
 """(table, row, column, reason); rows count from 1 for the first data row."""
 
@@ -663,9 +663,14 @@ def _numbered(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     )
 
 
-def _first(rows: pl.Series, cap: int | None) -> list[int]:
+def _capped(rows: _Rows, cap: int | None) -> _Rows:
     """The first ``cap`` of ``rows`` (all of them for ``None``)."""
-    return [int(r) for r in (rows if cap is None else rows.head(cap))]
+    return rows if cap is None else rows.head(cap)
+
+
+def _first(rows: pl.Series, cap: int | None) -> list[int]:
+    """The first ``cap`` row numbers of ``rows``."""
+    return [int(r) for r in _capped(rows, cap)]
 
 
 def _change_problems(ents: pl.DataFrame, chs: pl.DataFrame, cap: int | None) -> list[Problem]:
