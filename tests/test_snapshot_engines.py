@@ -35,14 +35,15 @@ CAMPAIGNS = {c.id: c for c in (sscert.load_campaign("laiyuan-2023"),
                                sscert.load_campaign("hebei-2024"), ROLLING)}  # fmt: skip
 
 
-def _insert_raw(db: Path, kind: str, person: str, body: str) -> None:
+def _insert_raw(db: Path, kind: str, person: str, body: str | bytes) -> None:
     """Append a row the way an older version or a damaged disk might have: chained, but
-    never validated."""
+    never validated (bytes: a body that is not UTF-8)."""
     with SQLiteStore.open(db) as store:
         seq, prev = store.head()
     record_id = f"raw-{seq + 1}"
+    text = body.decode("utf-8", "surrogateescape") if isinstance(body, bytes) else body
     digest = row_hash(seq + 1, record_id=record_id, kind=kind, person=person, unique_key=None,
-                      body=body, prev_hash=prev)  # fmt: skip
+                      body=text, prev_hash=prev)  # fmt: skip
     connection = sqlite3.connect(db)
     connection.execute(
         "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -59,6 +60,21 @@ DAMAGE: dict[str, tuple[str, Any]] = {
         {"scheme": "enterprise_pension", "from": "2023-04", "monthly_amount": "1" * 30},
     ),
     "not JSON": ("entitlement", "{"),
+    "not UTF-8": ("event", b'{"type":"certified","at":"2023-03-01","channel":"\xff\xfe"}'),
+    "truncated": ("entitlement", '{"scheme":"public_sector_pension","start":"2010-'),
+    "a huge value": (
+        "entitlement",
+        {"scheme": "public_sector_pension", "start": "2010-01", "monthly_amount": "1" * 5000},
+    ),
+    "a dependant with a word for its relationship": (
+        "entitlement",
+        {
+            "scheme": "work_injury_survivor",
+            "start": "2010-01",
+            "monthly_amount": "100.00",
+            "dependant": {"relationship": "cousin", "fully_incapacitated": "yes"},
+        },
+    ),
     "a number for text": (
         "entitlement",
         {"scheme": "public_sector_pension", "start": "2010-01", "monthly_amount": 2856.4},
@@ -104,7 +120,7 @@ def _store(tmp: Path, case: dict[str, Any], damage: list[tuple[int, str]]) -> Pa
     people = [IdNumber.parse(str(p["id_number"])).value for p in case["people"]]  # type: ignore[attr-defined]
     for which, name in damage:
         kind, body = DAMAGE[name]
-        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+        text = body if isinstance(body, str | bytes) else json.dumps(body, ensure_ascii=False)
         _insert_raw(db, kind, people[which % len(people)], text)
     return db
 
