@@ -36,14 +36,14 @@ from sscert.batch.schema import (
 from sscert.batch.tables import Checked, assemble, check_tables
 from sscert.calculate import calculate_case
 from sscert.campaigns import Campaign
-from sscert.contract import EVENT_WIRES, Case, InvalidPerson
+from sscert.contract import EVENT_WIRES, InvalidPerson
 from sscert.people import UNKNOWN_TOWNSHIP
 from sscert.reports.snapshot import TOTALS, Figures, Snapshot
 from sscert.rules.penalty import FinePolicy
 from sscert.rules.status import Status
 from sscert.schemes import Scheme
 from sscert.serialization import ContributionMonths, DependantIn, wire_converter
-from sscert.store.cases import load_people
+from sscert.store.cases import load_case, load_people
 from sscert.store.sqlite import PERSON_FIELDS, SQLiteStore
 from sscert.values.limits import MAX_TEXT
 from sscert.values.money import Money
@@ -311,18 +311,21 @@ def snapshot_by_columns(
     per-person path calculating the people the lists name (pending, suspended, deceased) and
     the routed ones. The figures and lists are those of the per-person path (a test
     compares them)."""
-    channels = [*known_channels, *campaign.channels]
-    columns = read_store_columns(store, known_channels=channels)
+    columns = read_store_columns(store, known_channels=[*known_channels, *campaign.channels])
     result = evaluate_batch(columns.data, campaign, as_of, None, fine_policy=fine_policy)
     named = result.persons.filter(pl.col("status").is_in([s.value for s in NAMED])).select(
         "person", "id_number"
     )
     one_by_one = columns.routed | set(named["id_number"].to_list())
-    people, invalid = load_people(
-        store, known_channels=channels, only=one_by_one, positions=columns.positions
+    stored = load_case(
+        store,
+        campaign,
+        as_of,
+        known_channels=known_channels,
+        only=one_by_one,
+        positions=columns.positions,
     )
-    results = calculate_case(Case(campaign, as_of, None, people), fine_policy=fine_policy,
-                             progress=progress)  # fmt: skip
+    results = calculate_case(stored.case, fine_policy=fine_policy, progress=progress)
     figures = _figures(columns.data, result, named.select("person"), as_of).plus(
         Figures.of(results)
     )
@@ -331,7 +334,7 @@ def snapshot_by_columns(
         as_of,
         tuple(results),
         store.head()[1],
-        invalid,
+        stored.invalid,
         store.attested,
         store.unattested_certifications(),
         figures,

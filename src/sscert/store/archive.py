@@ -111,17 +111,15 @@ def _write_settlements(
         settlement_row,
     )
     from sscert.rules.engine import evaluate  # noqa: PLC0415
-    from sscert.store.cases import load_people  # noqa: PLC0415
+    from sscert.store.cases import load_case  # noqa: PLC0415
 
     # only a person with a death record can have a settlement: read just them
-    people, _invalid = load_people(
-        store,
-        known_channels=[*known_channels, *campaign.channels],
-        only=store.people_with_event("died"),
+    stored = load_case(
+        store, campaign, as_of, known_channels=known_channels, only=store.people_with_event("died")
     )
     results = [
         result
-        for person in people
+        for person in stored.case.people
         if any(isinstance(e, Died) and e.reported_on <= as_of for e in person.events)
         for result in [evaluate(campaign, person, as_of)]
         if result.settlement is not None

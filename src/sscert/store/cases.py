@@ -73,11 +73,15 @@ def load_case(
     first: Month | None = None,
     *,
     known_channels: Iterable[str] = (),
-    only: str | None = None,
+    only: str | Collection[str] | None = None,
+    positions: Mapping[str, int] | None = None,
 ) -> StoredCase:
     """The case of ``store`` under ``campaign`` as of ``as_of``, checked person by person
-    (``only``: just the person with that 18-character ID number)."""
+    (``only`` and ``positions`` as :func:`load_people`)."""
     people, invalid = load_people(
-        store, known_channels=[*known_channels, *campaign.channels], only=only
+        store,
+        known_channels=[*known_channels, *campaign.channels],
+        only=only,
+        positions=positions,
     )
     return StoredCase(Case(campaign, as_of, first, people), invalid)
