@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sscert import CampaignError, Scheme, load_campaign
-from sscert.campaigns import ContactKind
+from sscert.campaigns import ContactKind, bundled_campaigns
 
 SEED_TOWNSHIPS = {
     "涞源镇": "0312-7321934",
@@ -159,3 +159,11 @@ def test_not_toml(tmp_path: Path) -> None:
 def test_unknown_campaign() -> None:
     with pytest.raises(CampaignError, match="no bundled campaign"):
         load_campaign("atlantis-2099")
+
+
+def test_the_bundled_ids_are_a_new_list_each_time() -> None:
+    first = bundled_campaigns()
+    assert "laiyuan-2023" in first
+    first.clear()
+    assert "laiyuan-2023" in bundled_campaigns()
+    assert load_campaign("laiyuan-2023").id == "laiyuan-2023"

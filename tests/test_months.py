@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 
 import pytest
 from hypothesis import given
@@ -51,3 +53,15 @@ def test_examples() -> None:
 def test_bad_month_text(bad: str) -> None:
     with pytest.raises(ValueError):  # noqa: PT011
         Month.parse(bad)
+
+
+@given(st.integers(1, 9999), st.integers(1, 12))
+def test_a_month_made_any_way_prints_and_compares_the_same(year: int, month: int) -> None:
+    built = Month(year, month)
+    shared = Month.from_index(built.index)  # the shared value, perhaps printed before
+    str(shared)
+    for other in (shared, pickle.loads(pickle.dumps(built)), copy.deepcopy(shared)):
+        assert other == built
+        assert hash(other) == hash(built)
+        assert str(other) == f"{year:04d}-{month:02d}" == str(built)
+        assert Month.parse(str(other)) == built

@@ -49,8 +49,16 @@ class CampaignError(ValueError):
 
 def bundled_campaigns() -> list[str]:
     """The ids of the campaigns shipped inside the package."""
+    return list(_bundled_ids())
+
+
+@functools.cache
+def _bundled_ids() -> tuple[str, ...]:
+    # the package's own files do not change while it runs: listed once
     data = resources.files("sscert.campaigns") / "data"
-    return sorted(p.name.removesuffix(".toml") for p in data.iterdir() if p.name.endswith(".toml"))
+    return tuple(
+        sorted(p.name.removesuffix(".toml") for p in data.iterdir() if p.name.endswith(".toml"))
+    )
 
 
 def load_campaign(name_or_path: str | Path) -> Campaign:
@@ -58,7 +66,7 @@ def load_campaign(name_or_path: str | Path) -> Campaign:
 
     Raises :class:`CampaignError` (a ``ValueError``) naming the file, the key and the problem.
     """
-    if isinstance(name_or_path, str) and name_or_path in bundled_campaigns():
+    if isinstance(name_or_path, str) and name_or_path in _bundled_ids():
         return _load_bundled(name_or_path)
     path = Path(name_or_path)
     if not path.is_file():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
 from attrs import frozen
 
@@ -43,14 +44,17 @@ class Totals:
 
     @classmethod
     def of(cls, months: list[MonthOutcome]) -> Totals:
-        def total(outcome: Outcome, due: bool = False) -> Money:
-            return Money.sum(m.due if due else m.paid for m in months if m.outcome is outcome)
-
+        """Paid on time, back-paid and overpaid (what was paid), and withheld (what was
+        due), in one pass over the months."""
+        sums = dict.fromkeys(Outcome, Decimal(0))
+        for m in months:
+            outcome = m.outcome
+            sums[outcome] += (m.due if outcome is Outcome.WITHHELD else m.paid).amount
         return cls(
-            paid_on_time=total(Outcome.PAID),
-            backpaid=total(Outcome.BACKPAID),
-            withheld=total(Outcome.WITHHELD, due=True),
-            overpaid=total(Outcome.OVERPAID),
+            paid_on_time=Money(sums[Outcome.PAID]),
+            backpaid=Money(sums[Outcome.BACKPAID]),
+            withheld=Money(sums[Outcome.WITHHELD]),
+            overpaid=Money(sums[Outcome.OVERPAID]),
         )
 
 

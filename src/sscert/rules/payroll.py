@@ -131,6 +131,8 @@ def run_payroll(
     decisions: list[Decision] = []
     suspended_since: Month | None = None
     death_applied = False
+    # each entitlement's first month in the run and its end (none: open)
+    spans = [(max(first, e.start), e.end) for e in entitlements]
 
     month = first
     while month <= last:
@@ -161,9 +163,8 @@ def run_payroll(
                     if after_death:
                         overpaid_now.append(row)
                 withheld[position].clear()
-            if month < max(first, entitlement.start) or (
-                entitlement.end is not None and month > entitlement.end
-            ):
+            begin, end = spans[position]
+            if month < begin or (end is not None and month > end):
                 continue
             row = _Row(month, entitlement.amount_in(month))
             rows[position].append(row)

@@ -35,6 +35,8 @@ class Month:
 
     year: int = field(validator=_check_year)
     month: int = field(validator=_check_month)
+    #: ``YYYY-MM``, made when first asked for (months are shared values, printed often).
+    _text: str | None = field(default=None, init=False, eq=False, repr=False, hash=False)
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -121,7 +123,11 @@ class Month:
         return Month.from_index(self.index - other)
 
     def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        text = self._text
+        if text is None:
+            text = f"{self.year:04d}-{self.month:02d}"
+            object.__setattr__(self, "_text", text)
+        return text
 
     def __repr__(self) -> str:
         return f"Month({self.year}, {self.month})"
