@@ -41,9 +41,9 @@ def test_the_nested_rows_and_the_store_reader_use_the_same_columns() -> None:
     ):
         assert [f.name for f in struct.fields] == [c for c in table if c != "id_number"]
     reader = stored._Reader()
-    assert list(reader.ents) == list(schema.ENTITLEMENT_COLUMNS)
-    assert list(reader.changes) == list(schema.CHANGE_COLUMNS)
-    assert list(reader.events) == list(schema.EVENT_COLUMNS)
+    assert list(reader.columns["entitlements"]) == list(schema.ENTITLEMENT_COLUMNS)
+    assert list(reader.columns["changes"]) == list(schema.CHANGE_COLUMNS)
+    assert list(reader.columns["events"]) == list(schema.EVENT_COLUMNS)
 
 
 def test_the_docs_name_every_column() -> None:

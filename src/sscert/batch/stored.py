@@ -78,11 +78,26 @@ class StoreColumns:
 
 
 def _plain_text(value: object) -> bool:
-    return isinstance(value, str) and len(value) <= MAX_TEXT
+    return type(value) is str and len(value) <= MAX_TEXT
 
 
 def _columns(names: Iterable[str]) -> dict[str, list[Any]]:
     return {name: [] for name in names}
+
+
+#: The batch tables the reader fills, with their columns (:mod:`sscert.batch.schema`).
+_TABLES: Final = {
+    "entitlements": ENTITLEMENT_COLUMNS,
+    "changes": CHANGE_COLUMNS,
+    "events": EVENT_COLUMNS,
+}
+#: An entitlement's columns read as plain text (the dependant's come from its own hook).
+_ENTITLEMENT_TEXT: Final = tuple(
+    c for c in ENTITLEMENT_COLUMNS if c != "id_number" and not c.startswith("dependant_")
+)
+_ENTITLEMENT_REQUIRED: Final = ("scheme", "start", "monthly_amount")
+_CHANGE_TEXT: Final = tuple(c for c in CHANGE_COLUMNS if c != "id_number")
+_CHANGE_SCHEME: Final = _CHANGE_TEXT.index("scheme")
 
 
 class _Reader:
@@ -92,29 +107,39 @@ class _Reader:
     def __init__(self) -> None:
         self.township: dict[str, str | None] = {}
         self.held: set[tuple[str, str]] = set()
-        self.ents = _columns(ENTITLEMENT_COLUMNS)
-        self.changes = _columns(CHANGE_COLUMNS)
-        self.events = _columns(EVENT_COLUMNS)
-        self._done: dict[str, list[pl.DataFrame]] = {"ents": [], "changes": [], "events": []}
+        self.columns = {name: _columns(schema) for name, schema in _TABLES.items()}
+        self._done: dict[str, list[pl.DataFrame]] = {name: [] for name in _TABLES}
+        self._slots()
+
+    def _slots(self) -> None:
+        """Per kind of row, the column lists its values go to and the columns it leaves
+        empty (rebuilt when the rows move into frames)."""
+        ents, changes, events = (self.columns[n] for n in _TABLES)
+        self._ents = [ents[c] for c in _ENTITLEMENT_TEXT]
+        self._ents_key = ents["id_number"]
+        self._dependant = (ents["dependant_relationship"], ents["dependant_fully_incapacitated"])
+        self._changes = [changes[c] for c in _CHANGE_TEXT]
+        self._changes_key = changes["id_number"]
+        self._events: dict[str, tuple[list[Any], list[list[Any]], list[list[Any]]]] = {}
+        for kind, fields in EVENT_FIELDS.items():
+            empty = [events[c] for c in EVENT_COLUMNS if c not in ("id_number", "type", *fields)]
+            self._events[kind] = (events["type"], [events[f] for f in fields], empty)
+        self._events_key = events["id_number"]
 
     def flush(self) -> None:
         """Move the rows read so far into column frames (a store of millions of people is
         never held as Python values all at once)."""
-        for name, schema in (
-            ("ents", ENTITLEMENT_COLUMNS),
-            ("changes", CHANGE_COLUMNS),
-            ("events", EVENT_COLUMNS),
-        ):
-            columns: dict[str, list[Any]] = getattr(self, name)
-            if columns["id_number"]:
-                self._done[name].append(_frame(columns, schema))
-                setattr(self, name, _columns(schema))
+        for name, schema in _TABLES.items():
+            if self.columns[name]["id_number"]:
+                self._done[name].append(_frame(self.columns[name], schema))
+                self.columns[name] = _columns(schema)
+        self._slots()
 
-    def table(self, name: str, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-        """Every row read into ``name`` (``ents``, ``changes`` or ``events``)."""
+    def table(self, name: str) -> pl.DataFrame:
+        """Every row read into ``name`` (``entitlements``, ``changes`` or ``events``)."""
         self.flush()
         parts = self._done[name]
-        return pl.concat(parts) if parts else _frame(_columns(schema), schema)
+        return pl.concat(parts) if parts else _frame(_columns(_TABLES[name]), _TABLES[name])
 
     def add(self, kind: str, key: str, record: dict[str, Any]) -> bool:
         """Add one record to the columns; false when its person must be read one by one."""
@@ -125,23 +150,35 @@ class _Reader:
         if kind == "person":
             return self._person(key, record)
         if kind == "amount_change":
-            row = {c: record.get(c) for c in CHANGE_COLUMNS if c != "id_number"}
-            if not all(_plain_text(v) for v in row.values()):
-                return False
-            if (key, row["scheme"]) not in self.held:
-                return False  # the store cannot fold it into an entitlement
-            _append(self.changes, key, row)
-            return True
+            return self._change(key, record)
         return False
 
+    def _change(self, key: str, record: dict[str, Any]) -> bool:
+        values = [record.get(c) for c in _CHANGE_TEXT]
+        if not all(map(_plain_text, values)):
+            return False
+        if (key, values[_CHANGE_SCHEME]) not in self.held:
+            return False  # the store cannot fold it into an entitlement
+        self._changes_key.append(key)
+        for column, value in zip(self._changes, values, strict=True):
+            column.append(value)
+        return True
+
     def _event(self, key: str, record: dict[str, Any]) -> bool:
-        wanted = EVENT_FIELDS.get(str(record.get("type")))
+        kind = record.get("type")
+        wanted = EVENT_FIELDS.get(kind) if type(kind) is str else None
         if wanted is None:
             return False
-        row = {f: record.get(f) for f in wanted}
-        if not all(_plain_text(v) for v in row.values()):
+        values = [record.get(f) for f in wanted]
+        if not all(map(_plain_text, values)):
             return False
-        _append(self.events, key, {"type": record["type"], **row})
+        types, columns, empty = self._events[kind]  # type: ignore[index]
+        self._events_key.append(key)
+        types.append(kind)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+        for column in empty:
+            column.append(None)
         return True
 
     def _person(self, key: str, record: dict[str, Any]) -> bool:
@@ -155,33 +192,30 @@ class _Reader:
         return True
 
     def _entitlement(self, key: str, record: dict[str, Any]) -> bool:
-        row: dict[str, object] = {
-            c: record.get(c) for c in ENTITLEMENT_COLUMNS if not c.startswith("dependant_")
-        }
-        row.pop("id_number", None)
-        required = ("scheme", "start", "monthly_amount")
-        if not all(_plain_text(row[c]) for c in required) or not all(
-            row[c] is None or _plain_text(row[c]) for c in row
+        values = [record.get(c) for c in _ENTITLEMENT_TEXT]
+        if not all(v is None or _plain_text(v) for v in values) or not all(
+            _plain_text(record.get(c)) for c in _ENTITLEMENT_REQUIRED
         ):
             return False
+        relationship: str | None = None
+        incapacitated: bool | None = None
         # the settlement's and C15's fields, through the contract's own hooks
         try:
             if record.get("contribution_months") is not None:
                 _contribution_months(record["contribution_months"], ContributionMonths)
             if record.get("dependant") is not None:
                 dependant = wire_converter.structure(record["dependant"], DependantIn)
-                row["dependant_relationship"] = dependant.relationship.value
-                row["dependant_fully_incapacitated"] = dependant.fully_incapacitated
+                relationship = dependant.relationship.value
+                incapacitated = dependant.fully_incapacitated
         except (ValueError, TypeError, BaseValidationError):
             return False
-        _append(self.ents, key, row)
-        self.held.add((key, str(row["scheme"])))
+        self._ents_key.append(key)
+        for column, value in zip(self._ents, values, strict=True):
+            column.append(value)
+        self._dependant[0].append(relationship)
+        self._dependant[1].append(incapacitated)
+        self.held.add((key, str(record["scheme"])))
         return True
-
-
-def _append(columns: dict[str, list[Any]], key: str, row: dict[str, Any]) -> None:
-    for column, values in columns.items():
-        values.append(key if column == "id_number" else row.get(column))
 
 
 def read_store_columns(store: SQLiteStore, *, known_channels: Iterable[str] = ()) -> StoreColumns:
@@ -208,9 +242,9 @@ def read_store_columns(store: SQLiteStore, *, known_channels: Iterable[str] = ()
             routed.add(key)
     people = [key for key in positions if key not in routed]
     tables = {  # without the rows read before their person was routed
-        "entitlements": reader.table("ents", ENTITLEMENT_COLUMNS),
-        "changes": reader.table("changes", CHANGE_COLUMNS),
-        "events": reader.table("events", EVENT_COLUMNS),
+        "entitlements": reader.table("entitlements"),
+        "changes": reader.table("changes"),
+        "events": reader.table("events"),
         "people": _frame(
             {"id_number": people, "township": [reader.township.get(k) for k in people]},
             PEOPLE_COLUMNS,
