@@ -17,6 +17,7 @@ spreadsheet runs a cell that starts like a formula (CSV injection: ``=HYPERLINK(
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -68,16 +69,22 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
             writer.writerow([neutralise("" if c is None else str(c)) for c in row])
 
 
-def open_book(path: Path) -> Any:
-    """A new XLSX workbook at ``path`` (XlsxWriter, ``sscert[campaign]``) that writes rows
-    as they come and never reads text as a number, a formula or a link; close it to write
-    the file."""
+#: Rows up to which a workbook keeps its cells until it is closed (faster: repeated text is
+#: stored once); a larger one writes each row as it comes (constant memory).
+STREAM_ROWS: Final = 50_000
+
+
+def open_book(path: Path, *, rows: int | None = None) -> Any:
+    """A new XLSX workbook at ``path`` (XlsxWriter, ``sscert[campaign]``) that never reads
+    text as a number, a formula or a link; close it to write the file. ``rows`` is how many
+    rows it will hold in all: up to :data:`STREAM_ROWS` its cells are kept until it is
+    closed, beyond that (or not said) each row is written to disk as it comes."""
     import xlsxwriter  # noqa: PLC0415 - an optional dependency, loaded when needed
 
     return xlsxwriter.Workbook(
         str(path),
         {
-            "constant_memory": True,
+            "constant_memory": rows is None or rows > STREAM_ROWS,
             "strings_to_numbers": False,
             "strings_to_formulas": False,
             "strings_to_urls": False,
@@ -101,9 +108,13 @@ def file_name(text: str, used: set[str]) -> str:
     return candidate
 
 
+#: Characters two columns wide: CJK and beyond (U+2E80 on).
+_WIDE: Final = re.compile("[\u2e80-\U0010ffff]")
+
+
 def _width(value: object) -> int:
     text = str(value) if value is not None else ""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def write_sheet(
@@ -120,7 +131,7 @@ def write_sheet(
     print: the header row bold, frozen and filterable; columns as wide as their content; the
     ``money`` columns as numbers shown ``#,##0.00``; a last row with ``total_label`` and each
     money column's total (a value, not a formula); landscape A4 pages that repeat the header
-    row; then the ``after`` rows. Rows are streamed to the file, never held as cells."""
+    row; then the ``after`` rows. A large book streams its rows to the file (:func:`open_book`)."""
     sheet = book.add_worksheet(title)
     money_at = {headers.index(name) for name in money if name in headers}
     totals = dict.fromkeys(money_at, Decimal(0))
@@ -149,7 +160,9 @@ def write_sheet(
         for index, value in enumerate(values):
             if value is None:
                 continue
-            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            if type(value) is str:
+                sheet.write_string(place, index, neutralise(value), bold if strong else None)
+            elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
                 shown = (bold_amount if strong else amount) if index in money_at else None
                 sheet.write_number(place, index, value, shown or (bold if strong else None))
             else:
