@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,8 +17,9 @@ from hypothesis import strategies as st
 
 import sscert
 from browser import print_pdf
+from sscert import spreadsheet
 from sscert.cli.app import cli
-from sscert.reports.reminders import SMS_LIMIT, sms_text
+from sscert.reports.reminders import SMS_LIMIT, second_process, sms_text, write_reminders
 from sscert.rules.engine import evaluate
 from sscert.store import SQLiteStore
 
@@ -188,3 +191,99 @@ def test_store_calculate_writes_a_file(db: Path, tmp_path: Path) -> None:
     assert refused.exit_code == 2
     assert "cannot write" in refused.output
     assert refused.exception is None or isinstance(refused.exception, SystemExit)
+
+
+def _contents(folder: Path) -> dict[str, object]:
+    """Every list under ``folder``: CSV and HTML files as text, workbooks as cell values,
+    number formats and sheet layout (an XLSX file's bytes carry its time of writing)."""
+    seen: dict[str, object] = {}
+    for path in sorted(folder.rglob("*")):
+        name = str(path.relative_to(folder))
+        if path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path)
+            seen[name] = [
+                (
+                    sheet.title,
+                    [[(c.value, c.number_format, c.font.b) for c in row] for row in sheet.rows],
+                    sheet.freeze_panes,
+                    sheet.auto_filter.ref,
+                    {k: d.width for k, d in sheet.column_dimensions.items()},
+                )
+                for sheet in book.worksheets
+            ]
+        elif path.is_file():
+            seen[name] = path.read_text(encoding="utf-8")
+    return seen
+
+
+def _snapshot_of(db: Path) -> sscert.reports.Snapshot:
+    with SQLiteStore.open(db) as store:
+        return sscert.reports.take_snapshot(store, "laiyuan-2023", dt.date(2023, 4, 15))
+
+
+def test_a_second_process_writes_the_same_lists(db: Path, tmp_path: Path) -> None:
+    class Counting(Executor):
+        def __init__(self, inner: Executor) -> None:
+            self.inner, self.jobs = inner, 0
+
+        def submit(self, fn, /, *args, **kwargs) -> Future[object]:  # type: ignore[no-untyped-def, override]
+            self.jobs += 1
+            return self.inner.submit(fn, *args, **kwargs)
+
+    snapshot = _snapshot_of(db)
+    here = write_reminders(snapshot, tmp_path / "here")
+    with second_process() as pool:
+        counting = Counting(pool)
+        there = write_reminders(snapshot, tmp_path / "there", executor=counting)
+    assert counting.jobs == 3  # the summary and two townships' visit lists
+    assert [p.relative_to(tmp_path / "there") for p in there.values()] == [
+        p.relative_to(tmp_path / "here") for p in here.values()
+    ]
+    assert _contents(tmp_path / "there") == _contents(tmp_path / "here")
+    assert len(_contents(tmp_path / "here")) >= 9  # summary, CSVs and two townships' files
+
+
+def test_lists_are_written_here_when_the_executor_cannot_run_them(db: Path, tmp_path: Path) -> None:
+    snapshot = _snapshot_of(db)
+    write_reminders(snapshot, tmp_path / "here")
+    expected = _contents(tmp_path / "here")
+    closed = ThreadPoolExecutor(1)
+    closed.shutdown()
+    write_reminders(snapshot, tmp_path / "closed", executor=closed)
+    assert _contents(tmp_path / "closed") == expected
+
+    class Broken(ThreadPoolExecutor):
+        """An executor whose worker dies with every job (as a killed process would)."""
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            def die() -> None:
+                raise BrokenProcessPool("the worker died")
+
+            return super().submit(die)
+
+    with Broken(1) as broken:
+        write_reminders(snapshot, tmp_path / "broken", executor=broken)
+    assert _contents(tmp_path / "broken") == expected
+
+
+def test_a_large_book_streams_its_rows_and_holds_the_same_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [[f"{n:05d}", "=SUM(A1)", "张三" * (n % 4), Decimal(n) / 100] for n in range(300)]
+    headers = ["编号", "备注", "姓名", "金额"]
+
+    def written(name: str, count: int | None) -> list[list[object]]:
+        book = spreadsheet.open_book(tmp_path / name, rows=count)
+        assert book.constant_memory is (count is None or count > spreadsheet.STREAM_ROWS)
+        spreadsheet.write_sheet(book, "表", headers, rows, money=["金额"], total_label="合计")
+        book.close()
+        sheet = openpyxl.load_workbook(tmp_path / name).active
+        return [[(c.value, c.number_format) for c in row] for row in sheet.rows]
+
+    kept = written("kept.xlsx", len(rows))
+    monkeypatch.setattr(spreadsheet, "STREAM_ROWS", 100)
+    assert written("streamed.xlsx", len(rows)) == kept
+    assert written("unsaid.xlsx", None) == kept
+    assert kept[2][1][0] == "'=SUM(A1)"  # text, never a formula
+    assert kept[-1][0][0] == "合计"
+    assert Decimal(str(kept[-1][3][0])) == sum((r[3] for r in rows), Decimal(0))

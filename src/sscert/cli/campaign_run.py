@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 import click
@@ -11,6 +13,7 @@ from sscert.cli.store import OPERATOR_OPTION, load_campaign_option, log_full_exp
 from sscert.i18n import _
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
 from sscert.reports import Snapshot, take_snapshot, write_reminders, write_report
+from sscert.reports.reminders import second_process
 from sscert.reports.snapshot import ENGINES
 from sscert.store import SQLiteStore, StoreError
 
@@ -90,10 +93,15 @@ def remind(
 
     Phone numbers in full are written to the call lists only, unless --masked; the export
     is recorded in the store's access log with the operator and the time."""
-    snapshot = _snapshot(db, campaign, as_of, engine)
-    with progress(_("writing the lists")) as update:
-        paths = write_reminders(snapshot, out, unmasked=unmasked, masked_calls=masked)
-        update(len(paths))
+    with contextlib.ExitStack() as stack:
+        # on two cores or more, a second process writes the workbooks
+        pool = stack.enter_context(second_process()) if (os.cpu_count() or 1) > 1 else None
+        snapshot = _snapshot(db, campaign, as_of, engine)
+        with progress(_("writing the lists")) as update:
+            paths = write_reminders(
+                snapshot, out, unmasked=unmasked, masked_calls=masked, executor=pool
+            )
+            update(len(paths))
     full = unmasked or not masked
     if full and snapshot.needing_reminder:
         with SQLiteStore.open(db) as store:

@@ -20,10 +20,13 @@ SMS texts are at most 70 characters (one message), signed with the office, with 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
+import multiprocessing
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -54,6 +57,7 @@ __all__ = [
     "chinese_date",
     "notice_text",
     "reminder_rows",
+    "second_process",
     "sms_text",
     "write_reminders",
 ]
@@ -187,12 +191,21 @@ def reminder_rows(snapshot: Snapshot, *, unmasked: bool = False) -> list[dict[st
 
 
 def write_reminders(
-    snapshot: Snapshot, out: Path, *, unmasked: bool = False, masked_calls: bool = False
+    snapshot: Snapshot,
+    out: Path,
+    *,
+    unmasked: bool = False,
+    masked_calls: bool = False,
+    executor: Executor | None = None,
 ) -> dict[str, Path]:
     """Write the lists into ``out`` (see the module's description); return their paths by
     name (``csv``, ``xlsx``, ``notices``, and ``{township}/calls``, ``/visits``, ``/sms``,
     ``/notices``). Call lists hold phone numbers in full unless ``masked_calls``; everything
-    else is masked unless ``unmasked``."""
+    else is masked unless ``unmasked``.
+
+    With an ``executor`` (:func:`second_process`), the summary workbook and the visit lists
+    are written there while this process writes the other files: the same files, sooner
+    on a machine with two cores or more. What the executor cannot run is written here."""
     out.mkdir(parents=True, exist_ok=True)
     rows = reminder_rows(snapshot, unmasked=unmasked)
     paths = {
@@ -200,38 +213,93 @@ def write_reminders(
         "xlsx": out / "reminders.xlsx",
         "notices": out / "notices.csv",
     }
+    by_township: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_township[row["乡镇"]].append(row)
+    jobs = _Jobs(executor)
+    jobs.run(_write_summary, paths["xlsx"], *_summary(by_township, snapshot))
+    folders: dict[str, Path] = {}
+    used: set[str] = set()
+    for township, items in by_township.items():
+        folder = folders[township] = out / file_name(township, used)
+        folder.mkdir(exist_ok=True)
+        paths[f"{township}/visits"] = folder / "走访名单.xlsx"
+        jobs.run(_book, paths[f"{township}/visits"], "走访名单", VISIT_COLUMNS, _visit_rows(items))
     write_csv(paths["csv"], COLUMNS, ([row[c] for c in COLUMNS] for row in rows))
     write_csv(
         paths["notices"],
         ("乡镇", "姓名", "身份证号", "联系电话", "短信内容"),
         ([r["乡镇"], r["姓名"], r["身份证号"], r["联系电话"], r["_sms"]] for r in rows),
     )
-    _write_summary(paths["xlsx"], rows, snapshot)
-    by_township: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_township[row["乡镇"]].append(row)
-    used: set[str] = set()
     for township, items in by_township.items():
-        folder = out / file_name(township, used)
-        folder.mkdir(exist_ok=True)
+        folder = folders[township]
         paths.update(
             {
-                f"{township}/calls": _write_calls(folder, items, full=not masked_calls),
-                f"{township}/visits": _write_visits(folder, items),
+                f"{township}/calls": _book(
+                    folder / "电话名单.xlsx",
+                    "电话名单",
+                    CALL_COLUMNS,
+                    _call_rows(items, full=not masked_calls),
+                ),
                 f"{township}/sms": _write_sms(folder, items, full=unmasked),
                 f"{township}/notices": _write_notices(folder, township, items, snapshot),
             }
         )
+    jobs.wait()
     return paths
 
 
-def _write_summary(path: Path, rows: list[dict[str, Any]], snapshot: Snapshot) -> None:
-    book = open_book(path)
-    used = {"汇总"}
-    by_township: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_township[row["乡镇"]].append(row)
-    totals = [
+class _Jobs:
+    """Work given to an executor when there is one, or done here — also when the executor
+    is shut down or its process dies."""
+
+    def __init__(self, executor: Executor | None) -> None:
+        self._executor = executor
+        self._pending: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
+
+    def run(self, function: Callable[..., Any], *args: Any) -> None:
+        if self._executor is not None:
+            try:
+                self._pending.append((self._executor.submit(function, *args), function, args))
+            except (BrokenExecutor, RuntimeError):  # shut down, or it could not start
+                self._executor = None
+            else:
+                return
+        function(*args)
+
+    def wait(self) -> None:
+        """Wait for the executor's work; what it could not do is done here."""
+        for future, function, args in self._pending:
+            try:
+                future.result()
+            except BrokenExecutor:
+                function(*args)
+        self._pending.clear()
+
+
+@contextlib.contextmanager
+def second_process() -> Iterator[Executor]:
+    """A second process for :func:`write_reminders`'s workbooks, started now so that it is
+    ready (its imports done) by the time the lists are written. It is spawned, not forked
+    (the batch engine runs threads), so the program that starts it must guard its entry
+    point with ``if __name__ == "__main__":``, as a console script does."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(_ready)
+        yield pool
+
+
+def _ready() -> None:
+    """Load what writing a workbook needs (run first in :func:`second_process`)."""
+    import xlsxwriter  # noqa: F401, PLC0415 - the optional dependency, loaded ahead
+
+
+#: The summary workbook as plain values: the 汇总 rows, its last line, and a sheet of
+#: rows per township.
+_Summary = tuple[list[list[object]], str, list[tuple[str, list[list[object]]]]]
+
+
+def _summary(by_township: dict[str, list[dict[str, Any]]], snapshot: Snapshot) -> _Summary:
+    totals: list[list[object]] = [
         [
             township,
             items[0]["乡镇事务所电话"],
@@ -241,6 +309,21 @@ def _write_summary(path: Path, rows: list[dict[str, Any]], snapshot: Snapshot) -
         ]
         for township, items in by_township.items()
     ]
+    sheets = [
+        (township, [[r[c] for c in COLUMNS] for r in items])
+        for township, items in by_township.items()
+    ]
+    return totals, f"{snapshot.campaign.name}，截至 {snapshot.as_of}", sheets
+
+
+def _write_summary(
+    path: Path,
+    totals: list[list[object]],
+    footnote: str,
+    sheets: list[tuple[str, list[list[object]]]],
+) -> None:
+    book = open_book(path, rows=len(totals) + sum(len(rows) for _township, rows in sheets))
+    used = {"汇总"}
     headers = ["乡镇", "乡镇事务所电话", "待认证", "已暂停发放", "已暂停金额"]
     write_sheet(
         book,
@@ -249,14 +332,14 @@ def _write_summary(path: Path, rows: list[dict[str, Any]], snapshot: Snapshot) -
         totals,
         money=["已暂停金额"],
         total_label="合计",
-        after=[[], [f"{snapshot.campaign.name}，截至 {snapshot.as_of}"]],
+        after=[[], [footnote]],
     )
-    for township, items in by_township.items():
+    for township, rows in sheets:
         write_sheet(
             book,
             sheet_name(township, used),
             list(COLUMNS),
-            [[r[c] for c in COLUMNS] for r in items],
+            rows,
             money=["已暂停金额"],
             total_label="合计",
         )
@@ -264,15 +347,15 @@ def _write_summary(path: Path, rows: list[dict[str, Any]], snapshot: Snapshot) -
 
 
 def _book(path: Path, title: str, headers: Sequence[str], rows: list[list[object]]) -> Path:
-    book = open_book(path)
+    book = open_book(path, rows=len(rows))
     write_sheet(book, sheet_name(title, set()), headers, rows, money=["已暂停金额"],
                 total_label="合计")  # fmt: skip
     book.close()
     return path
 
 
-def _write_calls(folder: Path, items: list[dict[str, Any]], *, full: bool) -> Path:
-    rows = [
+def _call_rows(items: list[dict[str, Any]], *, full: bool) -> list[list[object]]:
+    return [
         [
             r["编号"], r["姓名"], r["身份证号"],
             r["_phone"] if full else mask_phone_text(r["_phone"]),
@@ -282,11 +365,10 @@ def _write_calls(folder: Path, items: list[dict[str, Any]], *, full: bool) -> Pa
         for r in items
         if r["_phone"]
     ]  # fmt: skip
-    return _book(folder / "电话名单.xlsx", "电话名单", CALL_COLUMNS, rows)
 
 
-def _write_visits(folder: Path, items: list[dict[str, Any]]) -> Path:
-    rows = [
+def _visit_rows(items: list[dict[str, Any]]) -> list[list[object]]:
+    return [
         [
             r["编号"], r["姓名"], r["身份证号"], r["村"], r["地址"], r["险种"], r["状态"],
             r["认证截止"], r["暂停起始月"], r["已暂停金额"], "",
@@ -294,7 +376,6 @@ def _write_visits(folder: Path, items: list[dict[str, Any]]) -> Path:
         for r in items
         if not r["_phone"]
     ]  # fmt: skip
-    return _book(folder / "走访名单.xlsx", "走访名单", VISIT_COLUMNS, rows)
 
 
 def _write_sms(folder: Path, items: list[dict[str, Any]], *, full: bool) -> Path:
