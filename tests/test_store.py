@@ -16,8 +16,10 @@ from hypothesis import HealthCheck, given, settings
 import sscert
 from sscert import strategies as sst
 from sscert.attestation import AttestationSigner
+from sscert.calculate import calculate_case, result_to_dict
 from sscert.cli.app import cli
 from sscert.events import CST
+from sscert.people import Person
 from sscert.store import SQLiteStore, StoreError, case_to_records, verify_archive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -304,7 +306,18 @@ def test_calculation_from_the_store_equals_calculate(tmp_path: Path, case: dict[
         rebuilt = store.case(
             case["campaign"], dt.date.fromisoformat(case["as_of"]), case.get("from")
         )
-    assert sscert.calculate(rebuilt) == sscert.calculate(case)
+        typed = store.load_case(
+            case["campaign"], dt.date.fromisoformat(case["as_of"]), case.get("from")
+        )
+    expected = sscert.calculate(case)
+    assert sscert.calculate(rebuilt) == expected
+    # the typed case: validated people, nobody left out, the same answers
+    assert typed.invalid == ()
+    assert all(isinstance(person, Person) for person in typed.case.people)
+    assert [p.id_number.value for p in typed.case.people] == [
+        p["id_number"] for p in expected["people"]
+    ]
+    assert result_to_dict(typed.case, calculate_case(typed.case)) == expected
 
 
 def test_export_masks_neutralises_and_opens_in_excel(db: Path, tmp_path: Path) -> None:
@@ -423,3 +436,23 @@ def test_a_line_that_is_not_text_is_rejected_alone(db: Path, tmp_path: Path) -> 
     result = run("store", "import", str(db), str(path))
     assert result.exit_code == 1
     assert f"{path}:1: rejected: not UTF-8" in result.stderr
+
+
+def test_the_store_hands_back_a_typed_case(db: Path, tmp_path: Path) -> None:
+    run(
+        "store", "import", str(db), str(write_jsonl(tmp_path / "r.jsonl", case_to_records(EXAMPLE)))
+    )
+    as_of = dt.date.fromisoformat(EXAMPLE["as_of"])
+    with SQLiteStore.open(db) as store:
+        whole = store.load_case("laiyuan-2023", as_of, EXAMPLE.get("from"))
+        by_object = store.load_case(sscert.load_campaign("laiyuan-2023"), as_of, whole.case.first)
+        one = store.load_case("laiyuan-2023", as_of, only=PERSON)
+    assert by_object == whole
+    assert whole.case.campaign.id == "laiyuan-2023"
+    assert whole.case.as_of == as_of
+    assert whole.invalid == ()
+    numbers = [p.id_number.value for p in whole.case.people]
+    assert numbers == [p["id_number"] for p in EXAMPLE["people"]]
+    assert result_to_dict(whole.case, calculate_case(whole.case)) == sscert.calculate(EXAMPLE)
+    assert [p.id_number.value for p in one.case.people] == [PERSON]
+    assert one.invalid == ()

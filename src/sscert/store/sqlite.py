@@ -33,8 +33,9 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
+import orjson
 from attrs import define, field, frozen
 
 from sscert.attestation import Attestation, AttestationRefused, AttestationVerifier, TrustedKey
@@ -59,7 +60,11 @@ from sscert.values.limits import (
     loads,
     parse_moment,
 )
+from sscert.values.months import Month
 from sscert.values.privacy import redact
+
+if TYPE_CHECKING:
+    from sscert.store.cases import StoredCase
 
 #: The first bytes of every SQLite database file.
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
@@ -416,9 +421,12 @@ class SQLiteStore:
         count = 0
         for (body,) in self._db.execute("SELECT body FROM records WHERE kind = 'event'"):
             try:
-                data = json.loads(body)
+                data = orjson.loads(body)
             except ValueError:
-                continue
+                try:  # what orjson refuses and json reads (NaN, a lone surrogate)
+                    data = json.loads(body)
+                except ValueError:
+                    continue
             if isinstance(data, dict) and data.get("type") == "certified":
                 count += "attestation" not in data
         return count
@@ -770,10 +778,33 @@ class SQLiteStore:
         return counts
 
     def case(self, campaign: str, as_of: dt.date, first: str | None = None) -> dict[str, Any]:
-        """The calculation case equivalent to the store's contents: people in the order they
-        first appear, entitlements with their changes, events in import order. Records that
-        cannot be read are left out here; :func:`~sscert.store.load_case` reports them."""
+        """The calculation case equivalent to the store's contents, as the contract's JSON
+        (what ``sscert calculate`` reads): people in the order they first appear,
+        entitlements with their changes, events in import order. Records that cannot be read
+        are left out here; :meth:`load_case` reports them."""
         return self.case_and_problems(campaign, as_of, first)[0]
+
+    def load_case(
+        self,
+        campaign: Campaign | str,
+        as_of: dt.date,
+        first: Month | str | None = None,
+        *,
+        known_channels: Iterable[str] = (),
+        only: str | Collection[str] | None = None,
+    ) -> StoredCase:
+        """The store's case as typed values, checked person by person: a
+        :class:`~sscert.store.StoredCase` whose ``case`` is the validated
+        :class:`~sscert.contract.Case` that :func:`~sscert.calculate.calculate_case` takes,
+        and whose ``invalid`` names everyone whose records do not make a valid case, with the
+        reason. ``campaign`` is a :class:`~sscert.Campaign` or a bundled id or file;
+        ``first`` the first payroll month (``YYYY-MM``); ``only`` one ID number or a
+        collection of them (:func:`sscert.store.load_case`)."""
+        from sscert.store.cases import load_case  # noqa: PLC0415 - it reads through this class
+
+        loaded = campaign if isinstance(campaign, Campaign) else load_campaign(campaign)
+        month = Month.parse(first) if isinstance(first, str) else first
+        return load_case(self, loaded, as_of, month, known_channels=known_channels, only=only)
 
     def case_and_problems(
         self,
