@@ -11,7 +11,17 @@ from hypothesis import strategies as st
 
 from sscert import Campaign, IdNumber, Money, Month, PhoneNumber, Scheme, load_campaign
 from sscert import strategies as sst
-from sscert.serialization import converter, structure, unstructure
+from sscert.serialization import (
+    EVENT_WIRES,
+    AccountIn,
+    ChangeIn,
+    EntitlementIn,
+    ImprisonedIn,
+    converter,
+    structure,
+    unstructure,
+    wire_keys,
+)
 
 
 def _round_trip(value: object, kind: type) -> None:
@@ -101,3 +111,13 @@ def test_the_wire_converter_structures_and_unstructures_people(person: dict[str,
     for entitlement in data["entitlements"]:
         for change in entitlement.get("changes", []):
             assert set(change) == {"from", "monthly_amount"}
+
+
+def test_wire_keys_name_the_json_keys_and_which_are_required() -> None:
+    assert wire_keys(ImprisonedIn) == {"from": True, "to": False}
+    assert list(wire_keys(ChangeIn)) == ["from", "monthly_amount"]
+    assert wire_keys(AccountIn) == {"balance": True, "inheritable_share": False}
+    required = [k for k, needed in wire_keys(EntitlementIn).items() if needed]
+    assert required == ["scheme", "start", "monthly_amount"]
+    for wire in EVENT_WIRES.values():
+        assert all(not key.endswith("_") for key in wire_keys(wire))

@@ -20,6 +20,7 @@ from sscert.calculate import calculate_case, result_to_dict
 from sscert.cli.app import cli
 from sscert.events import CST
 from sscert.people import Person
+from sscert.serialization import CaseIn, wire_converter
 from sscert.store import SQLiteStore, StoreError, case_to_records, verify_archive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -456,3 +457,30 @@ def test_the_store_hands_back_a_typed_case(db: Path, tmp_path: Path) -> None:
     assert result_to_dict(whole.case, calculate_case(whole.case)) == sscert.calculate(EXAMPLE)
     assert [p.id_number.value for p in one.case.people] == [PERSON]
     assert one.invalid == ()
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=sst.cases(max_people=4))
+def test_the_store_gives_back_the_wire_values_it_was_given(
+    tmp_path: Path, case: dict[str, Any]
+) -> None:
+    """A record's keys are its wire class's (entitlements, amount changes, accounts, events):
+    every value stored is read back as the same typed value."""
+    path = tmp_path / f"w{abs(hash(json.dumps(case)))}.db"
+    store, _ = SQLiteStore.init(path)
+    with store:
+        assert store.import_lines(json.dumps(r) for r in case_to_records(case)).ok
+        rebuilt = store.case(
+            case["campaign"], dt.date.fromisoformat(case["as_of"]), case.get("from")
+        )
+    given_back = wire_converter.structure(rebuilt, CaseIn)
+    given = wire_converter.structure(case, CaseIn)
+    for back, sent in zip(given_back.people, given.people, strict=True):
+        assert back.id_number == sent.id_number
+        assert back.entitlements == sent.entitlements
+        assert back.events == sent.events
+        assert back.account == sent.account
+        assert back.instalment_months == sent.instalment_months
+        assert (back.name, back.township, back.village, back.address) == (
+            sent.name, sent.township, sent.village, sent.address
+        )  # fmt: skip

@@ -74,6 +74,7 @@ __all__ = [
     "structure",
     "unstructure",
     "wire_converter",
+    "wire_keys",
 ]
 
 _T = TypeVar("_T")
@@ -299,6 +300,12 @@ _EVENT_WIRES: dict[str, type[Any]] = {
 EVENT_TYPES: tuple[str, ...] = tuple(_EVENT_WIRES)
 #: Each event type's wire class.
 EVENT_WIRES: Mapping[str, type[Any]] = MappingProxyType(_EVENT_WIRES)
+
+
+def wire_keys(wire: type[Any]) -> dict[str, bool]:
+    """The keys of a wire class in the contract's JSON (``from_`` is ``from``), in field
+    order, each with whether it is required (a field without a default)."""
+    return {a.name.removesuffix("_"): a.default is attrs.NOTHING for a in attrs.fields(wire)}
 
 
 @frozen

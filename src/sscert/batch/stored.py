@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-import attrs
 import orjson
 import polars as pl
 from attrs import frozen
@@ -42,7 +41,14 @@ from sscert.reports.snapshot import TOTALS, Figures, Snapshot
 from sscert.rules.penalty import FinePolicy
 from sscert.rules.status import Status
 from sscert.schemes import Scheme
-from sscert.serialization import ContributionMonths, DependantIn, wire_converter
+from sscert.serialization import (
+    ChangeIn,
+    ContributionMonths,
+    DependantIn,
+    EntitlementIn,
+    wire_converter,
+    wire_keys,
+)
 from sscert.store.cases import load_case, load_people
 from sscert.store.sqlite import PERSON_FIELDS, SQLiteStore
 from sscert.values.limits import MAX_TEXT
@@ -56,9 +62,11 @@ __all__ = [
 ]
 
 #: The event types read into columns, with their fields (from their wire classes).
-EVENT_FIELDS: Final = {
-    kind: tuple(f.name.removesuffix("_") for f in attrs.fields(EVENT_WIRES[kind]))
-    for kind in ("certified", "died")
+EVENT_FIELDS: Final = {kind: tuple(wire_keys(EVENT_WIRES[kind])) for kind in ("certified", "died")}
+#: Of those, the ones an event must have (the others may be absent).
+_REQUIRED: Final = {
+    kind: tuple(k for k, required in wire_keys(EVENT_WIRES[kind]).items() if required)
+    for kind in EVENT_FIELDS
 }
 _contribution_months = wire_converter.get_structure_hook(ContributionMonths)
 #: Rows read before they are moved from Python lists into column frames.
@@ -95,9 +103,15 @@ _TABLES: Final = {
 _ENTITLEMENT_TEXT: Final = tuple(
     c for c in ENTITLEMENT_COLUMNS if c != "id_number" and not c.startswith("dependant_")
 )
-_ENTITLEMENT_REQUIRED: Final = ("scheme", "start", "monthly_amount")
+_ENTITLEMENT_REQUIRED: Final = tuple(
+    k for k, required in wire_keys(EntitlementIn).items() if required
+)
 _CHANGE_TEXT: Final = tuple(c for c in CHANGE_COLUMNS if c != "id_number")
 _CHANGE_SCHEME: Final = _CHANGE_TEXT.index("scheme")
+_CHANGE_REQUIRED: Final = (
+    "scheme",
+    *(k for k, required in wire_keys(ChangeIn).items() if required),
+)
 
 
 class _Reader:
@@ -155,7 +169,9 @@ class _Reader:
 
     def _change(self, key: str, record: dict[str, Any]) -> bool:
         values = [record.get(c) for c in _CHANGE_TEXT]
-        if not all(map(_plain_text, values)):
+        if not all(v is None or _plain_text(v) for v in values) or not all(
+            _plain_text(record.get(c)) for c in _CHANGE_REQUIRED
+        ):
             return False
         if (key, values[_CHANGE_SCHEME]) not in self.held:
             return False  # the store cannot fold it into an entitlement
@@ -170,7 +186,10 @@ class _Reader:
         if wanted is None:
             return False
         values = [record.get(f) for f in wanted]
-        if not all(map(_plain_text, values)):
+        if not all(v is None or _plain_text(v) for v in values) or not all(
+            _plain_text(record.get(f))
+            for f in _REQUIRED[kind]  # type: ignore[index]
+        ):
             return False
         types, columns, empty = self._events[kind]  # type: ignore[index]
         self._events_key.append(key)

@@ -33,6 +33,7 @@ from sscert.contract import (
     term_problems,
 )
 from sscert.i18n import _
+from sscert.serialization import EVENT_WIRES, wire_converter, wire_keys
 from sscert.values.identity import IdNumber, InvalidIdNumber
 from sscert.values.limits import (
     MAX_INSTALMENTS,
@@ -67,19 +68,21 @@ KINDS: Final = (
 )
 
 
+#: The keys every record has.
+_RECORD: Final = ("kind", "id", "id_number")
+#: The keys of each shape of record. Entitlements, amount changes, accounts and events take
+#: their wire classes' keys: a field added to one of those classes is a key of its record.
 _ALLOWED: Final[dict[str, set[str]]] = {
-    "person": {"kind", "id", "id_number", "name", "township", "phone", "village", "address"},
-    "entitlement_end": {"kind", "id", "id_number", "scheme", "end"},
-    "entitlement": {"kind", "id", "id_number", *ENTITLEMENT_KEYS},
-    "entitlement_info": {"kind", "id", "id_number", "scheme", "contribution_months", "dependant"},
-    "account": {"kind", "id", "id_number", "balance", "inheritable_share"},
-    "repayment_plan": {"kind", "id", "id_number", "instalment_months"},
-    "amount_change": {"kind", "id", "id_number", "scheme", "from", "monthly_amount"},
-    "certified": {"kind", "id", "id_number", "type", "at", "channel", "attestation"},
-    "died": {"kind", "id", "id_number", "type", "on", "reported_on"},
-    "dependant_ended": {"kind", "id", "id_number", "type", "on", "reason"},
-    "imprisoned": {"kind", "id", "id_number", "type", "from", "to"},
+    "person": {*_RECORD, "name", "township", "phone", "village", "address"},
+    "entitlement_end": {*_RECORD, "scheme", "end"},
+    "entitlement": {*_RECORD, *ENTITLEMENT_KEYS},
+    "entitlement_info": {*_RECORD, "scheme", "contribution_months", "dependant"},
+    "account": {*_RECORD, *wire_keys(AccountIn)},
+    "repayment_plan": {*_RECORD, "instalment_months"},
+    "amount_change": {*_RECORD, "scheme", *wire_keys(ChangeIn)},
+    **{shape: {*_RECORD, "type", *wire_keys(wire)} for shape, wire in EVENT_WIRES.items()},
 }
+_ALLOWED["certified"].add("attestation")
 _FIELDS: Final = frozenset().union(*_ALLOWED.values())
 
 
@@ -223,6 +226,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             if entitlement.end is not None:
                 body["end"] = str(entitlement.end)
             _details(body, entitlement)
+            _rest(body, entitlement)
         elif kind == "entitlement_info":
             part = {
                 "scheme": data.get("scheme"),
@@ -245,6 +249,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             body["balance"] = str(account.balance)
             if account.inheritable_share is not None:
                 body["inheritable_share"] = str(account.inheritable_share)
+            _rest(body, account)
         elif kind == "repayment_plan":
             try:
                 months = parse_count(data.get("instalment_months"), low=1, high=MAX_INSTALMENTS)
@@ -267,18 +272,15 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 {"scheme": data.get("scheme"), "start": "2000-01", "monthly_amount": "1"},
                 EntitlementIn,
             ).scheme
-            change = structure_part(
-                {"from": data.get("from"), "monthly_amount": data.get("monthly_amount")}, ChangeIn
-            )
+            change = structure_part(_part(data, ChangeIn), ChangeIn)
             body.update(
                 scheme=scheme.value,
                 monthly_amount=str(change.monthly_amount),
                 **{"from": str(change.from_)},
             )
+            _rest(body, change)
         elif shape == "certified":
-            certified = structure_part(
-                {"at": data.get("at"), "channel": data.get("channel")}, CertifiedIn
-            )
+            certified = structure_part(_part(data, CertifiedIn), CertifiedIn)
             if certified.channel not in known_channels:
                 raise RecordError(
                     "channel: "
@@ -287,33 +289,50 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                     )
                 )
             body.update(type="certified", at=data["at"].strip(), channel=certified.channel)
+            _rest(body, certified)
             if "attestation" in data:
                 attestation = _attestation(data["attestation"], id_number, certified)
                 body["attestation"] = attestation.to_dict()
         elif shape == "dependant_ended":
-            finished = structure_part(
-                {"on": data.get("on"), "reason": data.get("reason")}, DependantEndedIn
-            )
+            finished = structure_part(_part(data, DependantEndedIn), DependantEndedIn)
             body.update(
                 type="dependant_ended", on=finished.on.isoformat(), reason=finished.reason.value
             )
+            _rest(body, finished)
         elif shape == "imprisoned":
-            term = structure_part({k: data[k] for k in ("from", "to") if k in data}, ImprisonedIn)
+            term = structure_part(_part(data, ImprisonedIn, absent=True), ImprisonedIn)
             _refuse(term_problems(term))
             body.update(type="imprisoned", **{"from": term.from_.isoformat()})
             if term.to is not None:
                 body["to"] = term.to.isoformat()
+            _rest(body, term)
         else:
-            died = structure_part(
-                {"on": data.get("on"), "reported_on": data.get("reported_on")}, DiedIn
-            )
+            died = structure_part(_part(data, DiedIn), DiedIn)
             _refuse(death_problems(died))
             body.update(
                 type="died", on=died.on.isoformat(), reported_on=died.reported_on.isoformat()
             )
+            _rest(body, died)
     except InputError as error:
         raise RecordError(_problem(error)) from None
     return Record(record_id, kind, id_number, body, attestation)
+
+
+def _part(data: Mapping[str, Any], wire: type[Any], *, absent: bool = False) -> dict[str, Any]:
+    """The keys of ``data`` that ``wire`` reads, refused with the contract's own messages: a
+    required key that is not there reads as ``null`` (or is left out, ``absent``: "missing")."""
+    return {
+        key: data.get(key)
+        for key, required in wire_keys(wire).items()
+        if key in data or (required and not absent)
+    }
+
+
+def _rest(body: dict[str, Any], value: object) -> None:
+    """Every field of a wire value not yet in ``body``, as the wire converter writes it: a
+    field added to a wire class is stored without another change here."""
+    for key, item in wire_converter.unstructure(value).items():
+        body.setdefault(key, item)
 
 
 def _details(body: dict[str, Any], item: EntitlementIn) -> None:

@@ -43,6 +43,7 @@ from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import ENTITLEMENT_KEYS, CampaignsArg
 from sscert.i18n import _
+from sscert.serialization import EVENT_WIRES, AccountIn, ChangeIn, wire_keys
 from sscert.store.records import (
     KINDS,
     Record,
@@ -989,9 +990,7 @@ def _fold(
             raise ValueError(
                 _("an amount change for {value} with no entitlement").format(value=record["scheme"])
             )
-        owner["changes"].append(
-            {"from": record["from"], "monthly_amount": record["monthly_amount"]}
-        )
+        owner["changes"].append(_wire_part(record, ChangeIn))
     elif kind == "entitlement_info":  # supersedes what it names
         owner = entitlements.get((person_key, str(record["scheme"])))
         if owner is None:
@@ -1008,29 +1007,28 @@ def _fold(
                 _("an end for {value} with no entitlement").format(value=record["scheme"])
             )
         owner["end"] = record["end"]
-    elif kind == "event" and record.get("type") == "certified":
-        person["events"].append(
-            {"type": "certified", "at": record["at"], "channel": record["channel"]}
-        )
-    elif kind == "event" and record.get("type") == "died":
-        person["events"].append(
-            {"type": "died", "on": record["on"], "reported_on": record["reported_on"]}
-        )
-    elif kind == "event" and record.get("type") == "dependant_ended":
-        person["events"].append(
-            {"type": "dependant_ended", "on": record["on"], "reason": record["reason"]}
-        )
-    elif kind == "event" and record.get("type") == "imprisoned":
-        term = {"type": "imprisoned", "from": record["from"]}
-        if "to" in record:
-            term["to"] = record["to"]
-        person["events"].append(term)
+    elif kind == "event" and isinstance(record.get("type"), str) and record["type"] in EVENT_WIRES:
+        event_type = record["type"]
+        person["events"].append({"type": event_type, **_wire_part(record, EVENT_WIRES[event_type])})
     elif kind == "account":  # the latest account record supersedes
-        person["account"] = {k: record[k] for k in ("balance", "inheritable_share") if k in record}
+        person["account"] = _wire_part(record, AccountIn, strict=False)
     elif kind == "repayment_plan":
         person["instalment_months"] = record["instalment_months"]
     else:
         raise ValueError(_("unknown kind {value!r}").format(value=str(kind)[:40]))
+
+
+def _wire_part(
+    record: Mapping[str, Any], wire: type[Any], *, strict: bool = True
+) -> dict[str, Any]:
+    """The keys of a stored record that ``wire`` reads (``KeyError`` for a required one
+    that is not there, when ``strict``; otherwise the contract names it when the case is
+    read): a field added to a wire class is read back without another change."""
+    return {
+        key: record[key]
+        for key, required in wire_keys(wire).items()
+        if (required and strict) or key in record
+    }
 
 
 def _short(error: BaseException) -> str:
