@@ -10,6 +10,7 @@ import attrs
 import pytest
 
 from sscert.contract import EVENT_WIRES, ChangeIn, EntitlementIn
+from sscert.serialization import wire_keys
 
 pytest.importorskip("polars")
 
@@ -52,3 +53,11 @@ def test_the_docs_name_every_column() -> None:
     named = set(re.findall(r"[a-z_]+", section))
     for table in (schema.ENTITLEMENT_COLUMNS, schema.CHANGE_COLUMNS, schema.EVENT_COLUMNS):
         assert set(table) <= named, set(table) - named
+
+
+def test_the_plain_text_of_events_is_found_in_the_wire_classes() -> None:
+    for column, tags in schema.EVENT_TEXT.items():
+        assert column in schema.EVENT_COLUMNS
+        for tag in tags:
+            assert column in wire_keys(EVENT_WIRES[tag])
+    assert schema.EVENT_TEXT["channel"] == ("certified",)

@@ -22,7 +22,14 @@ import polars as pl
 
 from sscert.contract import EVENT_WIRES, ChangeIn, EntitlementIn
 
-__all__ = ["CHANGE_COLUMNS", "ENTITLEMENT_COLUMNS", "EVENT_COLUMNS", "NOT_READ", "PEOPLE_COLUMNS"]
+__all__ = [
+    "CHANGE_COLUMNS",
+    "ENTITLEMENT_COLUMNS",
+    "EVENT_COLUMNS",
+    "EVENT_TEXT",
+    "NOT_READ",
+    "PEOPLE_COLUMNS",
+]
 
 #: Wire fields the columnar engine does not read.
 NOT_READ: Final = frozenset({"changes", "contribution_months"})
@@ -68,3 +75,18 @@ CHANGE_COLUMNS: Final = {"id_number": pl.String(), "scheme": pl.String(), **_fla
 EVENT_COLUMNS: Final = _events()
 #: ``people`` (optional): the ID number (the output's order) and the township.
 PEOPLE_COLUMNS: Final = {"id_number": pl.String(), "township": pl.String()}
+
+
+def _free_text() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for tag, wire in EVENT_WIRES.items():
+        hints = typing.get_type_hints(wire)
+        for field in attrs.fields(wire):
+            if _inner(hints[field.name]) is str:
+                found.setdefault(field.name.removesuffix("_"), []).append(tag)
+    return {column: tuple(tags) for column, tags in found.items()}
+
+
+#: ``events`` columns that are plain text in their wire classes, with the event types that
+#: have them: text of at most ``MAX_TEXT`` characters, as the contract reads it.
+EVENT_TEXT: Final = _free_text()

@@ -29,6 +29,7 @@ from sscert.batch.schema import (
     CHANGE_COLUMNS,
     ENTITLEMENT_COLUMNS,
     EVENT_COLUMNS,
+    EVENT_TEXT,
     PEOPLE_COLUMNS,
 )
 from sscert.channels import KNOWN_CHANNELS
@@ -39,7 +40,7 @@ from sscert.people import Relationship
 from sscert.schemes import Scheme
 from sscert.store.sqlite import SQLiteStore
 from sscert.values.identity import CHECK_CHARACTERS, WEIGHTS
-from sscert.values.limits import MAX_MONTHLY_AMOUNT, MAX_YEAR, MIN_YEAR
+from sscert.values.limits import MAX_MONTHLY_AMOUNT, MAX_TEXT, MAX_YEAR, MIN_YEAR
 
 __all__ = [
     "BatchInputError",
@@ -342,9 +343,13 @@ def _text_columns(columns: Mapping[str, pl.DataType]) -> tuple[str, ...]:
     return tuple(name for name, kind in columns.items() if kind == pl.String())
 
 
+def _schema(frame: Table) -> pl.Schema:
+    return frame.schema if isinstance(frame, pl.DataFrame) else frame.collect_schema()
+
+
 def _flag(frame: Table, column: str) -> tuple[pl.Expr, pl.Expr]:
     """A true/false column (Boolean, or text ``true``/``false``); null stays null."""
-    schema = frame.schema if isinstance(frame, pl.DataFrame) else frame.collect_schema()
+    schema = _schema(frame)
     if column not in schema:
         return pl.lit(None, pl.Boolean), pl.lit(None, pl.Utf8)
     if schema[column] == pl.Boolean:
@@ -495,6 +500,21 @@ def check_tables(
     events = events if events is not None else pl.DataFrame({"id_number": [], "type": []})
     types = list(EVENT_TYPES)
     kind, given_to = c("t_type"), c("t_to").fill_null("") != ""
+    # plain text of the wire classes (the channel has a check of its own): its length as given
+    texts = {column: tags for column, tags in EVENT_TEXT.items() if column != "channel"}
+    present = _schema(events)
+    lengths = {
+        f"n_{column}": pl.col(column).cast(pl.Utf8).str.len_chars()
+        if column in present
+        else pl.lit(None, pl.UInt32)
+        for column in texts
+    }
+    too_long = {
+        f"w_{column}": pl.when(kind.is_in(tags) & (c(f"n_{column}") > MAX_TEXT)).then(
+            pl.lit(_("longer than {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT))
+        )
+        for column, tags in texts.items()
+    }
     evs = _checked(
         events,
         _text_columns(EVENT_COLUMNS),
@@ -537,6 +557,7 @@ def check_tables(
                     pl.when(c("reported_on") < c("on")).then(pl.lit(_("before the death"))),
                 )
             ),
+            **too_long,
         ),
         reasons=(
             "events",
@@ -550,10 +571,12 @@ def check_tables(
                 "reason": "w_reason",
                 "from": "w_from",
                 "to": "w_to",
+                **{column: f"w_{column}" for column in texts},
             },
             problems,
         ),
         cap=cap,
+        **lengths,
     )
 
     changes = changes if changes is not None else pl.DataFrame({"id_number": [], "scheme": []})

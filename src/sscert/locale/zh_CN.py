@@ -143,6 +143,7 @@ ZH: dict[str, str] = {
     "key id:      {key_id}": "密钥编号：  {key_id}",
     "key {key_id!r} signs for {channel}, not {channel2}": "密钥 {key_id!r} 用于 {channel}，而不是 {channel2}",
     "key {value!r} is not in this store's trust policy: an attested store trusts only the keys it was created with": "密钥 {value!r} 不在本存储的验签策略中：验签存储只信任创建时给定的密钥",
+    "longer than {MAX_TEXT} characters": "超过 {MAX_TEXT} 个字符",
     "missing": "缺失",
     "missing ({known})": "缺失（应为 {known} 之一）",
     "must be 'county' or 'township'": "应为 county 或 township",
