@@ -257,6 +257,9 @@ class EntitlementIn:
 class CertifiedIn:
     at: Moment
     channel: str
+    #: Who certified the person for the office (经办人), e.g. at an assisted or home
+    #: certification: kept with the event for the audit, never decided on.
+    operator: str | None = None
 
 
 @frozen
