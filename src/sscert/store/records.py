@@ -226,7 +226,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             if entitlement.end is not None:
                 body["end"] = str(entitlement.end)
             _details(body, entitlement)
-            _rest(body, entitlement)
+            _rest(body, entitlement, data)
         elif kind == "entitlement_info":
             part = {
                 "scheme": data.get("scheme"),
@@ -249,7 +249,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             body["balance"] = str(account.balance)
             if account.inheritable_share is not None:
                 body["inheritable_share"] = str(account.inheritable_share)
-            _rest(body, account)
+            _rest(body, account, data)
         elif kind == "repayment_plan":
             try:
                 months = parse_count(data.get("instalment_months"), low=1, high=MAX_INSTALMENTS)
@@ -278,7 +278,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 monthly_amount=str(change.monthly_amount),
                 **{"from": str(change.from_)},
             )
-            _rest(body, change)
+            _rest(body, change, data)
         elif shape == "certified":
             certified = structure_part(_part(data, CertifiedIn), CertifiedIn)
             if certified.channel not in known_channels:
@@ -289,7 +289,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                     )
                 )
             body.update(type="certified", at=data["at"].strip(), channel=certified.channel)
-            _rest(body, certified)
+            _rest(body, certified, data)
             if "attestation" in data:
                 attestation = _attestation(data["attestation"], id_number, certified)
                 body["attestation"] = attestation.to_dict()
@@ -298,21 +298,21 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             body.update(
                 type="dependant_ended", on=finished.on.isoformat(), reason=finished.reason.value
             )
-            _rest(body, finished)
+            _rest(body, finished, data)
         elif shape == "imprisoned":
             term = structure_part(_part(data, ImprisonedIn, absent=True), ImprisonedIn)
             _refuse(term_problems(term))
             body.update(type="imprisoned", **{"from": term.from_.isoformat()})
             if term.to is not None:
                 body["to"] = term.to.isoformat()
-            _rest(body, term)
+            _rest(body, term, data)
         else:
             died = structure_part(_part(data, DiedIn), DiedIn)
             _refuse(death_problems(died))
             body.update(
                 type="died", on=died.on.isoformat(), reported_on=died.reported_on.isoformat()
             )
-            _rest(body, died)
+            _rest(body, died, data)
     except InputError as error:
         raise RecordError(_problem(error)) from None
     return Record(record_id, kind, id_number, body, attestation)
@@ -328,9 +328,12 @@ def _part(data: Mapping[str, Any], wire: type[Any], *, absent: bool = False) -> 
     }
 
 
-def _rest(body: dict[str, Any], value: object) -> None:
+def _rest(body: dict[str, Any], value: object, data: Mapping[str, Any]) -> None:
     """Every field of a wire value not yet in ``body``, as the wire converter writes it: a
-    field added to a wire class is stored without another change here."""
+    field added to a wire class is stored without another change here. (Only a record that
+    gave a key the body does not have yet can have such a field.)"""
+    if all(key in body for key in data):
+        return
     for key, item in wire_converter.unstructure(value).items():
         body.setdefault(key, item)
 
