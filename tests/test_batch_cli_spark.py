@@ -236,6 +236,13 @@ def test_chunks_give_the_same_answers_as_the_whole() -> None:
         ("empty.arrow", b""),
         ("random.arrow", bytes(range(256)) * 4),
         ("json.csv", b'{"id_number": 1}\n'),
+        (
+            "ragged.csv",
+            b"id_number,scheme,start,monthly_amount\n"
+            b"130630194803150028,enterprise_pension,2008-05,1,2,3\n",
+        ),
+        ("empty.csv", b""),
+        ("quote.csv", b'id_number,scheme\n"130630194803150028,enterprise_pension\n'),
     ],
 )
 def test_a_damaged_table_file_is_bad_input_not_a_traceback(

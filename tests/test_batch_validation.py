@@ -210,7 +210,7 @@ def _frames(data: Any) -> list[pl.DataFrame]:
 
 
 def test_slices_and_scanned_files_change_nothing(tmp_path: Any, monkeypatch: Any) -> None:
-    """Tables are checked a slice at a time, and Parquet files are scanned, not read whole:
+    """Tables are checked a slice at a time, and Parquet and CSV files are scanned, not read whole:
     the converted columns are the same, and a bad row is named by its row in the table."""
     from sscert.batch import scan_table  # noqa: PLC0415
     from sscert.batch import tables as batch_tables  # noqa: PLC0415
@@ -219,20 +219,47 @@ def test_slices_and_scanned_files_change_nothing(tmp_path: Any, monkeypatch: Any
     whole = from_tables(tables["entitlements"], tables["events"], None, tables["people"])
     for name, frame in tables.items():
         frame.write_parquet(tmp_path / f"{name}.parquet")
+        frame.write_csv(tmp_path / f"{name}.csv")
     monkeypatch.setattr(batch_tables, "SLICE", 2)
-    scanned = {name: scan_table(tmp_path / f"{name}.parquet") for name in tables}
-    assert all(isinstance(t, pl.LazyFrame) for t in scanned.values())
-    sliced = from_tables(scanned["entitlements"], scanned["events"], None, scanned["people"])
-    for got, want in zip(_frames(sliced), _frames(whole), strict=True):
-        assert got.sort(got.columns).equals(want.sort(want.columns))
     row = tables["events"].with_row_index().filter(pl.col("type") == "certified")["index"][-1]
     assert row >= 2  # in a later slice than the first
     bad = tables["events"].with_columns(
         at=pl.when(pl.int_range(pl.len()) == row).then(pl.lit("2023-02-30")).otherwise("at")
     )
-    with pytest.raises(BatchInputError) as caught:
-        from_tables(tables["entitlements"], bad)
-    assert [(p[0], p[1], p[2]) for p in caught.value.problems] == [("events", row + 1, "at")]
+    bad.write_parquet(tmp_path / "bad.parquet")
+    bad.write_csv(tmp_path / "bad.csv")
+    for kind in ("parquet", "csv"):
+        scanned = {name: scan_table(tmp_path / f"{name}.{kind}") for name in tables}
+        assert all(isinstance(t, pl.LazyFrame) for t in scanned.values())
+        sliced = from_tables(scanned["entitlements"], scanned["events"], None, scanned["people"])
+        for got, want in zip(_frames(sliced), _frames(whole), strict=True):
+            assert got.sort(got.columns).equals(want.sort(want.columns))
+        for events in (bad, scan_table(tmp_path / f"bad.{kind}")):
+            with pytest.raises(BatchInputError) as caught:
+                from_tables(scan_table(tmp_path / f"entitlements.{kind}"), events)
+            found = [(p[0], p[1], p[2]) for p in caught.value.problems]
+            assert found == [("events", row + 1, "at")]
+
+
+@pytest.mark.parametrize("open_quote_in_row", [1, 2])
+def test_a_csv_file_that_cannot_be_parsed_is_refused_not_cut_short(
+    tmp_path: Any, open_quote_in_row: int
+) -> None:
+    """A CSV file is scanned front to back: a quote left open is an error, never a table
+    that silently ends there (counting a scanned CSV file's rows would find none)."""
+    from sscert.batch import scan_table  # noqa: PLC0415
+
+    rows = [
+        f"{PERSON},enterprise_pension,2008-05,2856.40",
+        "11010519491231002X,enterprise_pension,2010-01,100.00",
+    ]
+    rows[open_quote_in_row - 1] = '"' + rows[open_quote_in_row - 1]
+    path = tmp_path / "entitlements.csv"
+    path.write_text(
+        "id_number,scheme,start,monthly_amount\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    with pytest.raises((BatchInputError, pl.exceptions.PolarsError)):
+        from_tables(scan_table(path))
 
 
 def test_checks_across_rows_name_their_rows() -> None:

@@ -17,7 +17,7 @@ Bad values raise :class:`BatchInputError` naming the table, the row and the colu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final, TypeVar
 
@@ -76,15 +76,15 @@ def read_table(path: Path) -> pl.DataFrame:
 
 
 def scan_table(path: Path) -> pl.DataFrame | pl.LazyFrame:
-    """A table file to give :func:`from_tables`: Parquet and Arrow files are scanned lazily
-    (read a slice at a time as they are checked, never whole); a CSV file is read."""
+    """A table file to give :func:`from_tables`, scanned lazily: read a slice at a time as it
+    is checked, never whole (Parquet, Arrow, and CSV with every column as text)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return pl.scan_parquet(path)
     if suffix in (".arrow", ".feather", ".ipc"):
         return pl.scan_ipc(path)
     if suffix == ".csv":
-        return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+        return pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy")
     raise ValueError(_("{path}: a table is a .parquet, .arrow or .csv file").format(path=path))
 
 
@@ -142,21 +142,33 @@ def _checked(
     slice. ``reasons`` is (the table's name, its columns' reason columns from ``finish``, the
     list their problems are added to); the reason columns are then left out."""
     parts = []
-    height = (
-        table.height
-        if isinstance(table, pl.DataFrame)
-        else int(table.select(pl.len()).collect().item())
-    )
-    for low in range(0, max(height, 1), SLICE):
-        piece = table.slice(low, SLICE)
-        piece = piece if isinstance(piece, pl.DataFrame) else piece.collect()
+    low = 0
+    for piece in _slices(table):
         part = finish(_staged(_texts(piece, columns, **more), *checks))
         if reasons is not None:
             name, why_columns, problems = reasons
             problems += _collect(part, name, why_columns, low, cap)
             part = part.drop(why_columns.values())
         parts.append(part)
+        low += piece.height
     return pl.concat(parts, rechunk=False)
+
+
+def _slices(table: Table) -> Iterator[pl.DataFrame]:
+    """``table`` :data:`SLICE` rows at a time (at least one slice, perhaps empty). A scanned
+    file is read as it comes, front to back: a CSV file that cannot be parsed is refused,
+    never cut short."""
+    if not isinstance(table, pl.LazyFrame) or not hasattr(table, "collect_batches"):
+        whole = table if isinstance(table, pl.DataFrame) else table.collect()  # older Polars
+        for low in range(0, max(whole.height, 1), SLICE):
+            yield whole.slice(low, SLICE)
+        return
+    empty = True
+    for piece in table.collect_batches(chunk_size=SLICE):
+        empty = False
+        yield piece
+    if empty:
+        yield table.clear().collect()
 
 
 def _id_number(out: str) -> Stages:

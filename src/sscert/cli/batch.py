@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Final
 
 import click
 
 from sscert.cli.store import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
 from sscert.contract import InvalidPerson
 from sscert.i18n import _
+
+#: People decided at a time without month rows (``--no-months``) …
+CHUNK_PEOPLE: Final = 100_000
+#: … and with them (``--months-by``): their month rows are twelve a person, so fewer people
+#: a chunk keep 10⁶ people under 1 GB.
+CHUNK_WITH_MONTHS: Final = 50_000
 
 __all__ = ["batch"]
 
@@ -54,9 +61,9 @@ __all__ = ["batch"]
     "--chunk-size",
     "chunk_size",
     type=click.IntRange(1000, 10_000_000),
-    default=100_000,
-    show_default=True,
-    help="People decided at a time with --months-by or --no-months.",
+    default=None,
+    help="People decided at a time with --months-by or --no-months "
+    f"(default {CHUNK_PEOPLE:,} with --no-months, {CHUNK_WITH_MONTHS:,} with --months-by).",
 )
 @click.option(
     "--unmasked", is_flag=True, help="Full ID numbers (the payroll run needs them; logged)."
@@ -75,7 +82,7 @@ def batch(
     fmt: str,
     no_months: bool,
     months_by: str | None,
-    chunk_size: int,
+    chunk_size: int | None,
     unmasked: bool,
     operator: str | None,
 ) -> None:
@@ -147,6 +154,8 @@ def batch(
     if no_months and months_by:
         raise fail(_("--no-months and --months-by do not go together"))
     if months_by is not None or no_months:
+        if chunk_size is None:
+            chunk_size = CHUNK_PEOPLE if no_months else CHUNK_WITH_MONTHS
         parts = evaluate_in_chunks(
             data,
             campaign,
