@@ -20,7 +20,7 @@ from sscert.calculate import calculate_case, result_to_dict
 from sscert.cli.app import cli
 from sscert.events import CST
 from sscert.people import Person
-from sscert.serialization import CaseIn, wire_converter
+from sscert.serialization import CaseIn, wire_converter, wire_keys
 from sscert.store import SQLiteStore, StoreError, case_to_records, verify_archive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -484,3 +484,23 @@ def test_the_store_gives_back_the_wire_values_it_was_given(
         assert (back.name, back.township, back.village, back.address) == (
             sent.name, sent.township, sent.village, sent.address
         )  # fmt: skip
+
+
+@settings(max_examples=60)
+@given(case=sst.cases(max_people=3))
+def test_a_record_holds_the_typed_value_its_body_is_written_from(case: dict[str, Any]) -> None:
+    channels = frozenset(sscert.KNOWN_CHANNELS) | frozenset(
+        sscert.load_campaign(case["campaign"]).channels
+    )
+    typed_kinds = {"entitlement", "amount_change", "account", "event"}
+    for data in case_to_records(case):
+        record = sscert.store.parse_record(data, channels)
+        if record.kind not in typed_kinds:
+            assert record.value is None
+            continue
+        assert record.value is not None
+        kind = type(record.value)
+        fields = {k: v for k, v in record.body.items() if k in wire_keys(kind)}
+        assert wire_converter.structure(fields, kind) == record.value
+        if record.kind == "event":
+            assert wire_converter.unstructure(record.value)["type"] == record.body["type"]

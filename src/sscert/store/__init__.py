@@ -13,7 +13,14 @@ from sscert.store.checkpoint import (
     read_checkpoint,
     verify_against,
 )
-from sscert.store.records import KINDS, Record, RecordError, case_to_records, parse_record
+from sscert.store.records import (
+    KINDS,
+    Record,
+    RecordError,
+    RecordValue,
+    case_to_records,
+    parse_record,
+)
 from sscert.store.sqlite import (
     CLOCK_SKEW,
     ChainBreak,
@@ -33,6 +40,7 @@ __all__ = [
     "ImportReport",
     "Record",
     "RecordError",
+    "RecordValue",
     "Rejection",
     "SQLiteStore",
     "StoreError",

@@ -33,7 +33,7 @@ from sscert.contract import (
     term_problems,
 )
 from sscert.i18n import _
-from sscert.serialization import EVENT_WIRES, wire_converter, wire_keys
+from sscert.serialization import EVENT_WIRES, EventIn, wire_converter, wire_keys
 from sscert.values.identity import IdNumber, InvalidIdNumber
 from sscert.values.limits import (
     MAX_INSTALMENTS,
@@ -50,6 +50,7 @@ __all__ = [
     "KINDS",
     "Record",
     "RecordError",
+    "RecordValue",
     "canonical_json",
     "case_to_records",
     "parse_record",
@@ -105,16 +106,24 @@ def canonical_json(body: Mapping[str, Any]) -> str:
     return compact_json(body, sort_keys=True)
 
 
+#: The typed value a record holds: an entitlement, an amount change, an account or an event
+#: of the input contract (:mod:`sscert.serialization`).
+RecordValue = EntitlementIn | ChangeIn | AccountIn | EventIn
+
+
 @frozen(repr=False)
 class Record:
-    """A validated record: its id, kind, person and canonical body. Its ``repr`` shows the
-    ID number masked and leaves the body (with phone numbers) out."""
+    """A validated record: its id, kind, person and canonical body; ``value``, the typed
+    wire value of an ``entitlement``, ``amount_change``, ``account`` or ``event`` record (the
+    one its body is written from; ``None`` for the other kinds). Its ``repr`` shows the ID
+    number masked and leaves the body (with phone numbers) out."""
 
     id: str
     kind: str
     id_number: IdNumber
     body: dict[str, Any]
     attestation: Attestation | None = None
+    value: RecordValue | None = None
 
     def __repr__(self) -> str:
         return f"Record(id={redact(self.id)!r}, kind={self.kind!r}, id_number={self.id_number!r})"
@@ -205,6 +214,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
         )
     body: dict[str, Any] = {"kind": kind, "id": record_id, "id_number": id_number.value}
     attestation = None
+    typed: RecordValue | None = None
     try:
         if kind == "person":
             for key in ("name", "township", "village", "address"):
@@ -227,6 +237,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 body["end"] = str(entitlement.end)
             _details(body, entitlement)
             _rest(body, entitlement, data)
+            typed = entitlement
         elif kind == "entitlement_info":
             part = {
                 "scheme": data.get("scheme"),
@@ -250,6 +261,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             if account.inheritable_share is not None:
                 body["inheritable_share"] = str(account.inheritable_share)
             _rest(body, account, data)
+            typed = account
         elif kind == "repayment_plan":
             try:
                 months = parse_count(data.get("instalment_months"), low=1, high=MAX_INSTALMENTS)
@@ -279,6 +291,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 **{"from": str(change.from_)},
             )
             _rest(body, change, data)
+            typed = change
         elif shape == "certified":
             certified = structure_part(_part(data, CertifiedIn), CertifiedIn)
             if certified.channel not in known_channels:
@@ -290,6 +303,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 )
             body.update(type="certified", at=data["at"].strip(), channel=certified.channel)
             _rest(body, certified, data)
+            typed = certified
             if "attestation" in data:
                 attestation = _attestation(data["attestation"], id_number, certified)
                 body["attestation"] = attestation.to_dict()
@@ -299,6 +313,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 type="dependant_ended", on=finished.on.isoformat(), reason=finished.reason.value
             )
             _rest(body, finished, data)
+            typed = finished
         elif shape == "imprisoned":
             term = structure_part(_part(data, ImprisonedIn, absent=True), ImprisonedIn)
             _refuse(term_problems(term))
@@ -306,6 +321,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             if term.to is not None:
                 body["to"] = term.to.isoformat()
             _rest(body, term, data)
+            typed = term
         else:
             died = structure_part(_part(data, DiedIn), DiedIn)
             _refuse(death_problems(died))
@@ -313,9 +329,10 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 type="died", on=died.on.isoformat(), reported_on=died.reported_on.isoformat()
             )
             _rest(body, died, data)
+            typed = died
     except InputError as error:
         raise RecordError(_problem(error)) from None
-    return Record(record_id, kind, id_number, body, attestation)
+    return Record(record_id, kind, id_number, body, attestation, typed)
 
 
 def _part(data: Mapping[str, Any], wire: type[Any], *, absent: bool = False) -> dict[str, Any]:
