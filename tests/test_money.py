@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+import pickle
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
@@ -78,3 +80,15 @@ def test_ordering_and_equality_agree_with_decimal(a: Money, b: Money) -> None:
     assert a == a.amount
     assert hash(a) == hash(a.amount)
     assert (a <= b.amount) == (a.amount <= b.amount)
+
+
+@given(sst.money(min_value="-100000"))
+def test_an_amount_prints_the_same_however_often_and_wherever_it_comes_from(
+    value: Money,
+) -> None:
+    first = str(value)
+    assert str(value) == first == f"{value.amount:.2f}"
+    for other in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value), Money(first)):
+        assert other == value
+        assert hash(other) == hash(value)
+        assert str(other) == first

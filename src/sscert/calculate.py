@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Final
 
 from sscert.contract import CampaignsArg, Case, parse_case
+from sscert.rules.decisions import Rule
 from sscert.rules.engine import PersonResult, evaluate
-from sscert.rules.payroll import MonthOutcome
+from sscert.rules.payroll import MonthOutcome, Outcome
 from sscert.rules.penalty import FinePolicy
+from sscert.schemes import Scheme
 
 __all__ = [
     "calculate",
@@ -80,15 +82,19 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+#: The text of each code (an enum's ``value`` is a descriptor: a dictionary is faster).
+_CODES: Final[dict[Any, str]] = {m: m.value for e in (Scheme, Outcome, Rule) for m in e}
+
+
 def _month_row(row: MonthOutcome) -> dict[str, Any]:
     return {
         "month": str(row.month),
-        "scheme": row.scheme.value,
+        "scheme": _CODES[row.scheme],
         "due": str(row.due),
         "paid": str(row.paid),
         "paid_in": str(row.paid_in) if row.paid_in is not None else None,
-        "outcome": row.outcome.value,
-        "rule": row.rule.value,
+        "outcome": _CODES[row.outcome],
+        "rule": _CODES[row.rule],
     }
 
 

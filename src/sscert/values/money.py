@@ -56,6 +56,8 @@ class Money:
     """
 
     amount: Decimal = field(converter=_quantize)
+    #: ``"2856.40"``, made when first asked for (an amount is printed once a month it is due).
+    _text: str | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def zero(cls) -> Money:
@@ -131,7 +133,11 @@ class Money:
         return self.amount != 0
 
     def __str__(self) -> str:
-        return f"{self.amount:.2f}"
+        text = self._text
+        if text is None:
+            text = f"{self.amount:.2f}"
+            object.__setattr__(self, "_text", text)
+        return text
 
     def __repr__(self) -> str:
         return f"Money('{self}')"
