@@ -25,6 +25,8 @@ from sscert import strategies as sst
 from sscert.reports import Snapshot, take_snapshot
 from sscert.reports.reminders import reminder_rows
 from sscert.reports.settlement import settlement_summary
+from sscert.reports.snapshot import REMINDED
+from sscert.rules.status import Status
 from sscert.store import SQLiteStore, case_to_records
 from sscert.store.sqlite import row_hash
 from sscert.values.identity import IdNumber
@@ -155,9 +157,21 @@ def _both(db: Path, campaign: Any, as_of: dt.date) -> tuple[dict[str, Any], dict
     with SQLiteStore.open(db) as store:
         batch = take_snapshot(store, campaign, as_of, engine="batch")
         reference = take_snapshot(store, campaign, as_of, engine="per-person")
+        reminded = take_snapshot(store, campaign, as_of, engine="batch", named=REMINDED)
     assert batch.figures is not None
     assert reference.figures is None
-    return _data(batch), _data(reference)
+    # the reminder lists' snapshot: the same figures and lists, nobody else one by one
+    expected = _data(reference)
+    for key in ("invalid", "by_township", "by_scheme", "per_day", "channel_mix", "totals"):
+        assert _data(reminded)[key] == expected[key], key
+    assert _data(reminded)["reminders"] == expected["reminders"]
+    def people(snapshot: Snapshot, statuses: tuple[Status, ...]) -> set[str]:
+        return {r.person.id_number.value for r in snapshot.results if r.status in statuses}
+
+    assert people(reminded, REMINDED) == people(reference, REMINDED)
+    # anyone else calculated one by one was routed (records that are not plain)
+    assert people(reminded, (Status.DECEASED,)) <= people(reference, (Status.DECEASED,))
+    return _data(batch), expected
 
 
 CASES = st.sampled_from(sorted(CAMPAIGNS)).flatmap(

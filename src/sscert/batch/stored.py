@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -37,7 +37,7 @@ from sscert.calculate import calculate_case
 from sscert.campaigns import Campaign
 from sscert.contract import EVENT_WIRES, InvalidPerson
 from sscert.people import UNKNOWN_TOWNSHIP
-from sscert.reports.snapshot import TOTALS, Figures, Snapshot
+from sscert.reports.snapshot import NAMED, TOTALS, Figures, Snapshot
 from sscert.rules.penalty import FinePolicy
 from sscert.rules.status import Status
 from sscert.schemes import Scheme
@@ -71,8 +71,6 @@ _REQUIRED: Final = {
 _contribution_months = wire_converter.get_structure_hook(ContributionMonths)
 #: Rows read before they are moved from Python lists into column frames.
 FLUSH_ROWS: Final = 200_000
-#: Statuses whose people the lists and the report name one by one.
-NAMED: Final = (Status.PENDING, Status.SUSPENDED, Status.DECEASED)
 
 
 @frozen
@@ -359,17 +357,18 @@ def snapshot_by_columns(
     *,
     fine_policy: FinePolicy | None = None,
     progress: Callable[[int], None] | None = None,
+    named: Collection[Status] = NAMED,
 ) -> Snapshot:
     """:func:`sscert.reports.take_snapshot` with the batch engine counting everyone and the
-    per-person path calculating the people the lists name (pending, suspended, deceased) and
-    the routed ones. The figures and lists are those of the per-person path (a test
-    compares them)."""
+    per-person path calculating the people of the ``named`` statuses (by default those the
+    lists and the report name: pending, suspended, deceased) and the routed ones. The
+    figures and lists are those of the per-person path (a test compares them)."""
     columns = read_store_columns(store, known_channels=[*known_channels, *campaign.channels])
     result = evaluate_batch(columns.data, campaign, as_of, None, fine_policy=fine_policy)
-    named = result.persons.filter(pl.col("status").is_in([s.value for s in NAMED])).select(
+    chosen = result.persons.filter(pl.col("status").is_in([s.value for s in named])).select(
         "person", "id_number"
     )
-    one_by_one = columns.routed | set(named["id_number"].to_list())
+    one_by_one = columns.routed | set(chosen["id_number"].to_list())
     stored = load_case(
         store,
         campaign,
@@ -379,7 +378,7 @@ def snapshot_by_columns(
         positions=columns.positions,
     )
     results = calculate_case(stored.case, fine_policy=fine_policy, progress=progress)
-    figures = _figures(columns.data, result, named.select("person"), as_of).plus(
+    figures = _figures(columns.data, result, chosen.select("person"), as_of).plus(
         Figures.of(results)
     )
     return Snapshot(

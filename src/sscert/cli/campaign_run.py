@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 import click
@@ -14,7 +15,8 @@ from sscert.i18n import _
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
 from sscert.reports import Snapshot, take_snapshot, write_reminders, write_report
 from sscert.reports.reminders import second_process
-from sscert.reports.snapshot import ENGINES
+from sscert.reports.snapshot import ENGINES, NAMED, REMINDED
+from sscert.rules.status import Status
 from sscert.store import SQLiteStore, StoreError
 
 __all__ = ["remind", "report"]
@@ -31,7 +33,9 @@ ENGINE_OPTION = click.option(
 )
 
 
-def _snapshot(db: Path, campaign: str, as_of: str, engine: str = "auto") -> Snapshot:
+def _snapshot(
+    db: Path, campaign: str, as_of: str, engine: str = "auto", named: Collection[Status] = NAMED
+) -> Snapshot:
     loaded = load_campaign_option(campaign)
     day, _first = parse_as_of(as_of)
     try:
@@ -45,6 +49,7 @@ def _snapshot(db: Path, campaign: str, as_of: str, engine: str = "auto") -> Snap
                 fine_policy=fine_policy(pm),
                 progress=update,
                 engine=engine,
+                named=named,
             )
     except StoreError as error:
         click.echo(_("sscert: {error}").format(error=error), err=True)
@@ -96,7 +101,8 @@ def remind(
     with contextlib.ExitStack() as stack:
         # on two cores or more, a second process writes the workbooks
         pool = stack.enter_context(second_process()) if (os.cpu_count() or 1) > 1 else None
-        snapshot = _snapshot(db, campaign, as_of, engine)
+        # the lists name the people to remind: only they are calculated one by one
+        snapshot = _snapshot(db, campaign, as_of, engine, named=REMINDED)
         with progress(_("writing the lists")) as update:
             paths = write_reminders(
                 snapshot, out, unmasked=unmasked, masked_calls=masked, executor=pool

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Collection, Iterable
+from typing import Any, Final
 
 from attrs import frozen
 
@@ -24,6 +24,8 @@ from sscert.values.money import Money
 
 __all__ = [
     "ENGINES",
+    "NAMED",
+    "REMINDED",
     "Completion",
     "Figures",
     "Snapshot",
@@ -197,6 +199,11 @@ def _completion(name: str, statuses: Counter[Status]) -> Completion:
     )
 
 
+#: The statuses whose people the reminder lists name …
+REMINDED: Final = (Status.PENDING, Status.SUSPENDED)
+#: … and those the lists and the report name, one by one.
+NAMED: Final = (*REMINDED, Status.DECEASED)
+
 ENGINES: tuple[str, ...] = ("auto", "batch", "per-person")
 """How :func:`take_snapshot` calculates: ``batch`` counts everyone with the batch engine
 and calculates one by one only the people the lists name; ``per-person`` calculates
@@ -222,13 +229,17 @@ def take_snapshot(
     fine_policy: FinePolicy | None = None,
     progress: Callable[[int], None] | None = None,
     engine: str = "auto",
+    named: Collection[Status] = NAMED,
 ) -> Snapshot:
     """Calculate every person in ``store`` under ``campaign`` as of ``as_of``. A person whose
     records do not make a valid case is left out and listed in ``invalid``.
 
     ``campaign`` is a :class:`~sscert.Campaign`, or a bundled id or file named by the
     operator (:func:`~sscert.load_campaign`). ``engine`` is one of :data:`ENGINES`; both
-    engines give the same figures, lists and report."""
+    engines give the same figures, lists and report. With the batch engine, ``results``
+    holds the people of the ``named`` statuses, calculated one by one: by default
+    (:data:`NAMED`) everyone the reminder lists and the report name; the reminder lists
+    alone need only :data:`REMINDED`."""
     if engine not in ENGINES:
         raise ValueError(f"engine is one of {', '.join(ENGINES)}, not {engine!r}")
     loaded = campaign if isinstance(campaign, Campaign) else load_campaign(campaign)
@@ -236,7 +247,13 @@ def take_snapshot(
         from sscert.batch.stored import snapshot_by_columns  # noqa: PLC0415
 
         return snapshot_by_columns(
-            store, loaded, as_of, known_channels, fine_policy=fine_policy, progress=progress
+            store,
+            loaded,
+            as_of,
+            known_channels,
+            fine_policy=fine_policy,
+            progress=progress,
+            named=named,
         )
     stored = load_case(store, loaded, as_of, known_channels=known_channels)
     results = calculate_case(stored.case, fine_policy=fine_policy, progress=progress)
