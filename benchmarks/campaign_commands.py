@@ -12,27 +12,20 @@ import argparse
 import datetime as dt
 import os
 import platform
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from processes import compile_sscert, timed
+
 AS_OF = "2023-06-30"
-
-
-def timed(command: list[str]) -> tuple[float, float, int]:
-    """Seconds, peak resident MB and exit status of one process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=100_000)
     args = parser.parse_args()
+    compile_sscert()
     sscert = str(Path(sys.executable).parent / "sscert")
     print(
         f"{dt.date.today()} · {platform.machine()} · {os.cpu_count()} cores · "
@@ -69,7 +62,7 @@ def main() -> None:
             ],
         }  # fmt: skip
         for label, command in runs.items():
-            seconds, peak, status = timed(command)
+            seconds, peak, status, _error = timed(command)
             print(f"{label:<44} {seconds:>8.2f} {peak:>8,.0f} {status:>5}")
         same = (folder / "a.html").read_bytes() == (folder / "b.html").read_bytes()
         print(f"the two engines' reports are {'identical' if same else 'DIFFERENT'}")

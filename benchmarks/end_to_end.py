@@ -24,16 +24,15 @@ import argparse
 import datetime as dt
 import os
 import platform
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
 from batch_engine import AS_OF, CAMPAIGN, FIRST, build_roster, duckdb_sql
+from processes import compile_sscert, timed
 
 TABLES = ("entitlements", "events", "changes", "people")
 PERSONS_SQL = """
@@ -89,16 +88,12 @@ def duckdb_job(folder: Path, kind: str, out: Path, months: bool) -> None:
         con.execute(f"COPY ({rules} {PERSONS_SQL}) TO '{out / 'persons.parquet'}' (FORMAT parquet)")
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Seconds and peak resident MB of one process, start to exit."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
+def run(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident MB of one process, start to exit; a failure stops here."""
+    seconds, peak, status, error = timed(command)
     if status != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"{' '.join(command)} failed ({status}):\n{error}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, peak
 
 
 def agree(ours: Path, theirs: Path) -> None:
@@ -120,6 +115,7 @@ def main() -> None:
         folder, kind, out, months = args.duckdb
         duckdb_job(Path(folder), kind, Path(out), months == "months")
         return
+    compile_sscert()
     print(
         f"{dt.date.today()} · {platform.machine()} · {os.cpu_count()} cores · "
         f"Python {platform.python_version()} · polars {pl.__version__}"
@@ -164,7 +160,7 @@ def main() -> None:
                 }
                 figures = {}
                 for label, command in runs.items():
-                    figures[label] = timed(command)
+                    figures[label] = run(command)
                     seconds, peak = figures[label]
                     print(f"{size:>10,} {kind:>8} {label:<34} {seconds:>8.2f} {peak:>8,.0f}")
                 agree(root / "a" / "persons.parquet", root / "d" / "persons.parquet")
