@@ -19,7 +19,8 @@ import sscert
 from browser import print_pdf
 from sscert import spreadsheet
 from sscert.cli.app import cli
-from sscert.reports.reminders import SMS_LIMIT, second_process, sms_text, write_reminders
+from sscert.reports import second_process
+from sscert.reports.reminders import SMS_LIMIT, sms_text, write_reminders
 from sscert.rules.engine import evaluate
 from sscert.store import SQLiteStore
 
@@ -232,7 +233,7 @@ def test_a_second_process_writes_the_same_lists(db: Path, tmp_path: Path) -> Non
 
     snapshot = _snapshot_of(db)
     here = write_reminders(snapshot, tmp_path / "here")
-    with second_process() as pool:
+    with second_process("xlsxwriter") as pool:
         counting = Counting(pool)
         there = write_reminders(snapshot, tmp_path / "there", executor=counting)
     assert counting.jobs == 3  # the summary and two townships' visit lists

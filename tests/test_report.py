@@ -3,9 +3,11 @@ collapsed lists, print styles — checked in headless Chromium."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ from click.testing import CliRunner, Result
 
 from browser import FLAGS, chromium, print_pdf
 from sscert.cli.app import cli
+from sscert.reports import render_report, second_process, take_snapshot
+from sscert.store import SQLiteStore
 
 
 def run(*args: str) -> Result:
@@ -119,3 +123,18 @@ def test_the_report_names_a_cjk_font_with_fallbacks(demo: Path, tmp_path: Path) 
     assert "Noto Sans CJK SC" in fonts.group(1)
     assert "Microsoft YaHei" in fonts.group(1)
     assert fonts.group(1).strip().endswith("sans-serif")
+
+
+def test_charts_drawn_in_a_second_process_make_the_same_page(demo: Path) -> None:
+    """The charts can be drawn by another process (``report`` does so on two cores or more)
+    or, when it cannot, here: the page is the same byte for byte."""
+    with SQLiteStore.open(demo / "laiyuan-2023.db") as store:
+        snapshot = take_snapshot(store, "laiyuan-2023", dt.date(2023, 6, 30))
+    here = render_report(snapshot)
+    with second_process("sscert.reports.charts") as pool:
+        there = render_report(snapshot, executor=pool)
+    closed = ThreadPoolExecutor(1)
+    closed.shutdown()
+    assert there == here
+    assert render_report(snapshot, executor=closed) == here
+    assert here.count('class="chart"') == 4

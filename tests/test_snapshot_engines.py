@@ -165,6 +165,7 @@ def _both(db: Path, campaign: Any, as_of: dt.date) -> tuple[dict[str, Any], dict
     for key in ("invalid", "by_township", "by_scheme", "per_day", "channel_mix", "totals"):
         assert _data(reminded)[key] == expected[key], key
     assert _data(reminded)["reminders"] == expected["reminders"]
+
     def people(snapshot: Snapshot, statuses: tuple[Status, ...]) -> set[str]:
         return {r.person.id_number.value for r in snapshot.results if r.status in statuses}
 

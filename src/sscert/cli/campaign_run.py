@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Collection
+from concurrent.futures import Executor
 from pathlib import Path
 
 import click
@@ -13,8 +14,7 @@ from sscert.cli.progress import progress
 from sscert.cli.store import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
 from sscert.i18n import _
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
-from sscert.reports import Snapshot, take_snapshot, write_reminders, write_report
-from sscert.reports.reminders import second_process
+from sscert.reports import Snapshot, second_process, take_snapshot, write_reminders, write_report
 from sscert.reports.snapshot import ENGINES, NAMED, REMINDED
 from sscert.rules.status import Status
 from sscert.store import SQLiteStore, StoreError
@@ -54,6 +54,14 @@ def _snapshot(
     except StoreError as error:
         click.echo(_("sscert: {error}").format(error=error), err=True)
         raise SystemExit(2) from None
+
+
+def _second_process(stack: contextlib.ExitStack, *ready: str) -> Executor | None:
+    """On two cores or more, a second process (started now, importing ``ready``) for the
+    workbooks or the charts; ``None`` on one core."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    return stack.enter_context(second_process(*ready))
 
 
 def _finish(snapshot: Snapshot) -> None:
@@ -99,8 +107,8 @@ def remind(
     Phone numbers in full are written to the call lists only, unless --masked; the export
     is recorded in the store's access log with the operator and the time."""
     with contextlib.ExitStack() as stack:
-        # on two cores or more, a second process writes the workbooks
-        pool = stack.enter_context(second_process()) if (os.cpu_count() or 1) > 1 else None
+        # on two cores or more, a second process writes workbooks
+        pool = _second_process(stack, "xlsxwriter")
         # the lists name the people to remind: only they are calculated one by one
         snapshot = _snapshot(db, campaign, as_of, engine, named=REMINDED)
         with progress(_("writing the lists")) as update:
@@ -153,7 +161,9 @@ def remind(
 @ENGINE_OPTION
 def report(db: Path, campaign: str, as_of: str, out: Path, engine: str) -> None:
     """The progress report: one self-contained HTML file that works offline."""
-    snapshot = _snapshot(db, campaign, as_of, engine)
-    write_report(snapshot, out)
+    with contextlib.ExitStack() as stack:
+        pool = _second_process(stack, "sscert.reports.charts", "matplotlib.figure")
+        snapshot = _snapshot(db, campaign, as_of, engine)
+        write_report(snapshot, out, executor=pool)
     click.echo(_("report: {resolve}").format(resolve=out.resolve()))
     _finish(snapshot)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from decimal import Decimal
 from pathlib import Path
 from typing import Final
@@ -20,6 +21,7 @@ from typing import Final
 from sscert.channels import KNOWN_CHANNELS
 from sscert.law import citation
 from sscert.reports.charts import bar_chart, daily_chart, stacked_completion_chart
+from sscert.reports.parallel import Jobs
 from sscert.reports.reminders import chinese_date, reminder_rows
 from sscert.reports.settlement import settlement_summary
 from sscert.reports.snapshot import Completion, Snapshot, township_of
@@ -189,8 +191,10 @@ def _days_left(snapshot: Snapshot) -> str:
     )
 
 
-def render_report(snapshot: Snapshot) -> str:
-    """The report as one HTML document (charts inline, no outside resources)."""
+def render_report(snapshot: Snapshot, *, executor: Executor | None = None) -> str:
+    """The report as one HTML document (charts inline, no outside resources). With an
+    ``executor`` (:func:`~sscert.reports.second_process`) the charts are drawn there while
+    this process writes the rest: the same document."""
     campaign = snapshot.campaign
     townships = snapshot.by_township()
     schemes = snapshot.by_scheme()
@@ -210,6 +214,21 @@ def render_report(snapshot: Snapshot) -> str:
     overpaid = [r for r in snapshot.results if r.totals.overpaid.is_positive]
     reviews = [(r, lead) for r in snapshot.results for lead in r.review]
     ranked = sorted(townships, key=lambda g: (g.rate, g.group))
+    channel_names = {
+        code: KNOWN_CHANNELS[code].name_zh if code in KNOWN_CHANNELS else code
+        for code in {*counted, *rejected}
+    }
+    jobs = Jobs(executor)
+    charts = [
+        jobs.run(stacked_completion_chart, ranked, "按乡镇完成情况"),
+        jobs.run(stacked_completion_chart, schemes, "按险种完成情况"),
+        jobs.run(daily_chart, days, first_day, max(last_day, first_day), bounds),
+        jobs.run(
+            bar_chart,
+            {channel_names[c]: n for c, n in counted.most_common()},
+            "有效认证（按方式）",
+        ),
+    ]
     kpis = [
         ("应认证人数", f"{covered:,}"),
         ("已认证", f"{certified:,}"),
@@ -222,10 +241,6 @@ def render_report(snapshot: Snapshot) -> str:
         ("多领待追回 (元)", f"{totals['overpaid'].amount:,.2f}"),
         (LEAD, f"{len(frauds):,}"),
     ]
-    channel_names = {
-        code: KNOWN_CHANNELS[code].name_zh if code in KNOWN_CHANNELS else code
-        for code in {*counted, *rejected}
-    }
     lagging = [
         g.group
         for g in ranked
@@ -262,15 +277,15 @@ def render_report(snapshot: Snapshot) -> str:
             if lagging
             else '<p class="note">按完成率从低到高排列。</p>'
         ),
-        stacked_completion_chart(ranked, "按乡镇完成情况"),
+        charts[0](),
         _completion_table(townships, "乡镇", rank=True),
         "<h2>按险种完成情况</h2>",
-        stacked_completion_chart(schemes, "按险种完成情况"),
+        charts[1](),
         _completion_table(schemes, "险种", rank=False),
         "<h2>每日认证人数</h2>",
-        daily_chart(days, first_day, max(last_day, first_day), bounds),
+        charts[2](),
         "<h2>认证方式</h2>",
-        bar_chart({channel_names[c]: n for c, n in counted.most_common()}, "有效认证（按方式）"),
+        charts[3](),
         _table(
             ["认证方式", "有效认证", "未计入（方式不受理或早于认证开始）"],
             [[channel_names[c], counted[c], rejected[c]] for c in sorted({*counted, *rejected})],
@@ -419,7 +434,8 @@ def _invalid_note(snapshot: Snapshot) -> str:
     )
 
 
-def write_report(snapshot: Snapshot, path: Path) -> Path:
+def write_report(snapshot: Snapshot, path: Path, *, executor: Executor | None = None) -> Path:
+    """Write :func:`render_report` to ``path`` (its folder made when missing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(snapshot), encoding="utf-8")
+    path.write_text(render_report(snapshot, executor=executor), encoding="utf-8")
     return path

@@ -20,19 +20,18 @@ SMS texts are at most 70 characters (one message), signed with the office, with 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
-import multiprocessing
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Executor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
 from sscert.campaigns import Campaign, Contact
 from sscert.channels import KNOWN_CHANNELS
+from sscert.reports.parallel import Jobs
 from sscert.reports.snapshot import Snapshot, township_of
 from sscert.rules.engine import PersonResult
 from sscert.rules.payroll import Outcome
@@ -57,7 +56,6 @@ __all__ = [
     "chinese_date",
     "notice_text",
     "reminder_rows",
-    "second_process",
     "sms_text",
     "write_reminders",
 ]
@@ -203,9 +201,10 @@ def write_reminders(
     ``/notices``). Call lists hold phone numbers in full unless ``masked_calls``; everything
     else is masked unless ``unmasked``.
 
-    With an ``executor`` (:func:`second_process`), the summary workbook and the visit lists
-    are written there while this process writes the other files: the same files, sooner
-    on a machine with two cores or more. What the executor cannot run is written here."""
+    With an ``executor`` (:func:`~sscert.reports.second_process`), the summary workbook and
+    the visit lists are written there while this process writes the other files: the same
+    files, sooner on a machine with two cores or more. What the executor cannot run is
+    written here."""
     out.mkdir(parents=True, exist_ok=True)
     rows = reminder_rows(snapshot, unmasked=unmasked)
     paths = {
@@ -216,7 +215,7 @@ def write_reminders(
     by_township: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_township[row["乡镇"]].append(row)
-    jobs = _Jobs(executor)
+    jobs = Jobs(executor)
     jobs.run(_write_summary, paths["xlsx"], *_summary(by_township, snapshot))
     folders: dict[str, Path] = {}
     used: set[str] = set()
@@ -247,50 +246,6 @@ def write_reminders(
         )
     jobs.wait()
     return paths
-
-
-class _Jobs:
-    """Work given to an executor when there is one, or done here — also when the executor
-    is shut down or its process dies."""
-
-    def __init__(self, executor: Executor | None) -> None:
-        self._executor = executor
-        self._pending: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
-
-    def run(self, function: Callable[..., Any], *args: Any) -> None:
-        if self._executor is not None:
-            try:
-                self._pending.append((self._executor.submit(function, *args), function, args))
-            except (BrokenExecutor, RuntimeError):  # shut down, or it could not start
-                self._executor = None
-            else:
-                return
-        function(*args)
-
-    def wait(self) -> None:
-        """Wait for the executor's work; what it could not do is done here."""
-        for future, function, args in self._pending:
-            try:
-                future.result()
-            except BrokenExecutor:
-                function(*args)
-        self._pending.clear()
-
-
-@contextlib.contextmanager
-def second_process() -> Iterator[Executor]:
-    """A second process for :func:`write_reminders`'s workbooks, started now so that it is
-    ready (its imports done) by the time the lists are written. It is spawned, not forked
-    (the batch engine runs threads), so the program that starts it must guard its entry
-    point with ``if __name__ == "__main__":``, as a console script does."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pool.submit(_ready)
-        yield pool
-
-
-def _ready() -> None:
-    """Load what writing a workbook needs (run first in :func:`second_process`)."""
-    import xlsxwriter  # noqa: F401, PLC0415 - the optional dependency, loaded ahead
 
 
 #: The summary workbook as plain values: the 汇总 rows, its last line, and a sheet of
