@@ -118,7 +118,7 @@ def test_init_refuses_what_it_cannot_copy(
 
 def test_the_command_collects_garbage_in_full_less_often() -> None:
     code = (
-        "import gc, sys; from sscert.cli import main; from sscert.cli.app import "
+        "import gc, sys; from sscert.cli import main; from sscert.cli.memory import "
         "FULL_COLLECTION_EVERY as every; young = gc.get_threshold()[:2]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "assert gc.get_threshold() == (*young, every), gc.get_threshold()\n"

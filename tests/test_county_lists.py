@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+import os
+import sqlite3
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
@@ -18,6 +21,7 @@ from hypothesis import strategies as st
 import sscert
 from browser import print_pdf
 from sscert import spreadsheet
+from sscert.cli import store as cli_store
 from sscert.cli.app import cli
 from sscert.reports import second_process
 from sscert.reports.reminders import SMS_LIMIT, sms_text, write_reminders
@@ -288,3 +292,63 @@ def test_a_large_book_streams_its_rows_and_holds_the_same_cells(
     assert kept[2][1][0] == "'=SUM(A1)"  # text, never a formula
     assert kept[-1][0][0] == "合计"
     assert Decimal(str(kept[-1][3][0])) == sum((r[3] for r in rows), Decimal(0))
+
+
+@pytest.mark.parametrize("damaged_seq", [None, 1, 6])
+def test_store_calculate_in_two_processes_prints_the_same(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damaged_seq: int | None
+) -> None:
+    """On two cores or more a large store is calculated by two processes, half the people
+    each: the output is the same text, and a person whose records are damaged is named in
+    the same place, whichever half they are in."""
+    if damaged_seq is not None:
+        # a body damaged outside sscert (past the store's own guard)
+        with sqlite3.connect(db) as connection:
+            connection.execute("DROP TRIGGER IF EXISTS records_append_only_update")
+            connection.execute(
+                "UPDATE records SET body = '{\"kind\":' WHERE seq = ?", (damaged_seq,)
+            )
+    args = ("store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-06-30")
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    one = run(*args, "-o", str(tmp_path / "one.json"))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(cli_store, "PARALLEL_PEOPLE", 1)
+    in_parts = cli_store._calculate_in_parts
+    shared: list[object] = []
+    monkeypatch.setattr(
+        cli_store, "_calculate_in_parts", lambda *a: shared.append(in_parts(*a)) or shared[-1]
+    )
+    two = run(*args, "-o", str(tmp_path / "two.json"))
+    printed = run(*args)
+    assert len(shared) == 2
+    assert all(parts is not None for parts in shared)
+    assert (one.exit_code, two.exit_code) == ((0, 0) if damaged_seq is None else (1, 1))
+    text = (tmp_path / "one.json").read_text(encoding="utf-8")
+    assert (tmp_path / "two.json").read_text(encoding="utf-8") == text
+    assert printed.stdout == text
+    result = json.loads(text)
+    assert len(result["people"]) == 3 - (damaged_seq is not None)
+    if damaged_seq is not None:
+        assert len(result["invalid"]) == 1
+        assert result["invalid"][0]["reason"] in two.stderr
+
+
+def test_store_calculate_runs_in_one_process_when_two_cannot(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-06-30")
+    expected = run(*args).stdout
+
+    class Unstartable(ThreadPoolExecutor):
+        def __init__(self, *_args: object, **_kwargs: object) -> None:
+            super().__init__(1)
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            raise BrokenProcessPool("cannot start a process here")
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(cli_store, "PARALLEL_PEOPLE", 1)
+    monkeypatch.setattr(cli_store, "ProcessPoolExecutor", Unstartable)
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected

@@ -6,8 +6,7 @@ line, else ``LC_ALL``/``LC_MESSAGES``/``LANG`` (``zh_*`` → Chinese).
 
 from __future__ import annotations
 
-import gc
-from typing import Any, Final
+from typing import Any
 
 import click
 
@@ -19,6 +18,7 @@ from sscert.cli.campaign_run import remind, report
 from sscert.cli.channels import channels
 from sscert.cli.demo import demo
 from sscert.cli.events import events
+from sscert.cli.memory import collect_in_full_less_often
 from sscert.cli.output import ensure_utf8_streams
 from sscert.cli.roster import roster
 from sscert.cli.settlement import settlement
@@ -88,17 +88,8 @@ for command in (
     cli.add_command(command)
 
 
-#: A command builds hundreds of thousands of long-lived values (people, months, decisions)
-#: and makes almost no reference cycles: the garbage collector's full collection after
-#: 1 000 collections of the middle generation instead of Python's 10 spares it scanning
-#: them over and over (a campaign command at 10⁵ people runs 10–25 % faster). The young
-#: generations are collected as usual.
-FULL_COLLECTION_EVERY: Final = 1000
-
-
 def main() -> None:
     """Console-script entry point."""
-    young, middle, _full = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
+    collect_in_full_less_often()
     ensure_utf8_streams()
     cli()

@@ -66,21 +66,41 @@ def dump_json(data: Any) -> str:
 _ITEMS: Final = "\x00items\x00"
 
 
+def json_around(data: dict[str, Any], key: str) -> tuple[str, str]:
+    """The text of :func:`dump_json` of ``data`` before and after its list under ``key``."""
+    head, tail = dump_json({**data, key: _ITEMS}).split(dump_json(_ITEMS))
+    return head, tail
+
+
+#: What separates two items of the list in :func:`json_chunks`.
+ITEM_SEPARATOR: Final = ",\n    "
+
+
+def item_json(item: Any) -> str:
+    """One item of the list in :func:`json_chunks` as its text there (encoded by orjson)."""
+    try:
+        text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except TypeError:  # what orjson does not encode (a lone surrogate, a huge integer)
+        text = dump_json(item)
+    return text.replace("\n", "\n    ")
+
+
+def list_chunks(items: Iterable[str]) -> Iterator[str]:
+    """A list of items already made text (:func:`item_json`), piece by piece."""
+    first = True
+    for text in items:
+        yield ("[\n    " if first else ITEM_SEPARATOR) + text
+        first = False
+    yield "[]" if first else "\n  ]"
+
+
 def json_chunks(data: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
     """:func:`dump_json` of ``data`` with ``items`` as its list under ``key``, piece by
     piece: each item is encoded (by orjson) as it comes and can be let go. The text is the
     same as ``dump_json({**data, key: list(items)})`` (a test compares them)."""
-    head, tail = dump_json({**data, key: _ITEMS}).split(dump_json(_ITEMS))
+    head, tail = json_around(data, key)
     yield head
-    first = True
-    for item in items:
-        try:
-            text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8")
-        except TypeError:  # what orjson does not encode (a lone surrogate, a huge integer)
-            text = dump_json(item)
-        yield ("[\n    " if first else ",\n    ") + text.replace("\n", "\n    ")
-        first = False
-    yield "[]" if first else "\n  ]"
+    yield from list_chunks(map(item_json, items))
     yield tail
 
 

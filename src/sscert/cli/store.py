@@ -6,17 +6,33 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import multiprocessing
+import os
 import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import click
 
 from sscert.attestation import AttestationVerifier, TrustedKey
 from sscert.calculate import iter_case, person_result_to_dict, result_head
 from sscert.campaigns import Campaign, CampaignError, load_campaign
-from sscert.cli.output import OUTPUT_OPTION, dump_json, echo_json_chunks, json_chunks, table
+from sscert.cli.memory import collect_in_full_less_often
+from sscert.cli.output import (
+    ITEM_SEPARATOR,
+    OUTPUT_OPTION,
+    dump_json,
+    echo_json_chunks,
+    item_json,
+    json_around,
+    json_chunks,
+    table,
+)
 from sscert.cli.progress import progress
+from sscert.contract import Case, InvalidPerson
 from sscert.i18n import _
 from sscert.keys import KeyFileError, generate_key_files, load_private_key, load_public_key
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
@@ -369,23 +385,133 @@ def calculate(
     day, month = parse_as_of(as_of, first)
     pm = make_plugin_manager()
     with _open(db) as opened:
-        stored = load_case(opened, campaign, day, month, known_channels=channel_codes(pm))
-    case = stored.case
-    head: dict[str, Any] = {**result_head(case), "people": None}
-    if stored.invalid:
-        head["invalid"] = invalid_dicts(stored.invalid)
-    with progress(_("calculating")) as update:
-        # each person's result is written as it is calculated, and let go
-        results = iter_case(case, fine_policy=fine_policy(pm), progress=update)
-        echo_json_chunks(json_chunks(head, "people", map(person_result_to_dict, results)), output)
-    for person in stored.invalid:
+        people = opened.people_in_order()
+    invalid: tuple[InvalidPerson, ...] | None = None
+    if (os.cpu_count() or 1) > 1 and len(people) >= PARALLEL_PEOPLE:
+        with tempfile.TemporaryDirectory(prefix="sscert-") as folder:
+            parts = _calculate_in_parts(db, campaign, day, month, people, Path(folder))
+            if parts is not None:
+                counts, invalid = parts
+                head = _head(Case(campaign, day, month, ()), invalid)
+                echo_json_chunks(_joined(head, Path(folder), counts), output)
+    if invalid is None:  # one process: on one core, for few people, or when two cannot run
+        with _open(db) as opened:
+            stored = load_case(opened, campaign, day, month, known_channels=channel_codes(pm))
+        invalid = stored.invalid
+        with progress(_("calculating")) as update:
+            # each person's result is written as it is calculated, and let go
+            results = iter_case(stored.case, fine_policy=fine_policy(pm), progress=update)
+            echo_json_chunks(
+                json_chunks(
+                    _head(stored.case, invalid), "people", map(person_result_to_dict, results)
+                ),
+                output,
+            )
+    for person in invalid:
         click.echo(
             _("sscert: {id_number}: not calculated: {reason}").format(
                 id_number=person.id_number, reason=person.reason
             ),
             err=True,
         )
-    raise SystemExit(1 if stored.invalid else 0)
+    raise SystemExit(1 if invalid else 0)
+
+
+#: People from whom ``store calculate`` shares the work between two processes, on a machine
+#: with two cores or more (each loads, calculates and encodes half of them).
+PARALLEL_PEOPLE: Final = 20_000
+
+
+def _head(case: Case, invalid: Sequence[InvalidPerson]) -> dict[str, Any]:
+    head: dict[str, Any] = {**result_head(case), "people": None}
+    if invalid:
+        head["invalid"] = invalid_dicts(invalid)
+    return head
+
+
+def _calculate_in_parts(
+    db: Path,
+    campaign: Campaign,
+    day: dt.date,
+    month: Month | None,
+    people: list[str],
+    folder: Path,
+) -> tuple[list[int], tuple[InvalidPerson, ...]] | None:
+    """The store's people in two halves, each calculated by a process of its own into a
+    part file of ``folder`` (``part-0.json``, ``part-1.json``); how many results each holds,
+    and the people left out. ``None`` when the processes cannot run."""
+    positions = {person: place for place, person in enumerate(people)}
+    half = (len(people) + 1) // 2
+    shares = [people[:half], people[half:]]
+    with progress(_("calculating in two processes")) as update:
+        try:
+            with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+                futures = [
+                    pool.submit(_calculate_part, db, campaign, day, month, share, positions, part)
+                    for share, part in zip(shares, _parts(folder), strict=False)
+                ]
+                done = [future.result() for future in futures]
+        except BrokenExecutor:
+            return None
+        update(len(people))
+    invalid = sorted((p for _count, left_out in done for p in left_out), key=lambda p: p.index)
+    return [count for count, _left_out in done], tuple(invalid)
+
+
+def _calculate_part(
+    db: Path,
+    campaign: Campaign,
+    day: dt.date,
+    month: Month | None,
+    people: list[str],
+    positions: dict[str, int],
+    part: Path,
+) -> tuple[int, list[InvalidPerson]]:
+    """Calculate ``people`` of the store into ``part``: their results as the items of the
+    ``people`` list, joined as :func:`json_chunks` joins them; how many, and who was left
+    out (numbered by ``positions``, as reading everyone would)."""
+    collect_in_full_less_often()  # as in the command's own process
+    pm = make_plugin_manager()
+    with SQLiteStore.open(db) as store:
+        stored = load_case(
+            store, campaign, day, month, known_channels=channel_codes(pm), only=people,
+            positions=positions,
+        )  # fmt: skip
+    count = 0
+    with part.open("w", encoding="utf-8") as handle:
+        for result in iter_case(stored.case, fine_policy=fine_policy(pm)):
+            if count:
+                handle.write(ITEM_SEPARATOR)
+            handle.write(item_json(person_result_to_dict(result)))
+            count += 1
+    return count, list(stored.invalid)
+
+
+def _parts(folder: Path) -> list[Path]:
+    return [folder / "part-0.json", folder / "part-1.json"]
+
+
+def _joined(head: dict[str, Any], folder: Path, counts: list[int]) -> Iterator[str]:
+    """The whole result's text: ``head`` around the part files' items, read a block at a
+    time (the same text as :func:`json_chunks` of every result)."""
+    before, after = json_around(head, "people")
+    yield before
+    if not any(counts):
+        yield "[]"
+    else:
+        yield "[\n    "
+        first = True
+        for part, count in zip(_parts(folder), counts, strict=True):
+            if not count:
+                continue
+            if not first:
+                yield ITEM_SEPARATOR
+            first = False
+            with part.open(encoding="utf-8") as handle:
+                while block := handle.read(1 << 20):
+                    yield block
+        yield "\n  ]"
+    yield after
 
 
 @store.command("history")

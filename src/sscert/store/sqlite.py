@@ -910,6 +910,16 @@ class SQLiteStore:
     def people_count(self) -> int:
         return int(self._db.execute("SELECT count(DISTINCT id_number) FROM records").fetchone()[0])
 
+    def people_in_order(self) -> list[str]:
+        """Every person's ID number (the records' column), in the order first imported: the
+        order of :meth:`case`'s people."""
+        return [
+            str(person)
+            for (person,) in self._db.execute(
+                "SELECT id_number FROM records GROUP BY id_number ORDER BY min(seq)"
+            )
+        ]
+
     def verify(self) -> ChainBreak | None:
         """Walk the chain; return the first row that does not match, or ``None``.
 
