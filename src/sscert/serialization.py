@@ -305,10 +305,19 @@ EVENT_TYPES: tuple[str, ...] = tuple(_EVENT_WIRES)
 EVENT_WIRES: Mapping[str, type[Any]] = MappingProxyType(_EVENT_WIRES)
 
 
-def wire_keys(wire: type[Any]) -> dict[str, bool]:
+def wire_keys(wire: type[Any]) -> Mapping[str, bool]:
     """The keys of a wire class in the contract's JSON (``from_`` is ``from``), in field
-    order, each with whether it is required (a field without a default)."""
-    return {a.name.removesuffix("_"): a.default is attrs.NOTHING for a in attrs.fields(wire)}
+    order, each with whether it is required (a field without a default). Read-only, made
+    once per class."""
+    keys = _WIRE_KEYS.get(wire)
+    if keys is None:
+        keys = _WIRE_KEYS[wire] = MappingProxyType(
+            {a.name.removesuffix("_"): a.default is attrs.NOTHING for a in attrs.fields(wire)}
+        )
+    return keys
+
+
+_WIRE_KEYS: dict[type[Any], Mapping[str, bool]] = {}
 
 
 @frozen
