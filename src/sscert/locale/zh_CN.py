@@ -80,6 +80,7 @@ ZH: dict[str, str] = {
     "before start": "早于开始年月",
     "before the death": "早于死亡日期",
     "calculating": "正在计算",
+    "calculating in two processes": "正在用两个进程计算",
     "calendar periods (C14), counting from {start}:": "按自然周期认证（C14），自 {start} 起：",
     "call lists with full phone numbers": "含完整电话号码的电话名单",
     "cannot read the file: {error}": "无法读取文件：{error}",
