@@ -298,3 +298,30 @@ def test_json_written_piece_by_piece_is_the_same_text(
     from sscert.cli.output import dump_json, json_chunks  # noqa: PLC0415
 
     assert "".join(json_chunks(head, "people", items)) == dump_json({**head, "people": items})
+
+
+def _depth(value: Any) -> int:
+    """How deep the objects and lists of ``value`` go (0 for a plain value)."""
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list | tuple):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+        ),
+        max_leaves=30,
+    ),
+    st.integers(1, 6),
+)
+def test_the_depth_check_refuses_exactly_what_is_nested_too_deep(value: Any, limit: int) -> None:
+    if _depth(value) > limit:
+        with pytest.raises(LimitError):
+            check_depth(value, limit)
+    else:
+        check_depth(value, limit)

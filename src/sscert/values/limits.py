@@ -293,21 +293,22 @@ def check_depth(data: object, limit: int = MAX_DEPTH) -> None:
     """Refuse decoded JSON nested deeper than ``limit`` levels (walked without recursion)."""
     if isinstance(data, dict) and all(type(v) in _FLAT for v in data.values()):
         return  # the common case: one object of plain values
-    stack: list[tuple[object, int]] = [(data, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: list[object] = list(item.values())
-        elif isinstance(item, list | tuple):
-            children = list(item)
-        else:
-            continue
+    # level by level, holding only the objects and lists of the next level
+    level: list[Any] = [data] if isinstance(data, _NESTING) else []
+    depth = 1
+    while level:
         if depth > limit:
             raise LimitError(_("nested more than {limit} levels deep").format(limit=limit))
-        stack.extend((child, depth + 1) for child in children)
+        below: list[Any] = []
+        for item in level:
+            values = item.values() if isinstance(item, dict) else item
+            below.extend([value for value in values if isinstance(value, _NESTING)])
+        level = below
+        depth += 1
 
 
 _FLAT: Final = frozenset({str, int, float, bool, type(None)})
+_NESTING: Final = (dict, list, tuple)
 
 
 def compact_json(value: Any, *, sort_keys: bool = False) -> str:
