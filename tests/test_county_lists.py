@@ -23,7 +23,7 @@ from browser import print_pdf
 from sscert import spreadsheet
 from sscert.cli import store as cli_store
 from sscert.cli.app import cli
-from sscert.reports import second_process
+from sscert.reports import parallel, second_process
 from sscert.reports.reminders import SMS_LIMIT, sms_text, write_reminders
 from sscert.rules.engine import evaluate
 from sscert.store import SQLiteStore
@@ -248,7 +248,9 @@ def test_a_second_process_writes_the_same_lists(db: Path, tmp_path: Path) -> Non
     assert len(_contents(tmp_path / "here")) >= 9  # summary, CSVs and two townships' files
 
 
-def test_lists_are_written_here_when_the_executor_cannot_run_them(db: Path, tmp_path: Path) -> None:
+def test_lists_are_written_here_when_the_executor_cannot_run_them(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     snapshot = _snapshot_of(db)
     write_reminders(snapshot, tmp_path / "here")
     expected = _contents(tmp_path / "here")
@@ -269,6 +271,20 @@ def test_lists_are_written_here_when_the_executor_cannot_run_them(db: Path, tmp_
     with Broken(1) as broken:
         write_reminders(snapshot, tmp_path / "broken", executor=broken)
     assert _contents(tmp_path / "broken") == expected
+
+    class Unstartable(ThreadPoolExecutor):
+        """A pool whose process cannot start (too many processes, no memory)."""
+
+        def __init__(self, *_args: object, **_kwargs: object) -> None:
+            super().__init__(1)
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            raise OSError("cannot start a process")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Unstartable)
+    with second_process("xlsxwriter") as pool:
+        write_reminders(snapshot, tmp_path / "unstartable", executor=pool)
+    assert _contents(tmp_path / "unstartable") == expected
 
 
 def test_a_large_book_streams_its_rows_and_holds_the_same_cells(
@@ -333,8 +349,9 @@ def test_store_calculate_in_two_processes_prints_the_same(
         assert result["invalid"][0]["reason"] in two.stderr
 
 
+@pytest.mark.parametrize("failure", [BrokenProcessPool, OSError])
 def test_store_calculate_runs_in_one_process_when_two_cannot(
-    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: type[Exception]
 ) -> None:
     args = ("store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-06-30")
     expected = run(*args).stdout
@@ -344,7 +361,7 @@ def test_store_calculate_runs_in_one_process_when_two_cannot(
             super().__init__(1)
 
         def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-            raise BrokenProcessPool("cannot start a process here")
+            raise failure("cannot start a process here")
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(cli_store, "PARALLEL_PEOPLE", 1)

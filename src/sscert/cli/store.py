@@ -451,7 +451,7 @@ def _calculate_in_parts(
                     for share, part in zip(shares, _parts(folder), strict=False)
                 ]
                 done = [future.result() for future in futures]
-        except BrokenExecutor:
+        except (BrokenExecutor, OSError):  # a process died, or could not start
             return None
         update(len(people))
     invalid = sorted((p for _count, left_out in done for p in left_out), key=lambda p: p.index)

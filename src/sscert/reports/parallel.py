@@ -36,7 +36,7 @@ class _Job(Generic[_T]):
                 if self._future is None:
                     raise BrokenExecutor
                 self._value = self._future.result()
-            except BrokenExecutor:
+            except (BrokenExecutor, OSError):  # its process died, or could not start
                 self._value = self._function(*self._args)
             self._done = True
         return self._value  # type: ignore[return-value]
@@ -56,7 +56,7 @@ class Jobs:
         if self._executor is not None:
             try:
                 future = self._executor.submit(function, *args)
-            except (BrokenExecutor, RuntimeError):  # shut down, or it could not start
+            except (BrokenExecutor, RuntimeError, OSError):  # shut down, or it cannot start
                 self._executor = None
         job = _Job(future, function, args)
         if future is None:
@@ -79,5 +79,6 @@ def second_process(*ready: str) -> Iterator[Executor]:
     ``if __name__ == "__main__":``, as a console script does."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         for name in ready:
-            pool.submit(importlib.import_module, name)
+            with contextlib.suppress(BrokenExecutor, RuntimeError, OSError):
+                pool.submit(importlib.import_module, name)  # what fails is done here (Jobs)
         yield pool
