@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sscert
+from sample_cases import ONE_PERSON, PERSON
 from sscert.batch import BatchInputError, from_tables
 from sscert.cli.app import cli
 from sscert.store import SQLiteStore
@@ -30,22 +31,7 @@ from sscert.values.limits import (
     parse_moment,
 )
 
-PERSON = "130630194803150028"
-BASE: dict[str, Any] = {
-    "campaign": "laiyuan-2023",
-    "as_of": "2023-06-30",
-    "people": [
-        {
-            "id_number": PERSON,
-            "entitlements": [
-                {"scheme": "enterprise_pension", "start": "2008-05", "monthly_amount": "2856.40"}
-            ],
-            "events": [
-                {"type": "certified", "at": "2023-03-01T10:00:00+08:00", "channel": "assisted"},
-            ],
-        }
-    ],
-}
+BASE = ONE_PERSON
 
 BAD_AMOUNTS = ["1E+2", "2,8,5,6", "１２３.００", "١٢٣", "1000000.01", "0", "-5", " ", "1" * 30]
 BAD_MONTHS = ["1899-12", "2101-01", "２０２３-０５", "2023-13", "9999-12"]

@@ -15,31 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sscert
+from sample_cases import ONE_PERSON, PERSON
 from sscert.serialization import CaseIn, CertifiedIn, wire_converter
 from sscert.store import SQLiteStore, case_to_records
 from sscert.values.limits import MAX_TEXT
 
-PERSON = "130630194803150028"
-CASE: dict[str, Any] = {
-    "campaign": "laiyuan-2023",
-    "as_of": "2023-06-30",
-    "people": [
-        {
-            "id_number": PERSON,
-            "entitlements": [
-                {"scheme": "enterprise_pension", "start": "2008-05", "monthly_amount": "2856.40"}
-            ],
-            "events": [
-                {
-                    "type": "certified",
-                    "at": "2023-05-02T10:00:00+08:00",
-                    "channel": "assisted",
-                    "operator": "王安镇 李科员",
-                }
-            ],
-        }
-    ],
-}
+CASE: dict[str, Any] = copy.deepcopy(ONE_PERSON)
+CASE["people"][0]["events"][0]["operator"] = "王安镇 李科员"
 
 
 def _without_operator() -> dict[str, Any]:
