@@ -87,6 +87,19 @@ def _plain_text(value: object) -> bool:
     return type(value) is str and len(value) <= MAX_TEXT
 
 
+def _plain_values(
+    record: dict[str, Any], fields: Iterable[str], required: Iterable[str]
+) -> list[Any] | None:
+    """``record``'s values of ``fields`` when each is plain text or absent and each of
+    ``required`` is plain text; ``None`` otherwise (the person is read one by one)."""
+    values = [record.get(f) for f in fields]
+    if all(v is None or _plain_text(v) for v in values) and all(
+        _plain_text(record.get(f)) for f in required
+    ):
+        return values
+    return None
+
+
 def _columns(names: Iterable[str]) -> dict[str, list[Any]]:
     return {name: [] for name in names}
 
@@ -166,10 +179,8 @@ class _Reader:
         return False
 
     def _change(self, key: str, record: dict[str, Any]) -> bool:
-        values = [record.get(c) for c in _CHANGE_TEXT]
-        if not all(v is None or _plain_text(v) for v in values) or not all(
-            _plain_text(record.get(c)) for c in _CHANGE_REQUIRED
-        ):
+        values = _plain_values(record, _CHANGE_TEXT, _CHANGE_REQUIRED)
+        if values is None:
             return False
         if (key, values[_CHANGE_SCHEME]) not in self.held:
             return False  # the store cannot fold it into an entitlement
@@ -183,11 +194,8 @@ class _Reader:
         wanted = EVENT_FIELDS.get(kind) if type(kind) is str else None
         if wanted is None:
             return False
-        values = [record.get(f) for f in wanted]
-        if not all(v is None or _plain_text(v) for v in values) or not all(
-            _plain_text(record.get(f))
-            for f in _REQUIRED[kind]  # type: ignore[index]
-        ):
+        values = _plain_values(record, wanted, _REQUIRED[kind])  # type: ignore[index]
+        if values is None:
             return False
         types, columns, empty = self._events[kind]  # type: ignore[index]
         self._events_key.append(key)
@@ -209,10 +217,8 @@ class _Reader:
         return True
 
     def _entitlement(self, key: str, record: dict[str, Any]) -> bool:
-        values = [record.get(c) for c in _ENTITLEMENT_TEXT]
-        if not all(v is None or _plain_text(v) for v in values) or not all(
-            _plain_text(record.get(c)) for c in _ENTITLEMENT_REQUIRED
-        ):
+        values = _plain_values(record, _ENTITLEMENT_TEXT, _ENTITLEMENT_REQUIRED)
+        if values is None:
             return False
         relationship: str | None = None
         incapacitated: bool | None = None
