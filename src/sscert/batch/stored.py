@@ -387,16 +387,7 @@ def snapshot_by_columns(
     figures = _figures(columns.data, result, chosen.select("person"), as_of).plus(
         Figures.of(results)
     )
-    return Snapshot(
-        campaign,
-        as_of,
-        tuple(results),
-        store.head()[1],
-        stored.invalid,
-        store.attested,
-        store.unattested_certifications(),
-        figures,
-    )
+    return Snapshot.of_store(store, stored, results, figures)
 
 
 def store_input(

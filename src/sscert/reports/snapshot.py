@@ -18,7 +18,7 @@ from sscert.rules.engine import PersonResult
 from sscert.rules.penalty import FinePolicy
 from sscert.rules.status import Status
 from sscert.schemes import Scheme
-from sscert.store.cases import load_case
+from sscert.store.cases import StoredCase, load_case
 from sscert.store.sqlite import SQLiteStore
 from sscert.values.money import Money
 
@@ -129,6 +129,27 @@ class Snapshot:
     attested: bool = False
     unattested: int = 0
     figures: Figures | None = None
+
+    @classmethod
+    def of_store(
+        cls,
+        store: SQLiteStore,
+        stored: StoredCase,
+        results: Iterable[PersonResult],
+        figures: Figures | None = None,
+    ) -> Snapshot:
+        """The snapshot of ``store``'s case ``stored`` with its people's ``results``: the
+        chain head, the people left out and the store's trust, as of the case's date."""
+        return cls(
+            stored.case.campaign,
+            stored.case.as_of,
+            tuple(results),
+            store.head()[1],
+            stored.invalid,
+            store.attested,
+            store.unattested_certifications(),
+            figures,
+        )
 
     def _figures(self) -> Figures:
         return self.figures if self.figures is not None else Figures.of(self.results)
@@ -257,12 +278,4 @@ def take_snapshot(
         )
     stored = load_case(store, loaded, as_of, known_channels=known_channels)
     results = calculate_case(stored.case, fine_policy=fine_policy, progress=progress)
-    return Snapshot(
-        loaded,
-        as_of,
-        tuple(results),
-        store.head()[1],
-        stored.invalid,
-        store.attested,
-        store.unattested_certifications(),
-    )
+    return Snapshot.of_store(store, stored, results)
