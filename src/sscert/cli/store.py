@@ -384,10 +384,12 @@ def calculate(
     campaign = load_campaign_option(campaign_name)
     day, month = parse_as_of(as_of, first)
     pm = make_plugin_manager()
-    with _open(db) as opened:
-        people = opened.people_in_order()
+    people: list[str] = []
+    if (os.cpu_count() or 1) > 1:  # on two cores, a large store is shared by two processes
+        with _open(db) as opened:
+            people = opened.people_in_order()
     invalid: tuple[InvalidPerson, ...] | None = None
-    if (os.cpu_count() or 1) > 1 and len(people) >= PARALLEL_PEOPLE:
+    if len(people) >= PARALLEL_PEOPLE:
         with tempfile.TemporaryDirectory(prefix="sscert-") as folder:
             parts = _calculate_in_parts(db, campaign, day, month, people, Path(folder))
             if parts is not None:
