@@ -242,6 +242,11 @@ def test_chunks_give_the_same_answers_as_the_whole() -> None:
             b"130630194803150028,enterprise_pension,2008-05,1,2,3\n",
         ),
         ("empty.csv", b""),
+        (
+            "latin1.csv",
+            b"id_number,scheme,start,monthly_amount\n"
+            b"130630194803150028,enterprise_pension,2008-05,\xff\xfe2856.40\n",
+        ),
         ("quote.csv", b'id_number,scheme\n"130630194803150028,enterprise_pension\n'),
     ],
 )

@@ -105,3 +105,28 @@ def test_a_batch_events_table_takes_it_and_checks_it() -> None:
     assert [(table, row, column) for table, row, column, _why in long] == [
         ("events", 1, "operator")
     ]
+
+
+def test_a_bad_operator_in_an_import_is_rejected_alone(tmp_path: Path) -> None:
+    """Among good lines, a certification whose operator is not short text — a number,
+    huge text, text that is not UTF-8 — is rejected naming ``operator``; the rest is stored."""
+    good = [json.dumps(r, ensure_ascii=False) for r in case_to_records(CASE)]
+    event = json.loads(good[-1])
+    bad = [
+        json.dumps({**event, "id": "n", "operator": 7}),
+        json.dumps({**event, "id": "h", "operator": "李" * 10_000}, ensure_ascii=False),
+    ]
+    lines = [line.encode() for line in [bad[0], *good, bad[1]]]
+    not_utf8 = json.dumps({**event, "id": "u", "operator": "?"}).encode()
+    lines.insert(2, not_utf8.replace(b'"operator": "?"', b'"operator": "\xff"'))
+    store, _ = SQLiteStore.init(tmp_path / "s.db")
+    with store:
+        report = store.import_lines(lines)
+        case = store.case("laiyuan-2023", dt.date(2023, 6, 30))
+    assert report.stored == len(good)
+    assert len(report.rejected) == 3
+    reasons = [r.reason for r in report.rejected]
+    assert "operator" in reasons[0]
+    assert "UTF-8" in reasons[1]
+    assert "operator" in reasons[2]
+    assert case["people"][0]["events"][0]["operator"] == "王安镇 李科员"
