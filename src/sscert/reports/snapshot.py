@@ -4,6 +4,7 @@ figures the reminder lists and the progress report are made of."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, Final
@@ -159,10 +160,17 @@ class Snapshot:
         """Everyone pending or suspended, by township then ID number — except those whose
         benefits have all ended with nothing withheld (a dependant past 18, C15): nothing
         more can be paid to them."""
+        return list(self._reminded)
+
+    @functools.cached_property
+    def _reminded(self) -> tuple[PersonResult, ...]:
+        # sorted once: the lists, the report and the command's summary all ask
         wanted = (Status.PENDING, Status.SUSPENDED)
-        return sorted(
-            (r for r in self.results if r.status in wanted and not r.benefits_ended),
-            key=lambda r: (township_of(r), r.person.id_number.value),
+        return tuple(
+            sorted(
+                (r for r in self.results if r.status in wanted and not r.benefits_ended),
+                key=lambda r: (township_of(r), r.person.id_number.value),
+            )
         )
 
     def by_township(self) -> list[Completion]:
