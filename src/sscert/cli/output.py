@@ -85,12 +85,19 @@ def item_json(item: Any) -> str:
     return text.replace("\n", "\n    ")
 
 
-def list_chunks(items: Iterable[str]) -> Iterator[str]:
-    """A list of items already made text (:func:`item_json`), piece by piece."""
+def list_chunks(items: Iterable[str | Iterable[str]]) -> Iterator[str]:
+    """A list of items already made text (:func:`item_json`), piece by piece. An item may
+    also come as pieces of text (read from a file a block at a time), which may hold several
+    items joined by :data:`ITEM_SEPARATOR`."""
     first = True
-    for text in items:
-        yield ("[\n    " if first else ITEM_SEPARATOR) + text
+    for item in items:
+        opening = "[\n    " if first else ITEM_SEPARATOR
         first = False
+        if isinstance(item, str):
+            yield opening + item
+        else:
+            yield opening
+            yield from item
     yield "[]" if first else "\n  ]"
 
 

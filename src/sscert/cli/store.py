@@ -29,6 +29,7 @@ from sscert.cli.output import (
     item_json,
     json_around,
     json_chunks,
+    list_chunks,
     table,
 )
 from sscert.cli.progress import progress
@@ -498,22 +499,15 @@ def _joined(head: dict[str, Any], folder: Path, counts: list[int]) -> Iterator[s
     time (the same text as :func:`json_chunks` of every result)."""
     before, after = json_around(head, "people")
     yield before
-    if not any(counts):
-        yield "[]"
-    else:
-        yield "[\n    "
-        first = True
-        for part, count in zip(_parts(folder), counts, strict=True):
-            if not count:
-                continue
-            if not first:
-                yield ITEM_SEPARATOR
-            first = False
-            with part.open(encoding="utf-8") as handle:
-                while block := handle.read(1 << 20):
-                    yield block
-        yield "\n  ]"
+    parts = zip(_parts(folder), counts, strict=True)
+    yield from list_chunks(_blocks(part) for part, count in parts if count)
     yield after
+
+
+def _blocks(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8") as handle:
+        while block := handle.read(1 << 20):
+            yield block
 
 
 @store.command("history")
