@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, NewType, TypeVar, get_args, get_origin
+from typing import Any, Final, NewType, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -357,7 +357,17 @@ def _strict_str(value: object, _kind: type) -> str:
     return value
 
 
+#: How many texts each value hook remembers the parsed value of (then it starts again).
+REMEMBERED: Final = 4096
+
+
 def _limited(parse: Callable[[object, str], Any], what: str) -> Callable[[object, type], Any]:
+    """A hook that parses text with ``parse``. The values it gives are immutable and the
+    same text always gives the same value, so it remembers the last few thousand: a store
+    or a roster repeats the same dates, months and amounts for thousands of people. Text
+    that does not parse is never remembered (it raises each time)."""
+    remembered: dict[str, Any] = {}
+
     def hook(value: object, _kind: type) -> Any:
         if not isinstance(value, str):
             raise TypeError(
@@ -365,7 +375,13 @@ def _limited(parse: Callable[[object, str], Any], what: str) -> Callable[[object
                     what=what, json_type=json_type_name(value)
                 )
             )
-        return parse(value, "")
+        found = remembered.get(value)
+        if found is None:
+            found = parse(value, "")
+            if len(remembered) >= REMEMBERED:
+                remembered.clear()
+            remembered[value] = found
+        return found
 
     return hook
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from attrs import frozen
+from attrs import field, frozen
 
 from sscert.campaigns.model import Campaign
 from sscert.people import Entitlement
@@ -31,6 +31,12 @@ class Deadline:
     schemes: frozenset[Scheme]
     first_start: Month | None
     facts: Facts
+    #: The due date after each last counting certification (``None``: none yet), once
+    #: asked for: the payroll asks on every payroll day, and it changes only when the person
+    #: certifies.
+    _due_after: dict[dt.date | None, dt.date | None] = field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
 
     def due_date_at(self, day: dt.date) -> dt.date | None:
         """The last day on which the person is not yet overdue, seen on ``day`` (``None``
@@ -38,7 +44,11 @@ class Deadline:
         if not self.covered or self.first_start is None:
             return None
         last = self.facts.last_counting_on_or_before(day)
-        return self.campaign.duty.due_date(self.schemes, self.first_start, last)
+        known = self._due_after
+        if last in known:
+            return known[last]
+        due = known[last] = self.campaign.duty.due_date(self.schemes, self.first_start, last)
+        return due
 
     @property
     def first_due(self) -> dt.date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Final
 
 from attrs import frozen
 
@@ -17,7 +18,7 @@ from sscert.rules.death import DeathReport, assess_death_report
 from sscert.rules.decisions import Decision, Rule
 from sscert.rules.dependants import Stops, effective, stops_for
 from sscert.rules.knowledge import Facts, KnownCertification, Rejection, known_facts
-from sscert.rules.payroll import MonthOutcome, Outcome, last_payroll_month, run_payroll
+from sscert.rules.payroll import ZERO, MonthOutcome, Outcome, last_payroll_month, run_payroll
 from sscert.rules.penalty import (
     FinePolicy,
     FraudLead,
@@ -35,6 +36,9 @@ from sscert.values.months import Month
 __all__ = ["PersonResult", "Totals", "default_first_month", "evaluate"]
 
 
+_NOTHING: Final = Decimal(0)
+
+
 @frozen
 class Totals:
     paid_on_time: Money
@@ -46,15 +50,22 @@ class Totals:
     def of(cls, months: list[MonthOutcome]) -> Totals:
         """Paid on time, back-paid and overpaid (what was paid), and withheld (what was
         due), in one pass over the months."""
-        sums = dict.fromkeys(Outcome, Decimal(0))
+        paid = backpaid = withheld = overpaid = _NOTHING
         for m in months:
             outcome = m.outcome
-            sums[outcome] += (m.due if outcome is Outcome.WITHHELD else m.paid).amount
+            if outcome is Outcome.PAID:
+                paid += m.paid.amount
+            elif outcome is Outcome.WITHHELD:
+                withheld += m.due.amount
+            elif outcome is Outcome.BACKPAID:
+                backpaid += m.paid.amount
+            elif outcome is Outcome.OVERPAID:
+                overpaid += m.paid.amount
         return cls(
-            paid_on_time=Money(sums[Outcome.PAID]),
-            backpaid=Money(sums[Outcome.BACKPAID]),
-            withheld=Money(sums[Outcome.WITHHELD]),
-            overpaid=Money(sums[Outcome.OVERPAID]),
+            paid_on_time=Money(paid) if paid else ZERO,
+            backpaid=Money(backpaid) if backpaid else ZERO,
+            withheld=Money(withheld) if withheld else ZERO,
+            overpaid=Money(overpaid) if overpaid else ZERO,
         )
 
 

@@ -100,7 +100,7 @@ def last_payroll_month(as_of: dt.date, day: int) -> Month:
     return current if as_of.day >= day else current - 1
 
 
-def _money_list(rows: Sequence[_Row]) -> str:
+def _money_list(rows: Sequence[_Row | MonthOutcome]) -> str:
     return ", ".join(str(r.month) for r in rows)
 
 
@@ -126,71 +126,86 @@ def run_payroll(
     prison_rows: dict[tuple[int, object], list[_Row]] = {}
     last = last_payroll_month(as_of, day)
     death_month = Month.of(death.on) if death is not None else None
-    rows: list[list[_Row]] = [[] for _ in entitlements]
+    # a month paid or stopped on its own payroll day is final at once; a withheld one (or
+    # one stopped under C15, named in a decision) is a row decided later
+    rows: list[list[_Row | MonthOutcome]] = [[] for _ in entitlements]
     withheld: list[list[_Row]] = [[] for _ in entitlements]
     decisions: list[Decision] = []
     suspended_since: Month | None = None
     death_applied = False
-    # each entitlement's first month in the run and its end (none: open)
-    spans = [(max(first, e.start), e.end) for e in entitlements]
+    # Each entitlement's first and last month in the run as month indexes (an open end runs
+    # past the last payroll month), its amount when it never changes, and its C15 stops.
+    plan = [
+        (
+            position,
+            entitlement,
+            max(first, entitlement.start).index,
+            entitlement.end.index if entitlement.end is not None else last.index,
+            entitlement.amount if not entitlement.changes else None,
+            stops[position] if stops[position] is not NO_STOPS else None,
+        )
+        for position, entitlement in enumerate(entitlements)
+    ]
+    death_index = death_month.index if death_month is not None else last.index + 1
 
-    month = first
-    while month <= last:
+    for index in range(first.index, last.index + 1):
+        month = Month.from_index(index)
         payday = payroll_day(month, day)
         death_known = death is not None and death.reported_on <= payday
         overdue = not death_known and deadline.overdue_at(payday)
         released: list[_Row] = []
         dropped: list[_Row] = []
         new_withheld = False
-        overpaid_now: list[_Row] = []
-        for position, entitlement in enumerate(entitlements):
-            if death_known:
-                assert death_month is not None
-                for row in withheld[position]:
-                    if row.month <= death_month:
+        overpaid_now: list[_Row | MonthOutcome] = []
+        for position, entitlement, begin, end, constant, stop in plan:
+            waiting = withheld[position]
+            if waiting and death_known:
+                for row in waiting:
+                    if row.month.index <= death_index:
                         row.outcome, row.paid_in = Outcome.BACKPAID, month
                         released.append(row)
                     else:
                         row.outcome = Outcome.STOPPED
                         dropped.append(row)
-                withheld[position].clear()
-            elif not overdue:
-                for row in withheld[position]:
-                    after_death = death_month is not None and row.month > death_month
+                waiting.clear()
+            elif waiting and not overdue:
+                for row in waiting:
+                    after_death = row.month.index > death_index
                     row.outcome = Outcome.OVERPAID if after_death else Outcome.BACKPAID
                     row.paid_in = month
                     released.append(row)
                     if after_death:
                         overpaid_now.append(row)
-                withheld[position].clear()
-            begin, end = spans[position]
-            if month < begin or (end is not None and month > end):
+                waiting.clear()
+            if index < begin or index > end:
                 continue
-            row = _Row(month, entitlement.amount_in(month))
-            rows[position].append(row)
-            stop = stops[position]
-            if stop is not NO_STOPS and stop.stopped(month, payday):
-                row.outcome, row.cause = Outcome.STOPPED, Rule.C15_DEPENDANTS
+            amount = constant if constant is not None else entitlement.amount_in(month)
+            if stop is not None and stop.stopped(month, payday):
+                row = _Row(month, amount, Outcome.STOPPED, None, Rule.C15_DEPENDANTS)
+                rows[position].append(row)
                 if stop.end is not None and month > stop.end:
                     ended_rows[position].append(row)
                 else:
                     prison_rows.setdefault((position, stop.prison_of(payday)), []).append(row)
-                continue
-            if death_known:
-                assert death_month is not None
-                if month <= death_month:
-                    row.outcome, row.paid_in = Outcome.PAID, month
-                else:
-                    row.outcome = Outcome.STOPPED
-            elif overdue:
-                withheld[position].append(row)
+            elif overdue:  # withheld: what becomes of the month is decided later
+                row = _Row(month, amount)
+                rows[position].append(row)
+                waiting.append(row)
                 new_withheld = True
-            else:
-                after_death = death_month is not None and month > death_month
-                row.outcome = Outcome.OVERPAID if after_death else Outcome.PAID
-                row.paid_in = month
-                if after_death:
-                    overpaid_now.append(row)
+            elif death_known and index > death_index:
+                rows[position].append(
+                    MonthOutcome(month, entitlement.scheme, ZERO, ZERO, None, Outcome.STOPPED)
+                )
+            elif index > death_index:  # paid before the death was known: overpaid
+                final = MonthOutcome(
+                    month, entitlement.scheme, ZERO, amount, month, Outcome.OVERPAID
+                )
+                rows[position].append(final)
+                overpaid_now.append(final)
+            else:  # paid on its payroll day: final
+                rows[position].append(
+                    MonthOutcome(month, entitlement.scheme, amount, amount, month, Outcome.PAID)
+                )
 
         if overdue and new_withheld and suspended_since is None:
             suspended_since = month
@@ -257,7 +272,6 @@ def run_payroll(
                     on=payday,
                 )
             )
-        month += 1
 
     # At the as-of date, months after the death month still withheld have nothing due.
     if death is not None and death.reported_on <= as_of:
@@ -278,7 +292,7 @@ def run_payroll(
 
     decisions.extend(_dependant_decisions(entitlements, stops, ended_rows, prison_rows))
     result = [
-        _finish(row, entitlement.scheme)
+        _finish(row, entitlement.scheme) if isinstance(row, _Row) else row
         for entitlement, group in zip(entitlements, rows, strict=True)
         for row in group
     ]

@@ -170,7 +170,7 @@ def parse_month(value: object, what: str = "", *, compact: bool = False) -> Mont
         raise LimitError(
             _say(what, _("is not a month (01 to 12): {value}").format(value=preview(value)))
         )
-    return Month(int(match[1]), month)
+    return Month.from_index(int(match[1]) * 12 + month - 1)  # the shared value of the month
 
 
 def parse_moment(value: object, what: str = "") -> dt.date | dt.datetime:

@@ -41,6 +41,8 @@ def to_decimal(value: object) -> Decimal:
 
 
 def _quantize(value: object) -> Decimal:
+    if type(value) is Decimal and value.is_finite():  # the common case, checked first
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
     return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
