@@ -213,3 +213,30 @@ def test_every_result_explains_itself(case: dict[str, Any]) -> None:
             for citation in decision["citations"]:
                 assert citation["label"] in ("原文", "原文摘录", "摘要")
                 assert citation["verbatim"] == (citation["label"] != "摘要")
+
+
+@given(ANY_CASE, st.lists(st.dates(dt.date(2022, 1, 1), dt.date(2027, 1, 1)), max_size=30))
+def test_overdue_on_payroll_days_is_overdue_at_each(
+    case: dict[str, Any], days: list[dt.date]
+) -> None:
+    """The payroll asks whether a person is overdue for all its payroll days at once (the due
+    date is worked out once per certification): the same answers as asking day by day, in
+    any order, whatever was asked before."""
+    from example_campaigns import CAMPAIGNS  # noqa: PLC0415
+    from sscert.contract import parse_case  # noqa: PLC0415
+    from sscert.rules.coverage import covered_entitlements  # noqa: PLC0415
+    from sscert.rules.deadline import deadline_for  # noqa: PLC0415
+    from sscert.rules.knowledge import known_facts  # noqa: PLC0415
+
+    parsed = parse_case(case, campaigns=CAMPAIGNS)
+    for person in parsed.people:
+        facts = known_facts(parsed.campaign, person.events, parsed.as_of)
+        covered = covered_entitlements(parsed.campaign, list(person.entitlements))
+        fresh = deadline_for(parsed.campaign, covered, facts)
+        asked = deadline_for(parsed.campaign, covered, facts)
+        answers = asked.overdue_on(days)
+        assert answers == [fresh.overdue_at(day) for day in days]
+        assert answers == asked.overdue_on(days[::-1])[::-1]
+        assert [asked.due_date_at(d) for d in days] == [
+            deadline_for(parsed.campaign, covered, facts).due_date_at(d) for d in days
+        ]

@@ -286,6 +286,56 @@ def test_json_written_piece_by_piece_is_the_same_text(
     assert "".join(json_chunks(head, "people", items)) == dump_json({**head, "people": items})
 
 
+_FILE_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(_AWKWARD[:-1])),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@pytest.mark.parametrize("kernel_copy", ["works", "refused", "missing"])
+@given(items=st.lists(_FILE_VALUES, max_size=6), split=st.integers(0, 6))
+def test_json_joined_from_part_files_is_the_same_text(
+    kernel_copy: str, items: list[Any], split: int
+) -> None:
+    """``store calculate`` in two processes: each writes its items as bytes into a part
+    file, and the parts are copied into the output (by the kernel where it can, else read
+    and written): the file holds the same text as the whole document written at once."""
+    import os  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    from sscert.cli import output  # noqa: PLC0415
+
+    head = {"as_of": "2023-06-30", "people": None, "invalid": ["一"]}
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        if kernel_copy == "refused":
+
+            def refuse(*_args: object) -> int:
+                raise OSError(18, "Invalid cross-device link")
+
+            patch.setattr(os, "copy_file_range", refuse)
+        elif kernel_copy == "missing":
+            patch.delattr(os, "copy_file_range", raising=False)
+        parts = []
+        for number, share in enumerate([items[:split], items[split:]]):
+            part = Path(folder) / f"part-{number}.json"
+            part.write_bytes(
+                output.ITEM_SEPARATOR.encode().join(output.item_bytes(i) for i in share)
+            )
+            if share:
+                parts.append(part)
+        before, after = output.json_around(head, "people")
+        written = Path(folder) / "out" / "result.json"
+        output.echo_json_chunks([before, *output.list_chunks(parts), after], written)
+        expected = output.dump_json({**head, "people": items}) + "\n"
+        assert written.read_text(encoding="utf-8") == expected
+
+
 def _depth(value: Any) -> int:
     """How deep the objects and lists of ``value`` go (0 for a plain value)."""
     if isinstance(value, dict):

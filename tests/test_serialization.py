@@ -121,3 +121,34 @@ def test_wire_keys_name_the_json_keys_and_which_are_required() -> None:
     assert required == ["scheme", "start", "monthly_amount"]
     for wire in EVENT_WIRES.values():
         assert all(not key.endswith("_") for key in wire_keys(wire))
+
+
+@given(
+    texts=st.lists(
+        st.sampled_from(["2023-05", "2023-13", " 2023-05 ", "2023-5", "1899-12", "2100-12"])
+        | st.from_regex(r"20[0-9]{2}-[01][0-9]", fullmatch=True),
+        max_size=20,
+    )
+)
+def test_the_months_a_hook_remembers_are_those_it_would_parse(texts: list[str]) -> None:
+    """A wire hook remembers the values of the texts it parsed (dates, months, amounts
+    repeat across thousands of people): asked again, in any order and past the size it
+    keeps, it gives what parsing gives, and refuses again what it refused."""
+    import sscert.serialization as wire  # noqa: PLC0415
+    from sscert.values.limits import parse_month  # noqa: PLC0415
+
+    hook = wire._limited(parse_month, "a month")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wire, "REMEMBERED", 3)
+        for text in texts + texts[::-1]:
+            try:
+                expected: object = parse_month(text, "")
+            except ValueError as error:
+                expected = type(error)
+            try:
+                got: object = hook(text, Month)
+            except ValueError as error:
+                got = type(error)
+            assert got == expected
+    with pytest.raises(TypeError):
+        hook(202305, Month)

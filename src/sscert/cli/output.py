@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final, TypeVar
 
 import click
 import orjson
@@ -17,6 +19,7 @@ from sscert.i18n import _
 
 __all__ = [
     "OUTPUT_OPTION",
+    "copy_file",
     "display_width",
     "dump_json",
     "echo_json",
@@ -76,19 +79,32 @@ def json_around(data: dict[str, Any], key: str) -> tuple[str, str]:
 ITEM_SEPARATOR: Final = ",\n    "
 
 
-def item_json(item: Any) -> str:
-    """One item of the list in :func:`json_chunks` as its text there (encoded by orjson)."""
+def item_bytes(item: Any) -> bytes:
+    """One item of the list in :func:`json_chunks` as the UTF-8 bytes of its text there
+    (encoded by orjson), for a file."""
     try:
-        text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8")
+        data = orjson.dumps(item, option=orjson.OPT_INDENT_2)
     except TypeError:  # what orjson does not encode (a lone surrogate, a huge integer)
-        text = dump_json(item)
-    return text.replace("\n", "\n    ")
+        data = dump_json(item).encode("utf-8", "surrogatepass")
+    return data.replace(b"\n", b"\n    ")
 
 
-def list_chunks(items: Iterable[str | Iterable[str]]) -> Iterator[str]:
+def item_json(item: Any) -> str:
+    """One item of the list in :func:`json_chunks` as its text there."""
+    return item_bytes(item).decode("utf-8", "surrogatepass")
+
+
+#: A chunk of :func:`echo_json_chunks`: text, or a file whose UTF-8 bytes are the text.
+Chunk = str | Path
+
+
+_Item = TypeVar("_Item", str, Path)
+
+
+def list_chunks(items: Iterable[_Item]) -> Iterator[str | _Item]:
     """A list of items already made text (:func:`item_json`), piece by piece. An item may
-    also come as pieces of text (read from a file a block at a time), which may hold several
-    items joined by :data:`ITEM_SEPARATOR`."""
+    also be a file of text (items written by :func:`item_bytes`, several of them joined by
+    :data:`ITEM_SEPARATOR`), passed on as it is."""
     first = True
     for item in items:
         opening = "[\n    " if first else ITEM_SEPARATOR
@@ -97,7 +113,7 @@ def list_chunks(items: Iterable[str | Iterable[str]]) -> Iterator[str]:
             yield opening + item
         else:
             yield opening
-            yield from item
+            yield item
     yield "[]" if first else "\n  ]"
 
 
@@ -111,19 +127,25 @@ def json_chunks(data: dict[str, Any], key: str, items: Iterable[Any]) -> Iterato
     yield tail
 
 
-def echo_json_chunks(chunks: Iterable[str], output: Path | None) -> None:
-    """:func:`echo_json` for text made piece by piece (:func:`json_chunks`)."""
+def echo_json_chunks(chunks: Iterable[Chunk], output: Path | None) -> None:
+    """:func:`echo_json` for text made piece by piece (:func:`json_chunks`). A chunk that is
+    a file is copied as it is: by the kernel into ``output`` where it can, without reading
+    it into the process."""
     if output is None:
         for chunk in chunks:
-            click.echo(chunk, nl=False)
+            for text in [chunk] if isinstance(chunk, str) else _blocks(chunk):
+                click.echo(text, nl=False)
         click.echo()
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", encoding="utf-8") as handle:
+        with output.open("wb") as handle:
             for chunk in chunks:
-                handle.write(chunk)
-            handle.write("\n")
+                if isinstance(chunk, str):
+                    handle.write(chunk.encode("utf-8"))
+                else:
+                    copy_file(chunk, handle)
+            handle.write(b"\n")
     except OSError as error:
         click.echo(
             _("sscert: cannot write {output}: {error}").format(output=output, error=error),
@@ -131,6 +153,33 @@ def echo_json_chunks(chunks: Iterable[str], output: Path | None) -> None:
         )
         raise SystemExit(2) from None
     click.echo(_("wrote {output}").format(output=output), err=True)
+
+
+def _blocks(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8") as handle:
+        while block := handle.read(1 << 20):
+            yield block
+
+
+def copy_file(source: Path, handle: BinaryIO) -> None:
+    """Append the bytes of ``source`` to the open file ``handle``: ``copy_file_range`` (the
+    kernel copies them; several times faster than reading and writing them here) where the
+    system has it, else a block at a time."""
+    handle.flush()
+    with source.open("rb") as data:
+        size = os.fstat(data.fileno()).st_size
+        done = 0
+        try:
+            while done < size:
+                sent = os.copy_file_range(data.fileno(), handle.fileno(), size - done)
+                if sent == 0:
+                    break
+                done += sent
+        except (AttributeError, OSError):  # not on this system, or not between these files
+            pass
+        handle.seek(0, os.SEEK_END)  # where the kernel left the file
+        data.seek(done)
+        shutil.copyfileobj(data, handle, 1 << 20)
 
 
 #: ``-o/--output FILE``: write JSON there instead of standard output.

@@ -24,9 +24,10 @@ from sscert.cli.memory import collect_in_full_less_often
 from sscert.cli.output import (
     ITEM_SEPARATOR,
     OUTPUT_OPTION,
+    Chunk,
     dump_json,
     echo_json_chunks,
-    item_json,
+    item_bytes,
     json_around,
     json_chunks,
     list_chunks,
@@ -481,11 +482,12 @@ def _calculate_part(
             positions=positions,
         )  # fmt: skip
     count = 0
-    with part.open("w", encoding="utf-8") as handle:
+    separator = ITEM_SEPARATOR.encode("utf-8")
+    with part.open("wb") as handle:
         for result in iter_case(stored.case, fine_policy=fine_policy(pm)):
             if count:
-                handle.write(ITEM_SEPARATOR)
-            handle.write(item_json(person_result_to_dict(result)))
+                handle.write(separator)
+            handle.write(item_bytes(person_result_to_dict(result)))
             count += 1
     return count, list(stored.invalid)
 
@@ -494,20 +496,14 @@ def _parts(folder: Path) -> list[Path]:
     return [folder / "part-0.json", folder / "part-1.json"]
 
 
-def _joined(head: dict[str, Any], folder: Path, counts: list[int]) -> Iterator[str]:
-    """The whole result's text: ``head`` around the part files' items, read a block at a
-    time (the same text as :func:`json_chunks` of every result)."""
+def _joined(head: dict[str, Any], folder: Path, counts: list[int]) -> Iterator[Chunk]:
+    """The whole result: ``head`` around the part files (the same text as
+    :func:`json_chunks` of every result)."""
     before, after = json_around(head, "people")
     yield before
     parts = zip(_parts(folder), counts, strict=True)
-    yield from list_chunks(_blocks(part) for part, count in parts if count)
+    yield from list_chunks(part for part, count in parts if count)
     yield after
-
-
-def _blocks(path: Path) -> Iterator[str]:
-    with path.open(encoding="utf-8") as handle:
-        while block := handle.read(1 << 20):
-            yield block
 
 
 @store.command("history")

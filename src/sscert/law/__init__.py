@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from sscert.i18n import _
 
@@ -54,6 +54,11 @@ class Citation:
     excerpt: bool = False
     scope: str = "law"
     key: str = ""
+    #: :meth:`to_dict`'s items, made when first asked for (a citation is printed with every
+    #: decision that rests on it).
+    _items: tuple[tuple[str, Any], ...] | None = field(
+        default=None, init=False, eq=False, repr=False, hash=False
+    )
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.article}".strip()
@@ -74,6 +79,13 @@ class Citation:
         return self.out_of_force is None or day < self.out_of_force
 
     def to_dict(self) -> dict[str, Any]:
+        items = self._items
+        if items is None:
+            items = tuple(self._dict().items())
+            object.__setattr__(self, "_items", items)
+        return dict(items)
+
+    def _dict(self) -> dict[str, Any]:
         return {
             "ref": str(self),
             "instrument": self.instrument,

@@ -10,6 +10,7 @@ after the due date, the person is overdue.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from attrs import field, frozen
 
@@ -61,6 +62,13 @@ class Deadline:
         """Whether the person is overdue on ``day`` (C8, C14)."""
         due = self.due_date_at(day)
         return due is not None and day > due
+
+    def overdue_on(self, days: Sequence[dt.date]) -> list[bool]:
+        """:meth:`overdue_at` for each of ``days`` (the payroll days of a run)."""
+        if not self.covered or self.first_start is None:
+            return [False] * len(days)
+        due_at = self.due_date_at
+        return [due is not None and day > due for day in days for due in (due_at(day),)]
 
 
 def deadline_for(campaign: Campaign, covered: list[Entitlement], facts: Facts) -> Deadline:

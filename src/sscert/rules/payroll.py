@@ -148,11 +148,13 @@ def run_payroll(
     ]
     death_index = death_month.index if death_month is not None else last.index + 1
 
-    for index in range(first.index, last.index + 1):
-        month = Month.from_index(index)
-        payday = payroll_day(month, day)
+    run = [Month.from_index(index) for index in range(first.index, last.index + 1)]
+    paydays = [payroll_day(month, day) for month in run]
+    overdue_on = deadline.overdue_on(paydays)
+    for month, payday, overdue_then in zip(run, paydays, overdue_on, strict=True):
+        index = month.index
         death_known = death is not None and death.reported_on <= payday
-        overdue = not death_known and deadline.overdue_at(payday)
+        overdue = not death_known and overdue_then
         released: list[_Row] = []
         dropped: list[_Row] = []
         new_withheld = False
