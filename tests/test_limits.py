@@ -361,3 +361,34 @@ def test_the_depth_check_refuses_exactly_what_is_nested_too_deep(value: Any, lim
             check_depth(value, limit)
     else:
         check_depth(value, limit)
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(alphabet='{}[]"a', max_size=4),
+        lambda inner: (
+            st.lists(inner, max_size=2)
+            | st.dictionaries(st.text(alphabet="{}[]a", max_size=2), inner, max_size=2)
+        ),
+        max_leaves=40,
+    ),
+    st.booleans(),
+    st.integers(0, 40),
+)
+def test_loading_json_refuses_exactly_what_is_nested_too_deep(
+    value: Any, as_bytes: bool, levels: int
+) -> None:
+    """``loads`` tells a flat record from its text (one ``{``, no ``[``) and walks anything
+    else: braces and brackets inside quoted text never let a deep value through."""
+    from sscert.values.limits import MAX_DEPTH  # noqa: PLC0415
+
+    for wrapped in (value, {"k": value}, [[value]]):
+        text = json.dumps(wrapped)
+        for _ in range(levels):
+            text = '{"a":' + text + "}" if len(text) % 2 else "[" + text + "]"
+        data = text.encode() if as_bytes else text
+        if _depth(json.loads(text)) > MAX_DEPTH:
+            with pytest.raises(LimitError):
+                loads(data)
+        else:
+            assert loads(data) == json.loads(text)
