@@ -98,3 +98,13 @@ def test_error_messages_never_show_the_full_number(text: str) -> None:
 def test_non_text_is_refused() -> None:
     with pytest.raises(InvalidIdNumber):
         IdNumber.parse(130630194803150028)  # type: ignore[arg-type]
+
+
+@given(st.text(alphabet="0123456789１٣", min_size=17, max_size=17))
+def test_check_character_is_the_weighted_sum_of_the_digits(first17: str) -> None:
+    """GB 11643-1999: the check character of 17 digits is that of their weighted sum mod 11,
+    whatever digits Python reads (ASCII through a fast path, others digit by digit)."""
+    from sscert.values.identity import CHECK_CHARACTERS, WEIGHTS, check_character  # noqa: PLC0415
+
+    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    assert check_character(first17) == CHECK_CHARACTERS[total % 11]

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Final
 
-from attrs import frozen
+from attrs import field, frozen
 
 from sscert.attestation import Attestation, AttestationRefused
 from sscert.contract import (
@@ -124,18 +124,29 @@ class Record:
     body: dict[str, Any]
     attestation: Attestation | None = None
     value: RecordValue | None = None
+    #: ``text`` and ``unique_key``, made when first asked for (an import asks for each
+    #: several times); the body is not changed after the record is made.
+    _made: tuple[str, str | None] | None = field(default=None, init=False, eq=False, repr=False)
 
     def __repr__(self) -> str:
         return f"Record(id={redact(self.id)!r}, kind={self.kind!r}, id_number={self.id_number!r})"
 
+    def _texts(self) -> tuple[str, str | None]:
+        made = self._made
+        if made is None:
+            made = (canonical_json(self.body), unique_key_of(self.body))
+            object.__setattr__(self, "_made", made)
+        return made
+
     @property
     def text(self) -> str:
-        return canonical_json(self.body)
+        """The canonical text of the body (:func:`canonical_json`)."""
+        return self._texts()[0]
 
     @property
     def unique_key(self) -> str | None:
         """What may exist once per person (:func:`unique_key_of`)."""
-        return unique_key_of(self.body)
+        return self._texts()[1]
 
 
 def unique_key_of(body: Mapping[str, Any]) -> str | None:

@@ -61,11 +61,18 @@ class InvalidIdNumber(ValueError):
         self.kind = kind
 
 
+#: What the character code of ``0`` adds to the weighted sum of 17 digits' codes.
+_ZERO_CODES: Final = ord("0") * sum(WEIGHTS)
+
+
 def check_character(first17: str) -> str:
     """The GB 11643-1999 check character of the first 17 digits."""
     if len(first17) != 17:
         raise ValueError("the check character is computed over exactly 17 digits")
-    total = sum(map(operator.mul, map(int, first17), WEIGHTS))
+    if first17.isascii() and first17.isdigit():  # the bytes are the digits' codes, 48 + d
+        total = sum(map(operator.mul, first17.encode("ascii"), WEIGHTS)) - _ZERO_CODES
+    else:
+        total = sum(map(operator.mul, map(int, first17), WEIGHTS))
     return CHECK_CHARACTERS[total % 11]
 
 
