@@ -152,3 +152,27 @@ def test_the_months_a_hook_remembers_are_those_it_would_parse(texts: list[str]) 
             assert got == expected
     with pytest.raises(TypeError):
         hook(202305, Month)
+
+
+def test_an_optional_field_takes_null_as_absent_and_checks_anything_else() -> None:
+    """``X | None`` fields: null is as if the key were absent; any other value goes through
+    ``X``'s own hook, with the key's path in the error."""
+    from sscert.contract import InputError, parse_case  # noqa: PLC0415
+
+    entitlement = {"scheme": "enterprise_pension", "start": "2008-05", "monthly_amount": "1"}
+    person = {"id_number": "130630194803150028", "entitlements": [entitlement]}
+    case = {"campaign": "laiyuan-2023", "as_of": "2023-06-30", "people": [person]}
+    absent = parse_case(case)
+    nulls = {"phone": None, "name": None, "account": None, "instalment_months": None}
+    entitlement = {**entitlement, "end": None, "contribution_months": None}
+    with_nulls = parse_case(
+        {**case, "from": None, "people": [{**person, **nulls, "entitlements": [entitlement]}]}
+    )
+    assert with_nulls == absent
+    bad = {**person, "account": {"balance": 5}, "entitlements": [{**entitlement, "end": "13"}]}
+    with pytest.raises(InputError) as raised:
+        parse_case({**case, "people": [bad]})
+    assert [path for path, _ in raised.value.errors] == [
+        "people[0].entitlements[0].end",
+        "people[0].account.balance",
+    ]

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from types import MappingProxyType
-from typing import Any, Final, NewType, TypeVar, get_args, get_origin
+from types import MappingProxyType, UnionType
+from typing import Any, Final, NewType, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -555,6 +555,23 @@ def make_wire_converter() -> cattrs.Converter:
         return set(get_args(kind)) == set(_EVENT_WIRES.values())
 
     conv.register_structure_hook_func(is_event, event)
+
+    def is_optional(kind: Any) -> bool:
+        args = get_args(kind)
+        return len(args) == 2 and type(None) in args and get_origin(kind) in (Union, UnionType)
+
+    def optional_factory(kind: Any) -> Callable[[Any, Any], Any]:
+        """``X | None``: null, or what ``X``'s hook makes of the value — the hook found once,
+        when the class's function is generated (cattrs' own looks it up on every call)."""
+        inner = next(arg for arg in get_args(kind) if arg is not type(None))
+        hook = conv.get_structure_hook(inner)
+
+        def structure(value: Any, _kind: Any) -> Any:
+            return None if value is None else hook(value, inner)
+
+        return structure
+
+    conv.register_structure_hook_factory(is_optional, optional_factory)
     # Generated after every hook above is registered: the generated functions bind them.
     # unstructured: the contract's JSON text for every value
     for text in (Money, PositiveAmount, Balance, Month):
