@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType, UnionType
-from typing import Any, Final, NewType, TypeVar, Union, get_args, get_origin
+from typing import Any, Final, Literal, NewType, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -318,6 +318,24 @@ def wire_keys(wire: type[Any]) -> Mapping[str, bool]:
 
 
 _WIRE_KEYS: dict[type[Any], Mapping[str, bool]] = {}
+
+
+def wire_part(
+    data: Mapping[str, Any], wire: type[Any], *, missing: Literal["omit", "null", "raise"]
+) -> dict[str, Any]:
+    """The keys of ``data`` that ``wire`` reads (:func:`wire_keys`): a field added to a wire
+    class is read without another change. A required key that ``data`` lacks is left out
+    (``"omit"``: structuring then says it is missing), given as null (``"null"``: "must be
+    …, not null") or raises ``KeyError`` (``"raise"``)."""
+    part: dict[str, Any] = {}
+    for key, required in wire_keys(wire).items():
+        if key in data:
+            part[key] = data[key]
+        elif required and missing == "null":
+            part[key] = None
+        elif required and missing == "raise":
+            raise KeyError(key)
+    return part
 
 
 @frozen

@@ -33,7 +33,7 @@ from sscert.contract import (
     term_problems,
 )
 from sscert.i18n import _
-from sscert.serialization import EVENT_WIRES, EventIn, wire_converter, wire_keys
+from sscert.serialization import EVENT_WIRES, EventIn, wire_converter, wire_keys, wire_part
 from sscert.values.identity import IdNumber, InvalidIdNumber
 from sscert.values.limits import (
     MAX_INSTALMENTS,
@@ -295,7 +295,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 {"scheme": data.get("scheme"), "start": "2000-01", "monthly_amount": "1"},
                 EntitlementIn,
             ).scheme
-            change = structure_part(_part(data, ChangeIn), ChangeIn)
+            change = structure_part(wire_part(data, ChangeIn, missing="null"), ChangeIn)
             body.update(
                 scheme=scheme.value,
                 monthly_amount=str(change.monthly_amount),
@@ -304,7 +304,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             _rest(body, change, data)
             typed = change
         elif shape == "certified":
-            certified = structure_part(_part(data, CertifiedIn), CertifiedIn)
+            certified = structure_part(wire_part(data, CertifiedIn, missing="null"), CertifiedIn)
             if certified.channel not in known_channels:
                 raise RecordError(
                     "channel: "
@@ -319,14 +319,16 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 attestation = _attestation(data["attestation"], id_number, certified)
                 body["attestation"] = attestation.to_dict()
         elif shape == "dependant_ended":
-            finished = structure_part(_part(data, DependantEndedIn), DependantEndedIn)
+            finished = structure_part(
+                wire_part(data, DependantEndedIn, missing="null"), DependantEndedIn
+            )
             body.update(
                 type="dependant_ended", on=finished.on.isoformat(), reason=finished.reason.value
             )
             _rest(body, finished, data)
             typed = finished
         elif shape == "imprisoned":
-            term = structure_part(_part(data, ImprisonedIn, absent=True), ImprisonedIn)
+            term = structure_part(wire_part(data, ImprisonedIn, missing="omit"), ImprisonedIn)
             _refuse(term_problems(term))
             body.update(type="imprisoned", **{"from": term.from_.isoformat()})
             if term.to is not None:
@@ -334,7 +336,7 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
             _rest(body, term, data)
             typed = term
         else:
-            died = structure_part(_part(data, DiedIn), DiedIn)
+            died = structure_part(wire_part(data, DiedIn, missing="null"), DiedIn)
             _refuse(death_problems(died))
             body.update(
                 type="died", on=died.on.isoformat(), reported_on=died.reported_on.isoformat()
@@ -344,16 +346,6 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
     except InputError as error:
         raise RecordError(_problem(error)) from None
     return Record(record_id, kind, id_number, body, attestation, typed)
-
-
-def _part(data: Mapping[str, Any], wire: type[Any], *, absent: bool = False) -> dict[str, Any]:
-    """The keys of ``data`` that ``wire`` reads, refused with the contract's own messages: a
-    required key that is not there reads as ``null`` (or is left out, ``absent``: "missing")."""
-    return {
-        key: data.get(key)
-        for key, required in wire_keys(wire).items()
-        if key in data or (required and not absent)
-    }
 
 
 def _rest(body: dict[str, Any], value: object, data: Mapping[str, Any]) -> None:

@@ -43,7 +43,7 @@ from sscert.campaigns import Campaign, bundled_campaigns, load_campaign
 from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import ENTITLEMENT_KEYS, CampaignsArg
 from sscert.i18n import _
-from sscert.serialization import EVENT_WIRES, AccountIn, ChangeIn, wire_keys
+from sscert.serialization import EVENT_WIRES, AccountIn, ChangeIn, wire_part
 from sscert.store.records import (
     KINDS,
     Record,
@@ -1000,7 +1000,7 @@ def _fold(
             raise ValueError(
                 _("an amount change for {value} with no entitlement").format(value=record["scheme"])
             )
-        owner["changes"].append(_wire_part(record, ChangeIn))
+        owner["changes"].append(wire_part(record, ChangeIn, missing="raise"))
     elif kind == "entitlement_info":  # supersedes what it names
         owner = entitlements.get((person_key, str(record["scheme"])))
         if owner is None:
@@ -1019,26 +1019,15 @@ def _fold(
         owner["end"] = record["end"]
     elif kind == "event" and isinstance(record.get("type"), str) and record["type"] in EVENT_WIRES:
         event_type = record["type"]
-        person["events"].append({"type": event_type, **_wire_part(record, EVENT_WIRES[event_type])})
+        person["events"].append(
+            {"type": event_type, **wire_part(record, EVENT_WIRES[event_type], missing="raise")}
+        )
     elif kind == "account":  # the latest account record supersedes
-        person["account"] = _wire_part(record, AccountIn, strict=False)
+        person["account"] = wire_part(record, AccountIn, missing="omit")
     elif kind == "repayment_plan":
         person["instalment_months"] = record["instalment_months"]
     else:
         raise ValueError(_("unknown kind {value!r}").format(value=str(kind)[:40]))
-
-
-def _wire_part(
-    record: Mapping[str, Any], wire: type[Any], *, strict: bool = True
-) -> dict[str, Any]:
-    """The keys of a stored record that ``wire`` reads (``KeyError`` for a required one
-    that is not there, when ``strict``; otherwise the contract names it when the case is
-    read): a field added to a wire class is read back without another change."""
-    return {
-        key: record[key]
-        for key, required in wire_keys(wire).items()
-        if (required and strict) or key in record
-    }
 
 
 def _short(error: BaseException) -> str:
