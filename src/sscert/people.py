@@ -98,7 +98,7 @@ class AmountChange:
 
 
 def _sorted_changes(changes: Sequence[AmountChange]) -> tuple[AmountChange, ...]:
-    return tuple(sorted(changes, key=lambda c: c.start))
+    return tuple(sorted(changes, key=lambda c: c.start)) if changes else ()
 
 
 @frozen
@@ -120,7 +120,10 @@ class Entitlement:
     _change_months: tuple[Month, ...] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_change_months", tuple(c.start for c in self.changes))
+        changes = self.changes
+        object.__setattr__(
+            self, "_change_months", tuple([c.start for c in changes]) if changes else ()
+        )
 
     def amount_in(self, month: Month) -> Money:
         """C7: the amount in force in ``month``: the last change whose month is ≤ it, else

@@ -527,7 +527,7 @@ def make_wire_converter() -> cattrs.Converter:
         )
 
         def structure(value: Any, target: Any) -> Any:
-            if not isinstance(value, Mapping):
+            if type(value) is not dict and not isinstance(value, Mapping):
                 raise TypeError(
                     _("must be an object, not {json_type}").format(json_type=json_type_name(value))
                 )
@@ -551,7 +551,7 @@ def make_wire_converter() -> cattrs.Converter:
             conv.register_unstructure_hook(kind, unstructure_event)
 
     def event(value: Any, _kind: Any) -> EventIn:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             raise TypeError(
                 _("must be an object, not {json_type}").format(json_type=json_type_name(value))
             )

@@ -291,23 +291,25 @@ def check_text(value: object, what: str = "") -> str:
 
 def check_depth(data: object, limit: int = MAX_DEPTH) -> None:
     """Refuse decoded JSON nested deeper than ``limit`` levels (walked without recursion)."""
-    if isinstance(data, dict) and all(type(v) in _FLAT for v in data.values()):
-        return  # the common case: one object of plain values
     # level by level, holding only the objects and lists of the next level
     level: list[Any] = [data] if isinstance(data, _NESTING) else []
-    depth = 1
+    depth = 0
     while level:
+        depth += 1
         if depth > limit:
             raise LimitError(_("nested more than {limit} levels deep").format(limit=limit))
         below: list[Any] = []
+        add = below.append
         for item in level:
-            values = item.values() if isinstance(item, dict) else item
-            below.extend([value for value in values if isinstance(value, _NESTING)])
+            for value in item.values() if isinstance(item, dict) else item:
+                kind = type(value)
+                if kind is str or kind is int or kind is bool or kind is float or value is None:
+                    continue  # the plain values most are, told apart without isinstance
+                if isinstance(value, _NESTING):
+                    add(value)
         level = below
-        depth += 1
 
 
-_FLAT: Final = frozenset({str, int, float, bool, type(None)})
 _NESTING: Final = (dict, list, tuple)
 
 
