@@ -68,3 +68,25 @@ def _named(wanted: object, got: object) -> object:
     if isinstance(wanted, list) and isinstance(got, list) and len(wanted) == len(got):
         return [_named(w, g) for w, g in zip(wanted, got, strict=True)]
     return got
+
+
+def test_threads_sharing_the_library_get_what_one_thread_gets() -> None:
+    """A service calls ``calculate`` from many threads at once: what the library keeps
+    between calls (parsed dates, months and amounts, citations' JSON, ID numbers already
+    checked) is shared, and every thread still gets exactly the result one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    import sscert.serialization  # noqa: PLC0415
+
+    cases = []
+    for scenario_file in sorted(SCENARIOS.glob("*.json")):
+        case = json.loads(scenario_file.read_text(encoding="utf-8"))["case"]
+        if not case["campaign"].endswith(".toml"):
+            cases.append(case)
+    alone = [sscert.calculate(case) for case in cases]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sscert.serialization, "REMEMBERED", 2)  # forgotten again and again
+        with ThreadPoolExecutor(8) as pool:
+            together = list(pool.map(sscert.calculate, cases * 20))
+    assert len(cases) > 20
+    assert together == alone * 20
