@@ -634,16 +634,22 @@ def _explode(
     upper = pl.min_horizontal(pl.col("end").fill_null(last), pl.lit(last))
     return (
         data.entitlements.join(
-            persons.select("person", "run_first", *columns), on="person", how="left"
+            persons.select("person", "run_first", *columns),
+            on="person",
+            how="left",
+            maintain_order="left",
         )
+        # an entitlement with no month in the run is left out before exploding, not as a
+        # null row filtered out of all of them after
+        .filter(lower <= upper)
         .with_columns(month=pl.int_ranges(lower, upper + 1, dtype=pl.Int32))
         .explode("month")
-        .drop_nulls("month")
         .drop("start", "end", "run_first")
         .rename({"amount": "base"})
-        # entitlements are in person order, so the rows are too: group-bys take the fast path
-        .with_columns(pl.col("person").set_sorted())
-        .sort("entitlement", "month")
+        # The entitlements are numbered in person order and each one's months ascend, so
+        # the rows are in entitlement and month order already, without sorting a copy of
+        # them: group-bys take the fast path.
+        .with_columns(pl.col("person").set_sorted(), pl.col("entitlement").set_sorted())
     )
 
 
