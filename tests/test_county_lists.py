@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from pathlib import Path
@@ -329,15 +329,19 @@ def test_store_calculate_in_two_processes_prints_the_same(
     one = run(*args, "-o", str(tmp_path / "one.json"))
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(cli_store, "PARALLEL_PEOPLE", 1)
-    in_parts = cli_store._calculate_in_parts
-    shared: list[object] = []
-    monkeypatch.setattr(
-        cli_store, "_calculate_in_parts", lambda *a: shared.append(in_parts(*a)) or shared[-1]
-    )
+    monkeypatch.setattr(cli_store, "OWN_SHARE", 0.4)  # this process 1 person, the other 2
+    shared: list[tuple[int, list[object]]] = []
+
+    class Recorded(ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            future = super().submit(fn, *args, **kwargs)
+            future.add_done_callback(lambda done: shared.append(done.result()))
+            return future
+
+    monkeypatch.setattr(cli_store, "ProcessPoolExecutor", Recorded)
     two = run(*args, "-o", str(tmp_path / "two.json"))
     printed = run(*args)
-    assert len(shared) == 2
-    assert all(parts is not None for parts in shared)
+    assert [count + len(left_out) for count, left_out in shared] == [2, 2]
     assert (one.exit_code, two.exit_code) == ((0, 0) if damaged_seq is None else (1, 1))
     text = (tmp_path / "one.json").read_text(encoding="utf-8")
     assert (tmp_path / "two.json").read_text(encoding="utf-8") == text
@@ -350,18 +354,31 @@ def test_store_calculate_in_two_processes_prints_the_same(
 
 
 @pytest.mark.parametrize("failure", [BrokenProcessPool, OSError])
+@pytest.mark.parametrize("when", ["starting", "running", "creating"])
 def test_store_calculate_runs_in_one_process_when_two_cannot(
-    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: type[Exception]
+    db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: type[Exception],
+    when: str,
 ) -> None:
+    """The second process cannot be made, cannot start, or dies: this process calculates
+    its people too, after its own, and prints the same text."""
     args = ("store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-06-30")
     expected = run(*args).stdout
 
     class Unstartable(ThreadPoolExecutor):
         def __init__(self, *_args: object, **_kwargs: object) -> None:
+            if when == "creating":
+                raise failure("no process here")
             super().__init__(1)
 
         def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-            raise failure("cannot start a process here")
+            if when == "starting":
+                raise failure("cannot start a process here")
+            died: Future[object] = Future()
+            died.set_exception(failure("the process died"))
+            return died
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(cli_store, "PARALLEL_PEOPLE", 1)
@@ -369,3 +386,6 @@ def test_store_calculate_runs_in_one_process_when_two_cannot(
     result = run(*args)
     assert result.exit_code == 0, result.output
     assert result.stdout == expected
+    written = run(*args, "-o", str(tmp_path / "out.json"))
+    assert written.exit_code == 0, written.output
+    assert (tmp_path / "out.json").read_text(encoding="utf-8") == expected

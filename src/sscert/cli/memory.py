@@ -9,10 +9,12 @@ collected as usual.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 from typing import Final
 
-__all__ = ["FULL_COLLECTION_EVERY", "collect_in_full_less_often"]
+__all__ = ["FULL_COLLECTION_EVERY", "collect_in_full_less_often", "kept_for_good"]
 
 #: Middle-generation collections between two full ones (Python's default is 10).
 FULL_COLLECTION_EVERY: Final = 1000
@@ -23,3 +25,21 @@ def collect_in_full_less_often() -> None:
     of the middle generation (the command's process and each one it starts)."""
     young, middle, _full = gc.get_threshold()
     gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
+
+
+@contextlib.contextmanager
+def kept_for_good() -> Iterator[None]:
+    """Build values that the process keeps until it ends (a store's case, read whole): the
+    collector does not scan them while they are built, and never after (``gc.freeze``).
+    Without this, each of hundreds of thousands of objects is scanned twice on its way to
+    the oldest generation (4 % of ``store calculate``'s time). What becomes garbage in a
+    reference cycle meanwhile is kept too: building a case makes few cycles (one per
+    person left out, with their reasons)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()

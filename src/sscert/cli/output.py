@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Final, TypeVar
+from typing import Any, BinaryIO, Final, overload
 
 import click
 import orjson
@@ -94,16 +94,21 @@ def item_json(item: Any) -> str:
     return item_bytes(item).decode("utf-8", "surrogatepass")
 
 
-#: A chunk of :func:`echo_json_chunks`: text, or a file whose UTF-8 bytes are the text.
-Chunk = str | Path
+#: A chunk of :func:`echo_json_chunks`: text, its UTF-8 bytes, or a file of them.
+Chunk = str | bytes | Path
 
 
-_Item = TypeVar("_Item", str, Path)
+@overload
+def list_chunks(items: Iterable[str]) -> Iterator[str]: ...
 
 
-def list_chunks(items: Iterable[_Item]) -> Iterator[str | _Item]:
+@overload
+def list_chunks(items: Iterable[Chunk]) -> Iterator[Chunk]: ...
+
+
+def list_chunks(items: Iterable[Chunk]) -> Iterator[Chunk]:
     """A list of items already made text (:func:`item_json`), piece by piece. An item may
-    also be a file of text (items written by :func:`item_bytes`, several of them joined by
+    also be bytes (:func:`item_bytes`) or a file of them (several items joined by
     :data:`ITEM_SEPARATOR`), passed on as it is."""
     first = True
     for item in items:
@@ -133,7 +138,11 @@ def echo_json_chunks(chunks: Iterable[Chunk], output: Path | None) -> None:
     it into the process."""
     if output is None:
         for chunk in chunks:
-            for text in [chunk] if isinstance(chunk, str) else _blocks(chunk):
+            if isinstance(chunk, Path):
+                for block in _blocks(chunk):
+                    click.echo(block, nl=False)
+            else:
+                text = chunk if isinstance(chunk, str) else chunk.decode("utf-8", "surrogatepass")
                 click.echo(text, nl=False)
         click.echo()
         return
@@ -143,6 +152,8 @@ def echo_json_chunks(chunks: Iterable[Chunk], output: Path | None) -> None:
             for chunk in chunks:
                 if isinstance(chunk, str):
                     handle.write(chunk.encode("utf-8"))
+                elif isinstance(chunk, bytes):
+                    handle.write(chunk)
                 else:
                     copy_file(chunk, handle)
             handle.write(b"\n")
