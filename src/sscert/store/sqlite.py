@@ -716,21 +716,21 @@ class SQLiteStore:
     ) -> Iterator[tuple[int, str, str, str]]:
         """Every row in chain order as ``(seq, kind, person, body)`` — or only ``person``'s
         (an 18-character ID number), or only the rows of a collection of them."""
+        yield from self._person_rows(person)
+
+    def _person_rows(self, person: str | Collection[str] | None) -> sqlite3.Cursor:
         if person is None:
-            yield from self._db.execute(
-                "SELECT seq, kind, id_number, body FROM records ORDER BY seq"
-            )
-        elif isinstance(person, str):
-            yield from self._db.execute(
+            return self._db.execute("SELECT seq, kind, id_number, body FROM records ORDER BY seq")
+        if isinstance(person, str):
+            return self._db.execute(
                 "SELECT seq, kind, id_number, body FROM records WHERE id_number = ? ORDER BY seq",
                 (person,),
             )
-        else:
-            yield from self._db.execute(
-                "SELECT seq, kind, id_number, body FROM records WHERE id_number IN "
-                "(SELECT value FROM json_each(?)) ORDER BY seq",
-                (json.dumps(sorted(person)),),
-            )
+        return self._db.execute(
+            "SELECT seq, kind, id_number, body FROM records WHERE id_number IN "
+            "(SELECT value FROM json_each(?)) ORDER BY seq",
+            (json.dumps(sorted(person)),),
+        )
 
     def people_with_event(self, event_type: str) -> list[str]:
         """The ID numbers of the people with an ``event`` record of ``event_type`` (a body
@@ -822,10 +822,14 @@ class SQLiteStore:
         people: dict[str, dict[str, Any]] = {}
         entitlements: dict[tuple[str, str], dict[str, Any]] = {}
         problems: dict[str, list[str]] = {}
-        for seq, kind, person_key, body in self.person_rows(person):
-            folded = people.setdefault(
-                person_key, {"id_number": person_key, "entitlements": [], "events": []}
-            )
+        for seq, kind, person_key, body in self._person_rows(person):
+            folded = people.get(person_key)
+            if folded is None:
+                folded = people[person_key] = {
+                    "id_number": person_key,
+                    "entitlements": [],
+                    "events": [],
+                }
             try:
                 _fold(folded, entitlements, person_key, kind, loads(body))
             except (ValueError, KeyError, TypeError, AttributeError) as error:
