@@ -6,6 +6,13 @@ runner (``CliRunner``) in the box, and no type-hint magic between the user and t
 
 from __future__ import annotations
 
-from sscert.cli.app import main
-
 __all__ = ["main"]
+
+
+def main() -> None:
+    """Run the ``sscert`` command. Its modules are imported when it runs, not with this
+    package: a process that needs one of them (the second process of ``store calculate``)
+    does not load every command."""
+    from sscert.cli.app import main as run  # noqa: PLC0415
+
+    run()
