@@ -550,24 +550,26 @@ def make_wire_converter() -> cattrs.Converter:
 
             conv.register_unstructure_hook(kind, unstructure_event)
 
+    #: each event type's class and its hook, found once the classes' hooks are made (below)
+    event_hooks: dict[str, tuple[Callable[[Any, Any], Any], type[Any]]] = {}
+
     def event(value: Any, _kind: Any) -> EventIn:
         if type(value) is not dict and not isinstance(value, Mapping):
             raise TypeError(
                 _("must be an object, not {json_type}").format(json_type=json_type_name(value))
             )
         kind = value.get("type")
+        found = event_hooks.get(kind) if isinstance(kind, str) else None
+        if found is not None:
+            hook, wire = found
+            return hook(value, wire)  # type: ignore[no-any-return]
         known = ", ".join(_EVENT_WIRES)
         if kind is None:
             raise FieldError("type", _("missing ({known})").format(known=known))
-        wire = _EVENT_WIRES.get(kind) if isinstance(kind, str) else None
-        if wire is None:
-            raise FieldError(
-                "type",
-                _("unknown event type {kind} (known: {known})").format(
-                    kind=preview(kind), known=known
-                ),
-            )
-        return conv.structure(value, wire)  # type: ignore[no-any-return]
+        raise FieldError(
+            "type",
+            _("unknown event type {kind} (known: {known})").format(kind=preview(kind), known=known),
+        )
 
     def is_event(kind: Any) -> bool:
         return set(get_args(kind)) == set(_EVENT_WIRES.values())
@@ -614,6 +616,9 @@ def make_wire_converter() -> cattrs.Converter:
         CaseIn,
     ):
         objects(wire)
+    event_hooks.update(
+        {tag: (conv.get_structure_hook(wire), wire) for tag, wire in _EVENT_WIRES.items()}
+    )
     return conv
 
 

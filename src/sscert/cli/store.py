@@ -450,11 +450,11 @@ def _shared(
     (spawned) calculates the rest into ``part``, given after them. The people left out are
     added to ``invalid``. When the second process cannot start or dies, this one calculates
     its people too: the text is the same."""
-    positions = {person: place for place, person in enumerate(people)}
     split = round(len(people) * OWN_SHARE)
     theirs = people[split:]
 
-    def results(share: list[str]) -> Iterator[bytes]:
+    def results(share: list[str], first_place: int) -> Iterator[bytes]:
+        positions = {person: place for place, person in enumerate(share, start=first_place)}
         with SQLiteStore.open(db) as store, kept_for_good():
             stored = load_case(
                 store, case.campaign, case.as_of, case.first, known_channels=channel_codes(pm),
@@ -470,15 +470,15 @@ def _shared(
             with contextlib.suppress(BrokenExecutor, OSError):  # cannot start: done here
                 future = pool.submit(
                     _calculate_part, db, case.campaign, case.as_of, case.first, theirs,
-                    positions, part,
+                    split, part,
                 )  # fmt: skip
-        yield from results(people[:split])
+        yield from results(people[:split], 0)
         done = None
         if future is not None:
             with contextlib.suppress(BrokenExecutor, OSError):  # it died: done here
                 done = future.result()
         if done is None:
-            yield from results(theirs)
+            yield from results(theirs, split)
         else:
             count, left_out = done
             invalid.extend(left_out)
@@ -487,16 +487,25 @@ def _shared(
 
     before, _after = json_around(_head(case, ()), "people")
     yield before
-    with progress(_("calculating in two processes")) as update, contextlib.ExitStack() as stack:
+    with progress(_("calculating in two processes")) as update:
         pool = None
         with contextlib.suppress(BrokenExecutor, OSError):  # no process here: done here
-            pool = stack.enter_context(
-                ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            )
-        yield from list_chunks(items(pool))
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            yield from list_chunks(items(pool))
+        finally:
+            # not waiting for the second process to end: it frees what it read while the
+            # output is finished (this process waits for it when it exits)
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
         update(len(people))
     invalid.sort(key=lambda p: p.index)
     yield json_around(_head(case, invalid), "people")[1]
+
+
+#: What the second process of ``store calculate`` read, kept until the process ends: its
+#: result goes back without first waiting for hundreds of thousands of values to be freed.
+_KEPT: list[object] = []
 
 
 def _calculate_part(
@@ -505,19 +514,21 @@ def _calculate_part(
     day: dt.date,
     month: Month | None,
     people: list[str],
-    positions: dict[str, int],
+    first_place: int,
     part: Path,
 ) -> tuple[int, list[InvalidPerson]]:
     """Calculate ``people`` of the store into ``part``: their results as the items of the
     ``people`` list, joined as :func:`json_chunks` joins them; how many, and who was left
-    out (numbered by ``positions``, as reading everyone would)."""
+    out (numbered from ``first_place``, as reading everyone would)."""
     collect_in_full_less_often()  # as in the command's own process
     pm = make_plugin_manager()
+    positions = {person: place for place, person in enumerate(people, start=first_place)}
     with SQLiteStore.open(db) as store, kept_for_good():
         stored = load_case(
             store, campaign, day, month, known_channels=channel_codes(pm), only=people,
             positions=positions,
         )  # fmt: skip
+    _KEPT.append(stored)
     count = 0
     separator = ITEM_SEPARATOR.encode("utf-8")
     with part.open("wb") as handle:
