@@ -72,6 +72,9 @@ class Deadline:
 
 
 def deadline_for(campaign: Campaign, covered: list[Entitlement], facts: Facts) -> Deadline:
+    if len(covered) == 1:  # most people: one entitlement
+        only = covered[0]
+        return Deadline(True, campaign, frozenset((only.scheme,)), only.start, facts)
     return Deadline(
         bool(covered),
         campaign,
