@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sscert
 from sscert.cli.app import cli
@@ -235,3 +237,24 @@ def test_the_command_refuses_a_file_that_is_not_json(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "not JSON" in result.stderr
+
+
+@given(
+    st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True),
+    st.sampled_from(["\n", "\r\n", " ", "\t", "\x00", "é", "-", "\u2028"]),
+)
+def test_a_channel_code_is_only_its_own_characters(code: str, tail: str) -> None:
+    """A channel code is lowercase letters, digits and ``_``, nothing after them: not even
+    a line break a regular expression's ``$`` would let through (a campaign file's TOML
+    string, a case's ``channel``)."""
+    from sscert.channels import is_channel_code  # noqa: PLC0415
+
+    assert is_channel_code(code)
+    assert not is_channel_code(code + tail)
+    case = copy.deepcopy(GOOD)
+    case["people"][0]["events"] = [
+        {"type": "certified", "at": "2023-03-01", "channel": code + tail}
+    ]
+    with pytest.raises(sscert.InputError) as raised:
+        sscert.calculate(case)
+    assert raised.value.errors[0][0] == "people[0].events[0].channel"

@@ -28,3 +28,27 @@ def test_examples() -> None:
 def test_invalid(bad: str) -> None:
     with pytest.raises(InvalidPhoneNumber):
         PhoneNumber.parse(bad)
+
+
+@pytest.mark.parametrize("tail", ["\n", "\r\n"])
+def test_a_line_break_after_a_valid_value_is_never_part_of_it(tail: str) -> None:
+    """A regular expression's ``$`` also matches before a final line break: every pattern that
+    checks a whole value ends at the end of the text, so ``"13812345678\\n"`` is not a phone
+    number, ``"abc\\n"`` not a campaign id, a channel code or an app password."""
+    from sscert.campaigns.loading import _ID  # noqa: PLC0415
+    from sscert.channels import is_channel_code  # noqa: PLC0415
+    from sscert.plugins.channels.yirenshe import Password  # noqa: PLC0415
+    from sscert.values.money import Money  # noqa: PLC0415
+
+    with pytest.raises(InvalidPhoneNumber):
+        PhoneNumber("13812345678" + tail)
+    assert PhoneNumber("13812345678").value == "13812345678"
+    assert _ID.match("laiyuan-2023")
+    assert not _ID.match("laiyuan-2023" + tail)
+    assert is_channel_code("yirenshe")
+    assert not is_channel_code("yirenshe" + tail)
+    assert Password.of("abc12345").acceptable
+    assert not Password.of("abc12345" + tail).acceptable
+    with pytest.raises(ValueError, match="at most 2 decimal places"):
+        Money.parse_exact("1.005")
+    assert Money.parse_exact(" 1.00" + tail) == Money("1.00")  # surrounding space is stripped

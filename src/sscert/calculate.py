@@ -86,15 +86,16 @@ def _date(value: dt.date | None) -> str | None:
 _CODES: Final[dict[Any, str]] = {m: m.value for e in (Scheme, Outcome, Rule) for m in e}
 
 
-def _month_row(row: MonthOutcome) -> dict[str, Any]:
+def _month_row(row: MonthOutcome, codes: dict[Any, str] = _CODES) -> dict[str, Any]:
+    paid_in = row.paid_in
     return {
         "month": str(row.month),
-        "scheme": _CODES[row.scheme],
+        "scheme": codes[row.scheme],
         "due": str(row.due),
         "paid": str(row.paid),
-        "paid_in": str(row.paid_in) if row.paid_in is not None else None,
-        "outcome": _CODES[row.outcome],
-        "rule": _CODES[row.rule],
+        "paid_in": None if paid_in is None else str(paid_in),
+        "outcome": codes[row.outcome],
+        "rule": codes[row.rule],
     }
 
 

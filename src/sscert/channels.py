@@ -14,7 +14,7 @@ from attrs import frozen
 
 __all__ = ["CHANNEL_CODE", "KNOWN_CHANNELS", "ChannelInfo", "is_channel_code"]
 
-CHANNEL_CODE: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+CHANNEL_CODE: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}\Z")
 
 
 @frozen

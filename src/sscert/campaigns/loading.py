@@ -32,7 +32,7 @@ from sscert.values.money import Money
 __all__ = ["CampaignError", "bundled_campaigns", "load_campaign", "parse_campaign"]
 
 _T = TypeVar("_T")
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}\Z")
 _TOWNSHIP_OFFICE = "劳动保障事务所"
 
 

@@ -17,7 +17,7 @@ from attrs import field, frozen
 __all__ = ["CENT", "Money", "to_decimal"]
 
 CENT: Final = Decimal("0.01")
-_EXACT = re.compile(r"^-?[0-9]+(\.[0-9]{1,2})?$", re.ASCII)
+_EXACT = re.compile(r"^-?[0-9]+(\.[0-9]{1,2})?\Z", re.ASCII)
 
 
 def to_decimal(value: object) -> Decimal:

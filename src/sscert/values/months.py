@@ -12,8 +12,8 @@ from attrs import field, frozen
 
 __all__ = ["Month"]
 
-_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})$", re.ASCII)
-_COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})$", re.ASCII)
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})\Z", re.ASCII)
+_COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})\Z", re.ASCII)
 
 
 def _check_month(_: object, __: object, value: int) -> None:

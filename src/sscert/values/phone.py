@@ -15,7 +15,7 @@ from sscert.i18n import _
 
 __all__ = ["InvalidPhoneNumber", "PhoneNumber", "mask_phone_text", "parse_contact_phone"]
 
-MOBILE: Final = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
+MOBILE: Final = re.compile(r"^1[3-9][0-9]{9}\Z", re.ASCII)
 _PREFIX: Final = re.compile(r"^(?:\+86|0086)[\s-]?")
 _SEPARATORS: Final = re.compile(r"[\s-]")
 

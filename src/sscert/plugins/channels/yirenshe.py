@@ -23,7 +23,7 @@ from sscert.values.identity import IdNumber, InvalidIdNumber, mask_id_text
 from sscert.values.phone import InvalidPhoneNumber, PhoneNumber, mask_phone_text
 
 CODE = "yirenshe"
-PASSWORD = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[\x21-\x7e]{8,20}$")
+PASSWORD = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[\x21-\x7e]{8,20}\Z")
 
 __all__ = [
     "IdentityPage",
