@@ -65,20 +65,14 @@ class Deadline:
 
     def overdue_on(self, days: Sequence[dt.date]) -> list[bool]:
         """:meth:`overdue_at` for each of ``days`` (the payroll days of a run)."""
-        if not self.covered or self.first_start is None:
-            return [False] * len(days)
-        due_at = self.due_date_at
-        return [due is not None and day > due for day in days for due in (due_at(day),)]
+        return [self.overdue_at(day) for day in days]
 
 
 def deadline_for(campaign: Campaign, covered: list[Entitlement], facts: Facts) -> Deadline:
-    if len(covered) == 1:  # most people: one entitlement
-        only = covered[0]
-        return Deadline(True, campaign, frozenset((only.scheme,)), only.start, facts)
     return Deadline(
         bool(covered),
         campaign,
-        frozenset(e.scheme for e in covered),
-        min((e.start for e in covered), default=None),
+        frozenset([e.scheme for e in covered]),
+        min([e.start for e in covered]) if covered else None,
         facts,
     )

@@ -22,9 +22,11 @@ _EXACT = re.compile(r"^-?[0-9]+(\.[0-9]{1,2})?\Z", re.ASCII)
 
 def to_decimal(value: object) -> Decimal:
     """Turn an ``int``, ``str`` or ``Decimal`` into a Decimal; refuse ``float`` and ``bool``."""
-    if isinstance(value, bool | float):
+    if type(value) is Decimal:  # the common case (sums of amounts), checked first
+        result = value
+    elif isinstance(value, bool | float):
         raise TypeError(f"money must not be a {type(value).__name__}: pass a str or Decimal")
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
         result = Decimal(value)
@@ -41,8 +43,6 @@ def to_decimal(value: object) -> Decimal:
 
 
 def _quantize(value: object) -> Decimal:
-    if type(value) is Decimal and value.is_finite():  # the common case, checked first
-        return value.quantize(CENT, rounding=ROUND_HALF_UP)
     return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
