@@ -43,6 +43,7 @@ from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
 from sscert.store import (
     CheckpointError,
     SQLiteStore,
+    StoredCase,
     StoreError,
     export_archive,
     invalid_dicts,
@@ -454,24 +455,15 @@ def _shared(
     theirs = people[split:]
 
     def results(share: list[str], first_place: int) -> Iterator[bytes]:
-        positions = {person: place for place, person in enumerate(share, start=first_place)}
-        with SQLiteStore.open(db) as store, kept_for_good():
-            stored = load_case(
-                store, case.campaign, case.as_of, case.first, known_channels=channel_codes(pm),
-                only=share, positions=positions,
-            )  # fmt: skip
+        stored = _load_share(db, case, share, first_place, pm)
         invalid.extend(stored.invalid)
-        for result in iter_case(stored.case, fine_policy=fine_policy(pm)):
-            yield item_bytes(person_result_to_dict(result))
+        yield from _encoded(stored, pm)
 
     def items(pool: ProcessPoolExecutor | None) -> Iterator[bytes | Path]:
         future = None
         if pool is not None:
             with contextlib.suppress(BrokenExecutor, OSError):  # cannot start: done here
-                future = pool.submit(
-                    _calculate_part, db, case.campaign, case.as_of, case.first, theirs,
-                    split, part,
-                )  # fmt: skip
+                future = pool.submit(_calculate_part, db, case, theirs, split, part)
         yield from results(people[:split], 0)
         done = None
         if future is not None:
@@ -508,34 +500,42 @@ def _shared(
 _KEPT: list[object] = []
 
 
+def _load_share(
+    db: Path, case: Case, share: list[str], first_place: int, pm: pluggy.PluginManager
+) -> StoredCase:
+    """The case of ``share`` of the store's people under ``case``'s campaign and dates, each
+    numbered from ``first_place`` as reading everyone would number them; kept for good."""
+    positions = {person: place for place, person in enumerate(share, start=first_place)}
+    with SQLiteStore.open(db) as store, kept_for_good():
+        return load_case(
+            store, case.campaign, case.as_of, case.first, known_channels=channel_codes(pm),
+            only=share, positions=positions,
+        )  # fmt: skip
+
+
+def _encoded(stored: StoredCase, pm: pluggy.PluginManager) -> Iterator[bytes]:
+    """Each person's result, calculated and encoded as an item of ``people``."""
+    for result in iter_case(stored.case, fine_policy=fine_policy(pm)):
+        yield item_bytes(person_result_to_dict(result))
+
+
 def _calculate_part(
-    db: Path,
-    campaign: Campaign,
-    day: dt.date,
-    month: Month | None,
-    people: list[str],
-    first_place: int,
-    part: Path,
+    db: Path, case: Case, people: list[str], first_place: int, part: Path
 ) -> tuple[int, list[InvalidPerson]]:
     """Calculate ``people`` of the store into ``part``: their results as the items of the
     ``people`` list, joined as :func:`json_chunks` joins them; how many, and who was left
     out (numbered from ``first_place``, as reading everyone would)."""
     collect_in_full_less_often()  # as in the command's own process
     pm = make_plugin_manager()
-    positions = {person: place for place, person in enumerate(people, start=first_place)}
-    with SQLiteStore.open(db) as store, kept_for_good():
-        stored = load_case(
-            store, campaign, day, month, known_channels=channel_codes(pm), only=people,
-            positions=positions,
-        )  # fmt: skip
+    stored = _load_share(db, case, people, first_place, pm)
     _KEPT.append(stored)
     count = 0
     separator = ITEM_SEPARATOR.encode("utf-8")
     with part.open("wb") as handle:
-        for result in iter_case(stored.case, fine_policy=fine_policy(pm)):
+        for item in _encoded(stored, pm):
             if count:
                 handle.write(separator)
-            handle.write(item_bytes(person_result_to_dict(result)))
+            handle.write(item)
             count += 1
     return count, list(stored.invalid)
 
