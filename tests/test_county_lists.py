@@ -330,18 +330,20 @@ def test_store_calculate_in_two_processes_prints_the_same(
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(cli_store, "PARALLEL_PEOPLE", 1)
     monkeypatch.setattr(cli_store, "OWN_SHARE", 0.4)  # this process 1 person, the other 2
+    monkeypatch.setattr(cli_store, "PIECES", (0.5, 0.5))  # in two pieces of 1
     shared: list[tuple[int, list[object]]] = []
 
     class Recorded(ProcessPoolExecutor):
         def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
             future = super().submit(fn, *args, **kwargs)
-            future.add_done_callback(lambda done: shared.append(done.result()))
+            if fn is cli_store._calculate_part:
+                future.add_done_callback(lambda done: shared.append(done.result()))
             return future
 
     monkeypatch.setattr(cli_store, "ProcessPoolExecutor", Recorded)
     two = run(*args, "-o", str(tmp_path / "two.json"))
     printed = run(*args)
-    assert [count + len(left_out) for count, left_out in shared] == [2, 2]
+    assert [count + len(left_out) for count, left_out in shared] == [1, 1, 1, 1]
     assert (one.exit_code, two.exit_code) == ((0, 0) if damaged_seq is None else (1, 1))
     text = (tmp_path / "one.json").read_text(encoding="utf-8")
     assert (tmp_path / "two.json").read_text(encoding="utf-8") == text
@@ -354,7 +356,7 @@ def test_store_calculate_in_two_processes_prints_the_same(
 
 
 @pytest.mark.parametrize("failure", [BrokenProcessPool, OSError])
-@pytest.mark.parametrize("when", ["starting", "running", "creating"])
+@pytest.mark.parametrize("when", ["starting", "running", "creating", "last piece"])
 def test_store_calculate_runs_in_one_process_when_two_cannot(
     db: Path,
     tmp_path: Path,
@@ -362,10 +364,12 @@ def test_store_calculate_runs_in_one_process_when_two_cannot(
     failure: type[Exception],
     when: str,
 ) -> None:
-    """The second process cannot be made, cannot start, or dies: this process calculates
-    its people too, after its own, and prints the same text."""
+    """The second process cannot be made, cannot start, or dies (at once, or after its
+    first piece): this process calculates its people too, after its own, and prints the
+    same text."""
     args = ("store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-06-30")
     expected = run(*args).stdout
+    pieces: list[list[str]] = []
 
     class Unstartable(ThreadPoolExecutor):
         def __init__(self, *_args: object, **_kwargs: object) -> None:
@@ -376,16 +380,23 @@ def test_store_calculate_runs_in_one_process_when_two_cannot(
         def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
             if when == "starting":
                 raise failure("cannot start a process here")
+            if fn is cli_store._calculate_part:
+                pieces.append(args[2])
+            if when == "last piece" and len(pieces) < 2:  # its imports and first piece
+                return super().submit(fn, *args, **kwargs)
             died: Future[object] = Future()
             died.set_exception(failure("the process died"))
             return died
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(cli_store, "PARALLEL_PEOPLE", 1)
+    monkeypatch.setattr(cli_store, "OWN_SHARE", 0.4)  # this process 1 person, the other 2
+    monkeypatch.setattr(cli_store, "PIECES", (0.5, 0.5))  # in two pieces of 1
     monkeypatch.setattr(cli_store, "ProcessPoolExecutor", Unstartable)
     result = run(*args)
     assert result.exit_code == 0, result.output
     assert result.stdout == expected
+    assert [len(piece) for piece in pieces] == ([] if when in ("creating", "starting") else [1, 1])
     written = run(*args, "-o", str(tmp_path / "out.json"))
     assert written.exit_code == 0, written.output
     assert (tmp_path / "out.json").read_text(encoding="utf-8") == expected

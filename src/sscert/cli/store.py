@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import importlib
 import json
 import multiprocessing
 import os
@@ -390,16 +391,21 @@ def calculate(
     day, month = parse_as_of(as_of, first)
     pm = make_plugin_manager()
     people: list[str] = []
+    pool: ProcessPoolExecutor | None = None
     if (os.cpu_count() or 1) > 1:  # on two cores, a large store is shared by two processes
         with _open(db) as opened:
+            if opened.head()[0] >= PARALLEL_PEOPLE:  # enough records for that many people
+                pool = _second_process()  # its imports done while the people are listed
             people = opened.people_in_order()
     invalid: list[InvalidPerson] = []
     if len(people) >= PARALLEL_PEOPLE:
         with tempfile.TemporaryDirectory(prefix="sscert-") as folder:
-            part = Path(folder) / "part.json"
-            shared = _shared(db, Case(campaign, day, month, ()), people, part, pm, invalid)
+            case = Case(campaign, day, month, ())
+            shared = _shared(db, case, people, Path(folder), pool, pm, invalid)
             echo_json_chunks(shared, output)
     else:  # one process: on one core, or for few people
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         with _open(db) as opened, kept_for_good():
             stored = load_case(opened, campaign, day, month, known_channels=channel_codes(pm))
         invalid.extend(stored.invalid)
@@ -426,9 +432,13 @@ def calculate(
 #: with two cores or more.
 PARALLEL_PEOPLE: Final = 20_000
 #: The share of the people the command's own process calculates when two do (it writes
-#: their results into the output as it goes; the second process's part is copied after
-#: them). Half: on 2 cores 0.44, 0.47, 0.53 and 0.56 were all slower at 10⁵ people.
+#: their results into the output as it goes; the second process's parts are copied after
+#: them). On 2 cores at 10⁵ people, 0.44, 0.47, 0.53 and 0.56 were slower than a half.
 OWN_SHARE: Final = 0.5
+#: The second process calculates its people in pieces, each into its own file: the share of
+#: its people in each. While it calculates the last piece, this process copies the earlier
+#: ones into the output, so that only the last is left to copy when it ends.
+PIECES: Final = (0.75, 0.25)
 
 
 def _head(case: Case, invalid: Sequence[InvalidPerson]) -> dict[str, Any]:
@@ -438,53 +448,79 @@ def _head(case: Case, invalid: Sequence[InvalidPerson]) -> dict[str, Any]:
     return head
 
 
+def _second_process() -> ProcessPoolExecutor | None:
+    """A spawned process that imports this module now, so that it is ready when given its
+    people; ``None`` when no process can be made here (this one does the work then)."""
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    except (BrokenExecutor, OSError):
+        return None
+    with contextlib.suppress(BrokenExecutor, RuntimeError, OSError):  # what fails: done here
+        pool.submit(importlib.import_module, __name__)
+    return pool
+
+
+def _pieces(people: list[str], first_place: int) -> list[tuple[list[str], int]]:
+    """``people`` cut into :data:`PIECES`, each with the place of its first person."""
+    pieces: list[tuple[list[str], int]] = []
+    start = 0
+    for number, share in enumerate(PIECES, start=1):
+        end = len(people) if number == len(PIECES) else start + round(len(people) * share)
+        pieces.append((people[start:end], first_place + start))
+        start = end
+    return pieces
+
+
 def _shared(
     db: Path,
     case: Case,
     people: list[str],
-    part: Path,
+    folder: Path,
+    pool: ProcessPoolExecutor | None,
     pm: pluggy.PluginManager,
     invalid: list[InvalidPerson],
 ) -> Iterator[Chunk]:
     """The text of ``store calculate`` from two processes: this one calculates the first
-    :data:`OWN_SHARE` of ``people`` and gives their results as it goes, while a second one
-    (spawned) calculates the rest into ``part``, given after them. The people left out are
-    added to ``invalid``. When the second process cannot start or dies, this one calculates
-    its people too: the text is the same."""
+    :data:`OWN_SHARE` of ``people`` and gives their results as it goes, while the second
+    (``pool``) calculates the rest in :data:`PIECES`, each into a file in ``folder``, given
+    after them as each is done. The people left out are added to ``invalid``. What the
+    second process cannot do (there is none, it cannot start, or it dies) this one does:
+    the text is the same."""
     split = round(len(people) * OWN_SHARE)
-    theirs = people[split:]
 
     def results(share: list[str], first_place: int) -> Iterator[bytes]:
         stored = _load_share(db, case, share, first_place, pm)
         invalid.extend(stored.invalid)
         yield from _encoded(stored, pm)
 
-    def items(pool: ProcessPoolExecutor | None) -> Iterator[bytes | Path]:
-        future = None
-        if pool is not None:
-            with contextlib.suppress(BrokenExecutor, OSError):  # cannot start: done here
-                future = pool.submit(_calculate_part, db, case, theirs, split, part)
+    def items() -> Iterator[bytes | Path]:
+        parts = []
+        for number, (share, first_place) in enumerate(_pieces(people[split:], split)):
+            path = folder / f"part{number}.json"
+            future = None
+            if pool is not None and share:
+                with contextlib.suppress(BrokenExecutor, RuntimeError, OSError):  # done here
+                    future = pool.submit(_calculate_part, db, case, share, first_place, path)
+            parts.append((share, first_place, path, future))
         yield from results(people[:split], 0)
-        done = None
-        if future is not None:
-            with contextlib.suppress(BrokenExecutor, OSError):  # it died: done here
-                done = future.result()
-        if done is None:
-            yield from results(theirs, split)
-        else:
-            count, left_out = done
-            invalid.extend(left_out)
-            if count:
-                yield part
+        for share, first_place, path, future in parts:
+            done = None
+            if future is not None:
+                with contextlib.suppress(BrokenExecutor, OSError):  # it died: done here
+                    done = future.result()
+            if done is None:
+                yield from results(share, first_place)
+            else:
+                count, left_out = done
+                invalid.extend(left_out)
+                if count:
+                    yield path
 
     before, _after = json_around(_head(case, ()), "people")
     yield before
     with progress(_("calculating in two processes")) as update:
-        pool = None
-        with contextlib.suppress(BrokenExecutor, OSError):  # no process here: done here
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         try:
-            yield from list_chunks(items(pool))
+            yield from list_chunks(items())
         finally:
             # not waiting for the second process to end: it frees what it read while the
             # output is finished (this process waits for it when it exits)

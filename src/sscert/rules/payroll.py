@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Sequence
 
 from attrs import define, frozen
@@ -94,6 +95,15 @@ def payroll_day(month: Month, day: int) -> dt.date:
     return month.day(day)
 
 
+@functools.lru_cache(maxsize=64)
+def _run_days(first: int, last: int, day: int) -> tuple[tuple[Month, ...], tuple[dt.date, ...]]:
+    """The months of a run from month index ``first`` to ``last`` and their payroll days:
+    the same for everyone a campaign's run pays, so made once (months and dates are
+    immutable)."""
+    run = tuple(Month.from_index(index) for index in range(first, last + 1))
+    return run, tuple(payroll_day(month, day) for month in run)
+
+
 def last_payroll_month(as_of: dt.date, day: int) -> Month:
     """The month of the last payroll day not after ``as_of``."""
     current = Month.of(as_of)
@@ -148,8 +158,7 @@ def run_payroll(
     ]
     death_index = death_month.index if death_month is not None else last.index + 1
 
-    run = [Month.from_index(index) for index in range(first.index, last.index + 1)]
-    paydays = [payroll_day(month, day) for month in run]
+    run, paydays = _run_days(first.index, last.index, day)
     overdue_on = deadline.overdue_on(paydays)
     for month, payday, overdue_then in zip(run, paydays, overdue_on, strict=True):
         index = month.index

@@ -216,8 +216,9 @@ def parse_record(data: object, known_channels: set[str] | frozenset[str]) -> Rec
                 known=", ".join(EVENT_TYPES), preview=preview(data.get("type"))
             )
         )
-    unknown = sorted(set(data) - _ALLOWED[shape])
-    if unknown:
+    allowed = _ALLOWED[shape]
+    if not data.keys() <= allowed:
+        unknown = sorted(set(data) - allowed)
         raise RecordError(
             _("{preview}: not a key of a {shape} record").format(
                 preview=preview(unknown[0]), shape=shape
@@ -352,7 +353,7 @@ def _rest(body: dict[str, Any], value: object, data: Mapping[str, Any]) -> None:
     """Every field of a wire value not yet in ``body``, as the wire converter writes it: a
     field added to a wire class is stored without another change here. (Only a record that
     gave a key the body does not have yet can have such a field.)"""
-    if all(key in body for key in data):
+    if data.keys() <= body.keys():
         return
     for key, item in wire_converter.unstructure(value).items():
         body.setdefault(key, item)

@@ -147,8 +147,12 @@ def row_hash(
 ) -> str:
     """The hash of one row: SHA-256 over every column that carries meaning and the
     previous row's hash, encoded as one JSON array (no separator can be forged)."""
-    text = compact_json([SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash])
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    columns = [SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash]
+    try:  # orjson writes the same UTF-8 bytes compact_json's text encodes to
+        data = orjson.dumps(columns)
+    except TypeError:  # a lone surrogate: json writes it, kept as it is
+        data = compact_json(columns).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
 
 
 def _row_hash_v1(seq: int, prev_hash: str, body: str) -> str:
