@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from sscert import InvalidPhoneNumber, PhoneNumber
 from sscert import strategies as sst
+from sscert.values.phone import parse_contact_phone
 
 
 @given(sst.phone_numbers())
@@ -52,3 +54,32 @@ def test_a_line_break_after_a_valid_value_is_never_part_of_it(tail: str) -> None
     with pytest.raises(ValueError, match="at most 2 decimal places"):
         Money.parse_exact("1.005")
     assert Money.parse_exact(" 1.00" + tail) == Money("1.00")  # surrounding space is stripped
+
+
+def _contact_by_the_long_way(text: str) -> str:
+    """What parse_contact_phone gives without its quick path for 11 plain digits."""
+    try:
+        return PhoneNumber.parse(text).value
+    except InvalidPhoneNumber:
+        return parse_contact_phone(" " + text)  # a leading space skips the quick path
+
+
+@given(
+    st.one_of(
+        sst.phone_numbers(),
+        st.text(alphabet="0123456789+- \n", max_size=16),
+        st.from_regex(r"\A1[0-9]{10}\Z"),
+    )
+)
+def test_the_quick_path_for_a_contact_number_gives_what_parsing_gives(text: str) -> None:
+    """Eleven digits starting 13-19 are taken as they are; anything else is parsed, with the
+    same result (or the same refusal) as before the quick path."""
+    try:
+        expected: str | None = _contact_by_the_long_way(text)
+    except InvalidPhoneNumber:
+        expected = None
+    try:
+        got: str | None = parse_contact_phone(text)
+    except InvalidPhoneNumber:
+        got = None
+    assert got == expected

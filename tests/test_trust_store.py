@@ -4,20 +4,24 @@ that cannot stop the good ones, and one bad stored record that stops only its pe
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sscert
 from sscert.attestation import AttestationSigner
 from sscert.cli.app import cli
 from sscert.events import CST
 from sscert.store import SQLiteStore, case_to_records
-from sscert.store.sqlite import row_hash
+from sscert.store.sqlite import IMPORT_CACHE_KIB, IMPORT_CHECKPOINT, row_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = json.loads((ROOT / "examples" / "laiyuan-2023-case.json").read_text(encoding="utf-8"))
@@ -504,3 +508,70 @@ def test_an_overwritten_file_is_caught_even_with_its_log_beside_it(
         held.close()
     assert result.exit_code == 1, result.output
     assert "not an SQLite database" in result.output
+
+
+@given(
+    seq=st.integers(1, 2**40),
+    texts=st.lists(
+        st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from('"\\\n\x00\u2028\ud800')),
+        min_size=4,
+        max_size=4,
+    ),
+    unique=st.none() | st.text(max_size=10),
+)
+def test_a_rows_hash_is_sha256_of_its_columns_as_one_compact_json_array(
+    seq: int, texts: list[str], unique: str | None
+) -> None:
+    """The chain's definition (schema 2): SHA-256 over the UTF-8 of the compact JSON array of
+    the schema version, the row's columns and the previous hash — also for text orjson does
+    not write (a lone surrogate), which json writes as an escape."""
+    record_id, kind, person, body = texts
+    prev = "ab" * 32
+    text = json.dumps(
+        [2, seq, record_id, kind, person, unique, body, prev],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    expected = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = row_hash(
+        seq,
+        record_id=record_id,
+        kind=kind,
+        person=person,
+        unique_key=unique,
+        body=body,
+        prev_hash=prev,
+    )
+    assert digest == expected
+
+
+def test_an_import_sets_the_stores_cache_and_checkpoint_back(tmp_path: Path) -> None:
+    """An import enlarges the page cache and spaces the log's checkpoints for its length only:
+    after it — and after one that fails — the connection has SQLite's settings again."""
+    store, _ = SQLiteStore.init(tmp_path / "s.db")
+    db = store._db
+    before = [db.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS]
+    seen: list[list[int]] = []
+
+    def lines() -> Iterator[str]:
+        seen.append([db.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS])
+        yield json.dumps(ONE_RECORD)
+        raise OSError("the file went away")
+
+    with pytest.raises(OSError, match="went away"):
+        store.import_lines(lines())
+    assert seen == [[-IMPORT_CACHE_KIB, IMPORT_CHECKPOINT]]
+    assert [db.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS] == before
+    report = store.import_lines([json.dumps(ONE_RECORD)])
+    assert report.stored == 1
+    assert [db.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS] == before
+    store.close()
+
+
+_SETTINGS = ("cache_size", "wal_autocheckpoint")
+ONE_RECORD = {
+    "kind": "person",
+    "id": "p1",
+    "id_number": "130630195003150024",
+    "name": "张秀英",
+}

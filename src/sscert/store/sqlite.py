@@ -85,6 +85,11 @@ __all__ = [
 SCHEMA_VERSION: Final = 2
 GENESIS: Final = "0" * 64
 BATCH: Final = 2000
+#: The page cache of an import, in KiB (SQLite's default is 2 000).
+IMPORT_CACHE_KIB: Final = 65_536
+#: After how many pages of write-ahead log an import copies it into the database (SQLite's
+#: default is 1 000).
+IMPORT_CHECKPOINT: Final = 10_000
 #: How far past the import's own clock an attested time may be (clock skew between systems).
 CLOCK_SKEW: Final = dt.timedelta(minutes=5)
 
@@ -548,21 +553,39 @@ class SQLiteStore:
         report = ImportReport()
         batch: list[tuple[int, list[Record], str | None, str | None]] = []
         count = 0
-        for number, texts, problem in items:
-            batch.append(_parse_item(number, texts, problem, channels))
-            if len(batch) >= batch_size:
+        with self._importing():
+            for number, texts, problem in items:
+                batch.append(_parse_item(number, texts, problem, channels))
+                if len(batch) >= batch_size:
+                    self._write(batch, report, checker)
+                    count += len(batch)
+                    batch = []
+                    if progress:
+                        progress(count)
+            if batch:
                 self._write(batch, report, checker)
                 count += len(batch)
-                batch = []
                 if progress:
                     progress(count)
-        if batch:
-            self._write(batch, report, checker)
-            count += len(batch)
-            if progress:
-                progress(count)
         report.head = self.head()
         return report
+
+    @contextlib.contextmanager
+    def _importing(self) -> Iterator[None]:
+        """For the length of an import: a larger page cache (:data:`IMPORT_CACHE_KIB`: the
+        indexes' pages stay in memory from batch to batch) and the write-ahead log copied
+        into the database every :data:`IMPORT_CHECKPOINT` pages instead of SQLite's 1 000
+        (fewer copies and syncs). Both are set back as they were after."""
+        db = self._db
+        cache = int(db.execute("PRAGMA cache_size").fetchone()[0])
+        checkpoint = int(db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB:d}")
+        db.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT:d}")
+        try:
+            yield
+        finally:
+            db.execute(f"PRAGMA cache_size = {cache:d}")
+            db.execute(f"PRAGMA wal_autocheckpoint = {checkpoint:d}")
 
     def _verifier(self, given: AttestationVerifier | None) -> AttestationVerifier | None:
         if self._policy is None:

@@ -81,6 +81,8 @@ _LANDLINE: Final = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}", re.ASCII)
 def parse_contact_phone(text: str) -> str:
     """A person's contact number as stored: a mainland mobile (its 11 digits) or a landline
     with its area code (``0312-7315640``); ``InvalidPhoneNumber`` for anything else."""
+    if MOBILE.match(text):  # 11 digits as they are: what PhoneNumber.parse would keep
+        return text
     try:
         return PhoneNumber.parse(text).value
     except InvalidPhoneNumber:
