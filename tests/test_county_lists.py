@@ -400,3 +400,26 @@ def test_store_calculate_runs_in_one_process_when_two_cannot(
     written = run(*args, "-o", str(tmp_path / "out.json"))
     assert written.exit_code == 0, written.output
     assert (tmp_path / "out.json").read_text(encoding="utf-8") == expected
+
+
+@given(
+    people=st.lists(st.text(max_size=3), max_size=40),
+    first_place=st.integers(0, 10),
+    pieces=st.lists(st.floats(0.05, 1.0), min_size=1, max_size=4),
+)
+def test_the_second_processs_pieces_hold_each_of_its_people_once_in_order(
+    people: list[str], first_place: int, pieces: list[float]
+) -> None:
+    """Whatever the pieces' shares, they hold the people in their order, each once, none
+    empty, each numbered from where its first person stands."""
+    total = sum(pieces)
+    shares = tuple(share / total for share in pieces)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli_store, "PIECES", shares)
+        cut = cli_store._pieces(people, first_place)
+    assert [person for piece, _place in cut for person in piece] == people
+    assert all(piece for piece, _place in cut)
+    place = first_place
+    for piece, first in cut:
+        assert first == place
+        place += len(piece)

@@ -461,12 +461,16 @@ def _second_process() -> ProcessPoolExecutor | None:
 
 
 def _pieces(people: list[str], first_place: int) -> list[tuple[list[str], int]]:
-    """``people`` cut into :data:`PIECES`, each with the place of its first person."""
+    """``people`` cut into :data:`PIECES`, each with the place of its first person (a
+    piece that would hold nobody is left out)."""
     pieces: list[tuple[list[str], int]] = []
     start = 0
     for number, share in enumerate(PIECES, start=1):
-        end = len(people) if number == len(PIECES) else start + round(len(people) * share)
-        pieces.append((people[start:end], first_place + start))
+        end = len(people)
+        if number < len(PIECES):
+            end = min(end, start + round(len(people) * share))
+        if end > start:
+            pieces.append((people[start:end], first_place + start))
         start = end
     return pieces
 
@@ -498,7 +502,7 @@ def _shared(
         for number, (share, first_place) in enumerate(_pieces(people[split:], split)):
             path = folder / f"part{number}.json"
             future = None
-            if pool is not None and share:
+            if pool is not None:
                 with contextlib.suppress(BrokenExecutor, RuntimeError, OSError):  # done here
                     future = pool.submit(_calculate_part, db, case, share, first_place, path)
             parts.append((share, first_place, path, future))
