@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 import os
 import sqlite3
@@ -355,8 +356,17 @@ def test_store_calculate_in_two_processes_prints_the_same(
         assert result["invalid"][0]["reason"] in two.stderr
 
 
-@pytest.mark.parametrize("failure", [BrokenProcessPool, OSError])
-@pytest.mark.parametrize("when", ["starting", "running", "creating", "last piece"])
+@pytest.mark.parametrize(
+    ("failure", "when"),
+    [
+        *itertools.product(
+            [BrokenProcessPool, OSError], ["starting", "running", "creating", "last piece"]
+        ),
+        # its piece failed there (not the process): done here all the same
+        (sqlite3.OperationalError, "running"),
+        (sqlite3.OperationalError, "last piece"),
+    ],
+)
 def test_store_calculate_runs_in_one_process_when_two_cannot(
     db: Path,
     tmp_path: Path,
@@ -364,9 +374,9 @@ def test_store_calculate_runs_in_one_process_when_two_cannot(
     failure: type[Exception],
     when: str,
 ) -> None:
-    """The second process cannot be made, cannot start, or dies (at once, or after its
-    first piece): this process calculates its people too, after its own, and prints the
-    same text."""
+    """The second process cannot be made, cannot start, dies or fails (at once, or after
+    its first piece): this process calculates its people too, after its own, and prints
+    the same text."""
     args = ("store", "calculate", str(db), "--campaign", "laiyuan-2023", "--as-of", "2023-06-30")
     expected = run(*args).stdout
     pieces: list[list[str]] = []

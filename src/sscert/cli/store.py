@@ -510,7 +510,9 @@ def _shared(
         for share, first_place, path, future in parts:
             done = None
             if future is not None:
-                with contextlib.suppress(BrokenExecutor, OSError):  # it died: done here
+                # it died, or its piece failed there: done here (where a failure that is
+                # the store's, not the process's, is met again and reported as usual)
+                with contextlib.suppress(Exception):
                     done = future.result()
             if done is None:
                 yield from results(share, first_place)
