@@ -236,6 +236,19 @@ def test_overdue_on_payroll_days_is_overdue_at_each(
         asked = deadline_for(parsed.campaign, covered, facts)
         answers = asked.overdue_on(days)
         assert answers == [fresh.overdue_at(day) for day in days]
+        # as the duty says, day by day, with nothing remembered: after the due date that
+        # follows the last counting certification on or before the day
+        start = fresh.first_start
+        dues = [
+            parsed.campaign.duty.due_date(
+                fresh.schemes, start, facts.last_counting_on_or_before(day)
+            )
+            if covered and start is not None
+            else None
+            for day in days
+        ]
+        pairs = zip(days, dues, strict=True)
+        assert answers == [due is not None and day > due for day, due in pairs]
         assert answers == asked.overdue_on(days[::-1])[::-1]
         assert [asked.due_date_at(d) for d in days] == [
             deadline_for(parsed.campaign, covered, facts).due_date_at(d) for d in days

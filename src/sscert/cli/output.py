@@ -132,6 +132,11 @@ def json_chunks(data: dict[str, Any], key: str, items: Iterable[Any]) -> Iterato
     yield tail
 
 
+#: The bytes gathered before each write into an output file (a person's result is a few KiB:
+#: written one or two at a time, a large output took tens of thousands of system calls).
+WRITE_BUFFER: Final = 1 << 20
+
+
 def echo_json_chunks(chunks: Iterable[Chunk], output: Path | None) -> None:
     """:func:`echo_json` for text made piece by piece (:func:`json_chunks`). A chunk that is
     a file is copied as it is: by the kernel into ``output`` where it can, without reading
@@ -148,7 +153,7 @@ def echo_json_chunks(chunks: Iterable[Chunk], output: Path | None) -> None:
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("wb") as handle:
+        with output.open("wb", buffering=WRITE_BUFFER) as handle:
             for chunk in chunks:
                 if isinstance(chunk, str):
                     handle.write(chunk.encode("utf-8"))

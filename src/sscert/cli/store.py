@@ -27,6 +27,7 @@ from sscert.cli.memory import collect_in_full_less_often, kept_for_good
 from sscert.cli.output import (
     ITEM_SEPARATOR,
     OUTPUT_OPTION,
+    WRITE_BUFFER,
     Chunk,
     dump_json,
     echo_json_chunks,
@@ -573,7 +574,7 @@ def _calculate_part(
     _KEPT.append(stored)
     count = 0
     separator = ITEM_SEPARATOR.encode("utf-8")
-    with part.open("wb") as handle:
+    with part.open("wb", buffering=WRITE_BUFFER) as handle:
         for item in _encoded(stored, pm):
             if count:
                 handle.write(separator)

@@ -44,10 +44,15 @@ class Deadline:
         when not due at all)."""
         if not self.covered or self.first_start is None:
             return None
-        last = self.facts.last_counting_on_or_before(day)
+        return self._due(self.facts.last_counting_on_or_before(day))
+
+    def _due(self, last: dt.date | None) -> dt.date | None:
+        """The due date after the last counting certification ``last`` (of a covered
+        person), worked out once."""
         known = self._due_after
         if last in known:
             return known[last]
+        assert self.first_start is not None
         due = known[last] = self.campaign.duty.due_date(self.schemes, self.first_start, last)
         return due
 
@@ -59,13 +64,20 @@ class Deadline:
         return self.campaign.duty.due_date(self.schemes, self.first_start, None)
 
     def overdue_at(self, day: dt.date) -> bool:
-        """Whether the person is overdue on ``day`` (C8, C14)."""
-        due = self.due_date_at(day)
-        return due is not None and day > due
+        """Whether the person is overdue on ``day`` (C8, C14): after its due date."""
+        return self.overdue_on((day,))[0]
 
     def overdue_on(self, days: Sequence[dt.date]) -> list[bool]:
-        """:meth:`overdue_at` for each of ``days`` (the payroll days of a run)."""
-        return [self.overdue_at(day) for day in days]
+        """:meth:`overdue_at` for each of ``days`` (the payroll days of a run): after the due
+        date :meth:`due_date_at` gives for the day, with the coverage asked once."""
+        if not self.covered or self.first_start is None:
+            return [False] * len(days)
+        due, last_on = self._due, self.facts.last_counting_on_or_before
+        overdue = []
+        for day in days:
+            until = due(last_on(day))
+            overdue.append(until is not None and day > until)
+        return overdue
 
 
 def deadline_for(campaign: Campaign, covered: list[Entitlement], facts: Facts) -> Deadline:
