@@ -341,7 +341,7 @@ def test_store_calculate_in_two_processes_prints_the_same(
                 future.add_done_callback(lambda done: shared.append(done.result()))
             return future
 
-    monkeypatch.setattr(cli_store, "ProcessPoolExecutor", Recorded)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Recorded)
     two = run(*args, "-o", str(tmp_path / "two.json"))
     printed = run(*args)
     assert [count + len(left_out) for count, left_out in shared] == [1, 1, 1, 1]
@@ -402,7 +402,7 @@ def test_store_calculate_runs_in_one_process_when_two_cannot(
     monkeypatch.setattr(cli_store, "PARALLEL_PEOPLE", 1)
     monkeypatch.setattr(cli_store, "OWN_SHARE", 0.4)  # this process 1 person, the other 2
     monkeypatch.setattr(cli_store, "PIECES", (0.5, 0.5))  # in two pieces of 1
-    monkeypatch.setattr(cli_store, "ProcessPoolExecutor", Unstartable)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Unstartable)
     result = run(*args)
     assert result.exit_code == 0, result.output
     assert result.stdout == expected

@@ -6,9 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
-import importlib
 import json
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -42,6 +40,7 @@ from sscert.contract import Case, InvalidPerson
 from sscert.i18n import _
 from sscert.keys import KeyFileError, generate_key_files, load_private_key, load_public_key
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
+from sscert.reports.parallel import start_second_process
 from sscert.store import (
     CheckpointError,
     SQLiteStore,
@@ -453,12 +452,9 @@ def _second_process() -> ProcessPoolExecutor | None:
     """A spawned process that imports this module now, so that it is ready when given its
     people; ``None`` when no process can be made here (this one does the work then)."""
     try:
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return start_second_process(__name__)
     except (BrokenExecutor, OSError):
         return None
-    with contextlib.suppress(BrokenExecutor, RuntimeError, OSError):  # what fails: done here
-        pool.submit(importlib.import_module, __name__)
-    return pool
 
 
 def _pieces(people: list[str], first_place: int) -> list[tuple[list[str], int]]:

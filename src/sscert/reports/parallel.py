@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Jobs", "second_process"]
+__all__ = ["Jobs", "second_process", "start_second_process"]
 
 _T = TypeVar("_T")
 
@@ -71,14 +71,22 @@ class Jobs:
         self._jobs.clear()
 
 
+def start_second_process(*ready: str) -> ProcessPoolExecutor:
+    """A second process, started now and importing the modules named in ``ready`` so that
+    it is ready by the time there is work for it (an import that fails there is left to the
+    work, done here then). It is spawned, not forked (the batch engine runs threads), so the
+    program that starts it must guard its entry point with ``if __name__ == "__main__":``,
+    as a console script does. The caller shuts it down."""
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    for name in ready:
+        with contextlib.suppress(BrokenExecutor, RuntimeError, OSError):
+            pool.submit(importlib.import_module, name)  # what fails is done here (Jobs)
+    return pool
+
+
 @contextlib.contextmanager
 def second_process(*ready: str) -> Iterator[Executor]:
-    """A second process, started now and importing the modules named in ``ready`` so that
-    it is ready by the time there is work for it. It is spawned, not forked (the batch engine
-    runs threads), so the program that starts it must guard its entry point with
-    ``if __name__ == "__main__":``, as a console script does."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for name in ready:
-            with contextlib.suppress(BrokenExecutor, RuntimeError, OSError):
-                pool.submit(importlib.import_module, name)  # what fails is done here (Jobs)
+    """:func:`start_second_process` for the length of a ``with`` block, waited for at its
+    end."""
+    with start_second_process(*ready) as pool:
         yield pool
