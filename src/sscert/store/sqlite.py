@@ -57,7 +57,7 @@ from sscert.values.limits import (
     LimitError,
     bounded_lines,
     check_depth,
-    compact_json,
+    compact_json_bytes,
     loads,
     parse_moment,
 )
@@ -153,11 +153,7 @@ def row_hash(
     """The hash of one row: SHA-256 over every column that carries meaning and the
     previous row's hash, encoded as one JSON array (no separator can be forged)."""
     columns = [SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash]
-    try:  # orjson writes the same UTF-8 bytes compact_json's text encodes to
-        data = orjson.dumps(columns)
-    except TypeError:  # a lone surrogate: json writes it, kept as it is
-        data = compact_json(columns).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(compact_json_bytes(columns)).hexdigest()
 
 
 def _row_hash_v1(seq: int, prev_hash: str, body: str) -> str:

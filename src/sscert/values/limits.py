@@ -50,6 +50,7 @@ __all__ = [
     "check_depth",
     "check_text",
     "compact_json",
+    "compact_json_bytes",
     "loads",
     "parse_amount",
     "parse_balance",
@@ -317,10 +318,17 @@ def compact_json(value: Any, *, sort_keys: bool = False) -> str:
     """JSON text with no spaces and every character as itself (the form ``json.dumps`` gives
     with ``separators=(",", ":"), ensure_ascii=False``), written fast. Text that orjson does
     not take (a lone surrogate, an integer beyond 64 bits) is written by ``json``, the same."""
+    return compact_json_bytes(value, sort_keys=sort_keys).decode("utf-8", "surrogatepass")
+
+
+def compact_json_bytes(value: Any, *, sort_keys: bool = False) -> bytes:
+    """:func:`compact_json`'s text as UTF-8 bytes (a lone surrogate kept as its three
+    bytes), without making the text first where orjson writes it."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode()
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
     except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+        return text.encode("utf-8", "surrogatepass")
 
 
 def loads(text: str | bytes) -> Any:
