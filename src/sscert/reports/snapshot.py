@@ -165,10 +165,9 @@ class Snapshot:
     @functools.cached_property
     def _reminded(self) -> tuple[PersonResult, ...]:
         # sorted once: the lists, the report and the command's summary all ask
-        wanted = (Status.PENDING, Status.SUSPENDED)
         return tuple(
             sorted(
-                (r for r in self.results if r.status in wanted and not r.benefits_ended),
+                (r for r in self.results if r.status in REMINDED and not r.benefits_ended),
                 key=lambda r: (township_of(r), r.person.id_number.value),
             )
         )
