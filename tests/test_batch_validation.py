@@ -294,3 +294,48 @@ def test_checks_across_rows_name_their_rows() -> None:
     }
     # without those rows, the same tables are accepted
     from_tables(entitlements, deaths.head(1), changes.head(2), people.head(1))
+
+
+@pytest.mark.parametrize("bad_row", [False, True])
+def test_checks_across_rows_do_not_depend_on_other_bad_rows(bad_row: bool) -> None:
+    """The checks across rows compare ID numbers and schemes as whole numbers when every row
+    is valid, and as text when one is not: a row with a bad ID number or scheme elsewhere
+    changes nothing about the rows they name."""
+    other = "11010519491231002X"
+    entitlements = pl.concat(
+        [
+            _entitlements(),
+            _entitlements(id_number=other),
+            _entitlements(start="2010-01"),  # a second enterprise_pension of the same person
+            _entitlements(id_number=other, scheme="urban_rural_resident_pension"),
+        ]
+    )
+    changes = pl.DataFrame(
+        {
+            "id_number": [PERSON, other, PERSON, other, PERSON],
+            "scheme": ["enterprise_pension"] * 2 + ["enterprise_pension", "public_sector_pension"]
+            + ["urban_rural_resident_pension"],
+            "from": ["2023-01", "2023-01", "2023-01", "2023-01", "2023-01"],
+            "monthly_amount": ["1.00"] * 5,
+        }
+    )  # fmt: skip
+    expected = {
+        ("entitlements", 3, "scheme"),
+        ("changes", 3, "from"),
+        ("changes", 4, "scheme"),
+        ("changes", 5, "scheme"),
+    }
+    if bad_row:
+        entitlements = pl.concat([entitlements, _entitlements(id_number="12345", scheme="x")])
+        changes = pl.concat(
+            [changes, changes.head(1).with_columns(id_number=pl.lit("130630194803150029"))]
+        )
+        expected |= {
+            ("entitlements", 5, "id_number"),
+            ("entitlements", 5, "scheme"),
+            ("changes", 6, "id_number"),
+            ("changes", 6, "scheme"),
+        }
+    with pytest.raises(BatchInputError) as caught:
+        from_tables(entitlements, None, changes)
+    assert {(t, r, c) for t, r, c, _why in caught.value.problems} == expected

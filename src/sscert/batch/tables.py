@@ -17,7 +17,10 @@ Bad values raise :class:`BatchInputError` naming the table, the row and the colu
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Final, TypeVar
 
@@ -97,6 +100,18 @@ Stages = list[dict[str, pl.Expr]]
 columns of earlier stages only, so every part is computed once, in parallel across checks."""
 
 
+@frozen
+class Quick:
+    """A check with a quick way for the usual values: ``quick`` computes the same columns
+    as ``full`` with no reason given, and ``good``, true for each row whose value it reads
+    as ``full`` would and finds valid. A slice with a row that is not good is checked the
+    full way."""
+
+    quick: Stages
+    good: str
+    full: Stages
+
+
 def _texts(frame: pl.DataFrame, columns: Sequence[str], **more: pl.Expr) -> pl.DataFrame:
     """``t_{column}``: each column as text without surrounding white space (null if the
     table has no such column); and ``more``."""
@@ -130,7 +145,7 @@ def _staged(frame: pl.DataFrame, *checks: Stages) -> pl.DataFrame:
 def _checked(
     table: Table,
     columns: Sequence[str],
-    checks: Sequence[Stages],
+    checks: Sequence[Stages | Quick],
     finish: Callable[[pl.DataFrame], pl.DataFrame],
     *,
     reasons: tuple[str, dict[str, str], list[tuple[str, int, str, str]]] | None = None,
@@ -144,7 +159,7 @@ def _checked(
     parts = []
     low = 0
     for piece in _slices(table):
-        part = finish(_staged(_texts(piece, columns, **more), *checks))
+        part = finish(_quickly(_texts(piece, columns, **more), checks))
         if reasons is not None:
             name, why_columns, problems = reasons
             problems += _collect(part, name, why_columns, low, cap)
@@ -152,6 +167,18 @@ def _checked(
         parts.append(part)
         low += piece.height
     return pl.concat(parts, rechunk=False)
+
+
+def _quickly(frame: pl.DataFrame, checks: Sequence[Stages | Quick]) -> pl.DataFrame:
+    """``frame`` with the columns of ``checks``: each :class:`Quick` check the quick way,
+    and again the full way when a row of ``frame`` is not good for it."""
+    checked = _staged(frame, *(c.quick if isinstance(c, Quick) else c for c in checks))
+    quick = [c for c in checks if isinstance(c, Quick)]
+    if not quick:
+        return checked
+    good = checked.select(pl.col(c.good).fill_null(False).all() for c in quick).row(0)
+    again = [c.full for c, ok in zip(quick, good, strict=True) if not ok]
+    return _staged(checked, *again) if again else checked
 
 
 def _slices(table: Table) -> Iterator[pl.DataFrame]:
@@ -173,29 +200,60 @@ def _slices(table: Table) -> Iterator[pl.DataFrame]:
 
 #: A valid ID number as a whole number: its first 17 digits (the check character follows from
 #: them), from the ID check's own working column. Joins and uniqueness on it are faster than
-#: on text.
-KEY: Final = pl.col("_id_numbern")
+#: on text. Null when the ID number is not valid (its check character wrong, say).
+KEY: Final = pl.when(pl.col("w_id_number").is_null()).then(pl.col("_id_numbern"))
+
+
+#: The check character's sum is taken six digits at a time, each six by a table lookup.
+_SIX: Final = 10**6
+
+
+@functools.cache
+def _weighted_sixes() -> pl.Series:
+    """For every six digits ``abcdef``: the sum of each digit times the first six weights,
+    modulo 11. The weights are the powers of 2 modulo 11, so each later group of six has
+    the same sums times a factor (:func:`_factors`)."""
+    number = pl.int_range(_SIX, dtype=pl.Int64)
+    digits = [(number // 10 ** (5 - j) % 10) * w for j, w in enumerate(WEIGHTS[:6])]
+    return pl.select(s=pl.sum_horizontal(digits) % 11).to_series().cast(pl.Int32)
+
+
+def _factors() -> tuple[int, int, int]:
+    """What the sums of :func:`_weighted_sixes` are multiplied by for digits 1-6, 7-12 and
+    13-17 (those followed by a 0, whose weight is 1)."""
+    weights = (*WEIGHTS, 1)
+    inverse = pow(weights[0], -1, 11)
+    factors = tuple(weights[6 * k] * inverse % 11 for k in range(3))
+    if any(weights[i] != weights[i % 6] * factors[i // 6] % 11 for i in range(18)):
+        raise AssertionError("the check weights are not powers of 2 modulo 11")
+    return factors  # type: ignore[return-value]
+
+
+def _check_character(number: pl.Expr) -> pl.Expr:
+    """The check character of the 17 digits ``number`` (null stays null)."""
+    table = pl.lit(_weighted_sixes())
+    first, middle, last = _factors()
+    total = (
+        table.gather(number // 10**11) * first
+        + table.gather(number // 10**5 % _SIX) * middle
+        + table.gather(number % 10**5 * 10) * last
+    )
+    return pl.lit(pl.Series(list(CHECK_CHARACTERS))).gather(total % 11)
 
 
 def _id_number(out: str) -> Stages:
     """``out``: the normalised 18-character number of ``t_{out}``; ``w_{out}``: why it is
     invalid, or null. The check character is computed on the 17 digits as an integer."""
     c = pl.col
-    t, first17, number, check = f"_{out}", f"_{out}17", f"_{out}n", f"_{out}c"
+    t, first17, number, check, ok = (f"_{out}{part}" for part in ("", "17", "n", "c", "ok"))
     fifteen = c(t).str.len_chars() == 15
-    total = pl.sum_horizontal(
-        [(c(number) // 10 ** (16 - i) % 10) * w for i, w in enumerate(WEIGHTS)]
-    )
     birth = c(first17).str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     why = (
         pl.when(c(t).is_null())
         .then(pl.lit(_("missing")))
         .when(~c(t).str.len_chars().is_in([15, 18]))
         .then(pl.lit(_("an ID number has 18 characters (or 15 digits)")))
-        .when(
-            ~c(first17).str.contains(r"^[0-9]{17}$")
-            | ~c(t).str.contains(r"^([0-9]{15}|[0-9]{17}[0-9X])$")
-        )
+        .when(~c(ok))
         .then(pl.lit(_("an ID number is digits, with an optional final X")))
         .when(birth.is_null() | (birth.dt.year() < 1800))
         .then(pl.lit(_("not a real birth date")))
@@ -207,19 +265,56 @@ def _id_number(out: str) -> Stages:
         {
             first17: pl.when(fifteen)
             .then(c(t).str.slice(0, 6) + pl.lit("19") + c(t).str.slice(6, 9))
-            .otherwise(c(t).str.slice(0, 17))
+            .otherwise(c(t).str.slice(0, 17)),
+            # 15 digits, or 17 digits and a digit or X (so the first 17 are digits)
+            ok: c(t).str.contains(r"^([0-9]{15}|[0-9]{17}[0-9X])$"),
         },
-        {number: pl.when(c(first17).str.contains(r"^[0-9]{17}$")).then(c(first17).cast(pl.Int64))},
-        {
-            check: (total % 11).replace_strict(
-                dict(enumerate(CHECK_CHARACTERS)), return_dtype=pl.Utf8
-            )
-        },
+        {number: pl.when(c(ok)).then(c(first17).cast(pl.Int64))},
+        {check: _check_character(c(number))},
         {
             out: pl.when(fifteen).then(c(first17) + c(check)).otherwise(c(t)),
             f"w_{out}": why,
         },
     ]
+
+
+@functools.cache
+def _month_days() -> pl.Series:
+    """For every four digits ``mmdd``: whether they are a day of a leap year."""
+    days = dt.date(2000, 1, 1), dt.date(2000, 12, 31)
+    every = pl.date_range(*days, eager=True)
+    real = {day.month * 100 + day.day for day in every.to_list()}
+    return pl.Series([code in real for code in range(10_000)], dtype=pl.Boolean)
+
+
+def _birth_date_valid(number: pl.Expr) -> pl.Expr:
+    """Whether digits 7-14 of the 17 digits ``number`` are a real date from 1800 on."""
+    year, day = number // 10**7 % 10_000, number // 1000 % 10_000
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return ((year >= 1800) & pl.lit(_month_days()).gather(day) & ((day != 229) | leap)).fill_null(
+        False
+    )
+
+
+def _id_number_checked(out: str) -> Quick:
+    """:func:`_id_number`, the quick way for 18 characters that are valid (17 digits and a
+    matching check character, digits 7-14 a birth date)."""
+    c = pl.col
+    t, number, check, good = (f"_{out}{part}" for part in ("", "n", "c", "g"))
+    quick = [
+        {t: c(f"t_{out}").str.to_uppercase()},
+        {
+            number: c(t).str.slice(0, 17).cast(pl.Int64, strict=False),
+            f"{good}18": c(t).str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False),
+        },
+        {check: _check_character(c(number)), f"{good}b": _birth_date_valid(c(number))},
+        {
+            out: c(t),
+            good: c(f"{good}18") & c(f"{good}b") & (c(t).str.slice(17, 1) == c(check)),
+            f"w_{out}": pl.lit(None, pl.Utf8),
+        },
+    ]
+    return Quick(quick, good, _id_number(out))
 
 
 def _in_years(year: pl.Expr) -> pl.Expr:
@@ -278,7 +373,31 @@ def _fen(out: str, source: str = "monthly_amount") -> Stages:
     ]
 
 
+def _fen_checked(out: str, source: str = "monthly_amount") -> Quick:
+    """:func:`_fen`, the quick way for yuan with two decimals within the limits."""
+    text, c = pl.col(f"t_{source}"), pl.col
+    good = f"_{out}g"
+    quick = [
+        {out: text.str.replace(".", "", literal=True).cast(pl.Int64, strict=False)},
+        {
+            good: (
+                text.str.contains(r"^[0-9]{1,7}\.[0-9]{2}$") & (c(out) > 0) & (c(out) <= MAX_FEN)
+            ).fill_null(False),
+            f"w_{out}": pl.lit(None, pl.Utf8),
+        },
+    ]
+    return Quick(quick, good, _fen(out, source))
+
+
 OFFSET: Final = r"(Z|[+-][0-9]{2}:[0-9]{2})$"
+
+
+def _not_a_moment() -> pl.Expr:
+    return pl.lit(
+        _("not an ISO date or date-time in {MIN_YEAR}-{MAX_YEAR}").format(
+            MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
+        )
+    )
 
 
 def _cst_date(out: str, source: str) -> Stages:
@@ -322,15 +441,37 @@ def _cst_date(out: str, source: str) -> Stages:
         },
         {
             out: pl.when(ok).then(c(day)),
-            f"w_{out}": pl.when(~ok.fill_null(False) | c(day).is_null()).then(
-                pl.lit(
-                    _("not an ISO date or date-time in {MIN_YEAR}-{MAX_YEAR}").format(
-                        MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
-                    )
-                )
-            ),
+            f"w_{out}": pl.when(~ok.fill_null(False) | c(day).is_null()).then(_not_a_moment()),
         },
     ]
+
+
+#: The usual time stamps: a date, or a time to the second in China Standard Time (its date
+#: is the CST date).
+_CST_SECOND: Final = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\+08:00)?$"
+)
+
+
+def _cst_date_checked(out: str, source: str) -> Quick:
+    """:func:`_cst_date`, the quick way for a date, a time stamp to the second at ``+08:00``
+    or none (the full way gives the same reason)."""
+    text, c = pl.col(f"t_{source}"), pl.col
+    shape, day, good = (f"_{out}{part}" for part in ("s", "d", "g"))
+    full = _cst_date(out, source)
+    quick = [
+        {
+            shape: text.str.contains(_CST_SECOND),
+            day: text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
+        },
+        {
+            good: text.is_null() | (c(shape) & _in_years(c(day).dt.year())).fill_null(False),
+            out: pl.when(c(shape)).then(c(day)),
+            # a missing time stamp: the reason the full way gives
+            f"w_{out}": pl.when(text.is_null()).then(_not_a_moment()),
+        },
+    ]
+    return Quick(quick, good, full)
 
 
 def _date(out: str, source: str | None = None) -> Stages:
@@ -452,10 +593,13 @@ def check_tables(
     problems: list[tuple[str, int, str, str]] = []
 
     incapacitated, incapacitated_why = _flag(entitlements, "dependant_fully_incapacitated")
-    ents = _checked(
+    found: dict[str, list[Problem]] = {name: [] for name in _TABLES}
+    jobs: dict[str, Callable[[], pl.DataFrame]] = {}
+    jobs["entitlements"] = functools.partial(
+        _checked,
         entitlements,
         _text_columns(ENTITLEMENT_COLUMNS),
-        [_id_number("id_number"), _month("start"), _month("end"), _fen("amount")],
+        [_id_number_checked("id_number"), _month("start"), _month("end"), _fen_checked("amount")],
         lambda frame: frame.select(
             "id_number",
             key=KEY,
@@ -504,18 +648,10 @@ def check_tables(
                 "dependant_relationship": "w_relationship",
                 "dependant_fully_incapacitated": "w_incapacitated",
             },
-            problems,
+            found["entitlements"],
         ),
         cap=cap,
     )
-    duplicated = ents.with_row_index("row", offset=1).filter(
-        ~pl.concat_str("id_number", "scheme", separator="\x1f").is_first_distinct()
-    )
-    problems += [
-        ("entitlements", r, "scheme", _("one entitlement per scheme per person"))
-        for r in _first(duplicated["row"], cap)
-    ]
-
     events = events if events is not None else pl.DataFrame({"id_number": [], "type": []})
     types = list(EVENT_TYPES)
     kind, given_to = c("t_type"), c("t_to").fill_null("") != ""
@@ -534,12 +670,13 @@ def check_tables(
         )
         for column, tags in texts.items()
     }
-    evs = _checked(
+    jobs["events"] = functools.partial(
+        _checked,
         events,
         _text_columns(EVENT_COLUMNS),
         [
-            _id_number("id_number"),
-            _cst_date("at", "at"),
+            _id_number_checked("id_number"),
+            _cst_date_checked("at", "at"),
             _date("on"),
             _date("reported_on"),
             _date("start", "from"),
@@ -593,17 +730,18 @@ def check_tables(
                 "to": "w_to",
                 **{column: f"w_{column}" for column in texts},
             },
-            problems,
+            found["events"],
         ),
         cap=cap,
         **lengths,
     )
 
     changes = changes if changes is not None else pl.DataFrame({"id_number": [], "scheme": []})
-    chs = _checked(
+    jobs["changes"] = functools.partial(
+        _checked,
         changes,
         _text_columns(CHANGE_COLUMNS),
-        [_id_number("id_number"), _month("start", "from"), _fen("amount")],
+        [_id_number_checked("id_number"), _month("start", "from"), _fen_checked("amount")],
         lambda frame: frame.select(
             "id_number",
             "start",
@@ -617,23 +755,35 @@ def check_tables(
         reasons=(
             "changes",
             {"id_number": "w_id", "from": "w_from", "monthly_amount": "w_amount"},
-            problems,
+            found["changes"],
         ),
         cap=cap,
     )
-    problems += _change_problems(ents, chs, cap)
-    given = None
     if people is not None:
-        given = _checked(
+        jobs["people"] = functools.partial(
+            _checked,
             people,
             _text_columns(PEOPLE_COLUMNS),
-            [_id_number("id_number")],
+            [_id_number_checked("id_number")],
             lambda frame: frame.select(
                 "id_number", key=KEY, township="t_township", w_id="w_id_number"
             ),
-            reasons=("people", {"id_number": "w_id"}, problems),
+            reasons=("people", {"id_number": "w_id"}, found["people"]),
             cap=cap,
         )
+    frames = _all_at_once(jobs)
+    ents, evs, chs = frames["entitlements"], frames["events"], frames["changes"]
+    duplicated = ents.with_row_index("row", offset=1).filter(
+        ~_first_of_kind(ents, ("id_number", "scheme"))
+    )
+    problems += found["entitlements"]
+    problems += [
+        ("entitlements", r, "scheme", _("one entitlement per scheme per person"))
+        for r in _first(duplicated["row"], cap)
+    ]
+    problems += found["events"] + found["changes"]
+    problems += _change_problems(ents, chs, cap)
+    problems += found["people"]
     later_deaths = (
         evs.select("id_number", "type")
         .with_row_index("row", offset=1)
@@ -645,7 +795,21 @@ def check_tables(
         for row in _first(later_deaths["row"], cap)
     ]
     problems += _dependant_event_problems(ents, evs, cap)
-    return Checked(ents, evs, chs, given, problems)
+    return Checked(ents, evs, chs, frames.get("people"), problems)
+
+
+_TABLES: Final = ("entitlements", "events", "changes", "people")
+#: How many tables are checked at once. Polars computes each check on its own threads too,
+#: but a table's slices and small steps leave cores idle that another table's checks fill.
+CHECK_THREADS: Final = 4
+
+
+def _all_at_once(jobs: Mapping[str, Callable[[], pl.DataFrame]]) -> dict[str, pl.DataFrame]:
+    """Each job's table, the jobs run on :data:`CHECK_THREADS` threads (Polars lets go of
+    the interpreter while it computes). The first failure is raised, as if run in turn."""
+    with ThreadPoolExecutor(CHECK_THREADS) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def assemble(checked: Checked) -> BatchInput:
@@ -723,18 +887,19 @@ def _first(rows: pl.Series, cap: int | None) -> list[int]:
 def _change_problems(ents: pl.DataFrame, chs: pl.DataFrame, cap: int | None) -> list[Problem]:
     """An amount change belongs to one of its person's entitlements, and starts in a month
     no other change of that entitlement starts in."""
-    rows = chs.select("id_number", "scheme", "start").with_row_index("row", offset=1)
-    orphans = rows.join(
-        ents.select("id_number", "scheme").unique(),
-        on=["id_number", "scheme"],
-        how="anti",
-        maintain_order="left",
-    )
-    again = rows.filter(
-        ~pl.concat_str(
-            "id_number", "scheme", pl.col("start").cast(pl.Utf8), separator="\x1f"
-        ).is_first_distinct()
-    )
+    rows = chs.select("id_number", "key", "scheme", "start").with_row_index("row", offset=1)
+    if _whole(ents) and _whole(chs):
+        orphans = rows.with_columns(kind=_kind(rows)).join(
+            pl.DataFrame({"kind": _kind(ents)}), on="kind", how="anti", maintain_order="left"
+        )
+    else:
+        orphans = rows.join(
+            ents.select("id_number", "scheme").unique(),
+            on=["id_number", "scheme"],
+            how="anti",
+            maintain_order="left",
+        )
+    again = rows.filter(~_first_of_kind(rows, ("id_number", "scheme", "start")))
     return [
         ("changes", row, "scheme", _("an amount change with no entitlement of that scheme"))
         for row in _first(orphans["row"], cap)
@@ -742,6 +907,40 @@ def _change_problems(ents: pl.DataFrame, chs: pl.DataFrame, cap: int | None) -> 
         ("changes", row, "from", _("another change of the entitlement starts in that month"))
         for row in _first(again["row"], cap)
     ]
+
+
+def _whole(frame: pl.DataFrame) -> bool:
+    """Whether every row of checked ``frame`` has a valid ID number and a known scheme."""
+    known = [s.value for s in Scheme]
+    return not frame.select(
+        pl.col("key").is_null().any() | ~pl.col("scheme").is_in(known).all()
+    ).item()
+
+
+def _kind(frame: pl.DataFrame) -> pl.Series:
+    """The ID number and scheme of each row of ``frame`` (every one valid: :func:`_whole`)
+    as one whole number: the ID number's key and the scheme's position."""
+    schemes = pl.Enum([s.value for s in Scheme])
+    return frame.select(
+        pl.col("key") * len(Scheme) + pl.col("scheme").cast(schemes).to_physical()
+    ).to_series()
+
+
+def _first_of_kind(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
+    """Whether each row is the first with its values of ``columns`` (``id_number``,
+    ``scheme``, perhaps ``start``): compared as whole numbers when every row has a valid ID
+    number and a known scheme (:func:`_kind`), else as text."""
+    if _whole(frame):
+        kind = _kind(frame)
+        if "start" in columns:
+            return (
+                pl.DataFrame({"k": kind, "s": frame["start"]})
+                .select(pl.struct("k", "s").is_first_distinct())
+                .to_series()
+            )
+        return kind.is_first_distinct()
+    texts = [pl.col(c).cast(pl.Utf8) for c in columns]
+    return frame.select(pl.concat_str(texts, separator="\x1f").is_first_distinct()).to_series()
 
 
 def _dependant_event_problems(
