@@ -339,3 +339,35 @@ def test_checks_across_rows_do_not_depend_on_other_bad_rows(bad_row: bool) -> No
     with pytest.raises(BatchInputError) as caught:
         from_tables(entitlements, None, changes)
     assert {(t, r, c) for t, r, c, _why in caught.value.problems} == expected
+
+
+@given(st.data())
+def test_the_quick_way_reads_what_the_full_way_reads(data: st.DataObject) -> None:
+    """A check's quick way, for a value it calls good, gives the value and the reason the
+    full way gives (ID numbers, time stamps, amounts)."""
+    from sscert.batch import tables as batch_tables  # noqa: PLC0415
+
+    kind = data.draw(st.sampled_from(["id_number", "at", "amount"]))
+    if kind == "id_number":
+        base = data.draw(sst.id_numbers() | sst.invalid_id_numbers().map(lambda pair: pair[0]))
+        text: str | None = _mutated(data.draw, base, "0123456789Xx-")
+        check = batch_tables._id_number_checked("id_number")
+        columns = ["id_number", "w_id_number", "_id_numbern"]
+    elif kind == "at":
+        base = data.draw(_MOMENTS | st.dates(dt.date(1899, 12, 30), dt.date(2101, 1, 2)).map(str))
+        text = _mutated(data.draw, base, "0123456789-:T +Z.")
+        check = batch_tables._cst_date_checked("at", "at")
+        columns = ["at", "w_at"]
+    else:
+        text = _mutated(data.draw, data.draw(sst.money_texts()), "0123456789.-e,")
+        check = batch_tables._fen_checked("amount")
+        columns = ["amount", "w_amount"]
+    if data.draw(st.booleans()):
+        text = None
+    source = "t_monthly_amount" if kind == "amount" else f"t_{kind}"
+    frame = pl.DataFrame({source: [text]}, schema={source: pl.Utf8})
+    quick = batch_tables._staged(frame, check.quick)
+    full = batch_tables._staged(frame, check.full)
+    if quick[check.good].fill_null(False).item():
+        assert quick.select(columns).equals(full.select(columns)), text
+    assert batch_tables._quickly(frame, [check]).select(columns).equals(full.select(columns))
