@@ -213,3 +213,26 @@ def test_batch_equals_calculate_on_generated_campaigns(data: st.DataObject) -> N
         )
         == []
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(CASES)
+def test_leaving_the_month_rows_out_changes_no_total(case: dict[str, Any]) -> None:
+    """``months=False`` gives the same persons, totals and rejections, and an empty table
+    of the month rows' own columns."""
+    import polars as pl  # noqa: PLC0415
+
+    from sscert.batch import evaluate_batch, from_case  # noqa: PLC0415
+    from sscert.batch.engine import MONTH_COLUMNS  # noqa: PLC0415
+    from sscert.contract import parse_case  # noqa: PLC0415
+
+    parsed = parse_case(case, campaigns=[ROLLING])
+    data = from_case(parsed)
+    run = (parsed.campaign, parsed.as_of, parsed.first)
+    whole = evaluate_batch(data, *run)
+    lean = evaluate_batch(data, *run, months=False)
+    assert lean.persons.equals(whole.persons)
+    assert lean.rejected.equals(whole.rejected)
+    assert whole.months.schema == pl.Schema(MONTH_COLUMNS)
+    assert lean.months.schema == whole.months.schema
+    assert lean.months.height == 0

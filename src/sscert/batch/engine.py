@@ -50,6 +50,7 @@ from sscert.values.money import Money
 from sscert.values.months import Month
 
 __all__ = [
+    "MONTH_COLUMNS",
     "OUTCOMES",
     "BatchInput",
     "BatchResult",
@@ -135,6 +136,19 @@ PAID, WITHHELD, BACKPAID, STOPPED, OVERPAID = (
     for o in (Outcome.PAID, Outcome.WITHHELD, Outcome.BACKPAID, Outcome.STOPPED, Outcome.OVERPAID)
 )
 _CODES = {code: outcome.value for code, outcome in enumerate(_ORDER)}
+#: Each person's totals, by the outcome of the months they add up.
+_TOTALS = {"paid_on_time": PAID, "backpaid": BACKPAID, "withheld": WITHHELD, "overpaid": OVERPAID}
+#: The month rows of a result: one per entitlement per payroll month.
+MONTH_COLUMNS: dict[str, pl.DataType] = {
+    "person": pl.Int64(),
+    "position": pl.Int16(),
+    "month": pl.Int32(),
+    "scheme": SCHEMES,
+    "due": pl.Int64(),
+    "paid": pl.Int64(),
+    "paid_in": pl.Int32(),
+    "outcome": OUTCOMES,
+}
 
 
 def _outcome(
@@ -277,12 +291,15 @@ def evaluate_batch(
     *,
     progress: Callable[[str], None] | None = None,
     fine_policy: FinePolicy | None = None,
+    months: bool = True,
 ) -> BatchResult:
     """Apply rules C1-C14 to every person of ``data`` as of ``as_of``.
 
     ``progress`` is told of each stage as it ends (for long runs). ``fine_policy`` is asked,
     as :func:`sscert.rules.evaluate` asks it, for a suggested multiple for each suspected
-    fraud with an amount at stake (few people: a Python call each).
+    fraud with an amount at stake (few people: a Python call each). With ``months`` false,
+    the result's month rows are left out (an empty table of :data:`MONTH_COLUMNS`): the
+    persons' totals are the same.
     """
 
     def stage(name: str) -> None:
@@ -388,30 +405,28 @@ def evaluate_batch(
     stage("amounts in force")
     # The codes are chosen so that: due <=> code <= BACKPAID; paid <=> the code is even.
     code = pl.col("outcome")
-    due = pl.when(code <= BACKPAID).then(pl.col("amount")).otherwise(0)
-    paid = pl.when(code % 2 == 0).then(pl.col("amount")).otherwise(0)
-    months = rows.select(
-        "person",
-        "position",
-        "month",
-        "scheme",
-        due=due,
-        paid=paid,
-        paid_in=pl.when(code % 2 == 0).then(pl.col("paid_in")),
-        outcome=code,
+    # each total is the amount of the months with its outcome (paid, back-paid and overpaid
+    # months are paid; a withheld month is due)
+    totals = rows.group_by("person").agg(
+        **{name: pl.col("amount").filter(code == value).sum() for name, value in _TOTALS.items()}
     )
-    totals = (
-        months.select(
-            "person",
-            paid_on_time=pl.when(code == PAID).then(pl.col("paid")).otherwise(0),
-            backpaid=pl.when(code == BACKPAID).then(pl.col("paid")).otherwise(0),
-            withheld=pl.when(code == WITHHELD).then(pl.col("due")).otherwise(0),
-            overpaid=pl.when(code == OVERPAID).then(pl.col("paid")).otherwise(0),
+    if months:
+        due = pl.when(code <= BACKPAID).then(pl.col("amount")).otherwise(0)
+        paid = pl.when(code % 2 == 0).then(pl.col("amount")).otherwise(0)
+        month_rows = _with_outcome_names(
+            rows.select(
+                "person",
+                "position",
+                "month",
+                "scheme",
+                due=due,
+                paid=paid,
+                paid_in=pl.when(code % 2 == 0).then(pl.col("paid_in")),
+                outcome=code,
+            )
         )
-        .group_by("person")
-        .sum()
-    )
-    months = _with_outcome_names(months)
+    else:
+        month_rows = pl.DataFrame(schema=MONTH_COLUMNS)
     stage("totals")
 
     # C11: a certification attempt dated after a known death.
@@ -480,7 +495,7 @@ def evaluate_batch(
     ).sort("person")
     persons = persons.join(suggested, on="person", how="left")
     stage("status and penalties")
-    return BatchResult(persons, months, rejected.sort(["person", "index"]))
+    return BatchResult(persons, month_rows, rejected.sort(["person", "index"]))
 
 
 def part_of(data: BatchInput, low: int, high: int) -> BatchInput:
@@ -510,15 +525,20 @@ def evaluate_in_chunks(
     chunk: int = 100_000,
     fine_policy: FinePolicy | None = None,
     progress: Callable[[str], None] | None = None,
+    months: bool = True,
 ) -> Iterator[tuple[BatchResult, pl.DataFrame]]:
     """:func:`evaluate_batch` ``chunk`` people at a time, yielding each part's result with
-    its people: memory stays bounded by the chunk, whatever the roster's size."""
+    its people: memory stays bounded by the chunk, whatever the roster's size. ``months``
+    as for :func:`evaluate_batch`."""
     if chunk < 1:
         raise ValueError("a chunk holds at least one person")
     total = data.people.height
     for low in range(0, max(total, 1), chunk):
         part = part_of(data, low, low + chunk)
-        yield evaluate_batch(part, campaign, as_of, first, fine_policy=fine_policy), part.people
+        result = evaluate_batch(
+            part, campaign, as_of, first, fine_policy=fine_policy, months=months
+        )
+        yield result, part.people
         if progress is not None:
             progress(f"{min(low + chunk, total):,} of {total:,} people")
 

@@ -163,6 +163,7 @@ def batch(
             first_month,
             chunk=chunk_size,
             fine_policy=fine_policy(pm),
+            months=not no_months,
             progress=stage,
         )
         paths = write_streaming(
