@@ -394,23 +394,32 @@ def evaluate_batch(
     persons = persons.with_columns(_first_due(duty))
 
     stage("people: coverage, certifications, deaths")
-    if isinstance(duty, Window):
+    in_prison = data.imprisonments.filter(pl.col("start") <= as_of).height > 0
+    if isinstance(duty, Window) and not months and not in_prison:
+        totals = _totals_fixed(data, persons, duty, day, last)
+        stage("totals by intervals of months")
+        rows = None
+    elif isinstance(duty, Window):
         rows = _months_fixed(data, persons, duty, day, last)
     else:
         rows = _months_by_due_date(data, persons, counting=counting, duty=duty, day=day, last=last)
-
-    rows = _c15_stops(rows, data, as_of, day)
-    stage(f"{rows.height:,} month rows decided")
-    rows = _amounts(rows, data)
-    stage("amounts in force")
+    if rows is not None:
+        rows = _c15_stops(rows, data, as_of, day)
+        stage(f"{rows.height:,} month rows decided")
+        rows = _amounts(rows, data)
+        stage("amounts in force")
     # The codes are chosen so that: due <=> code <= BACKPAID; paid <=> the code is even.
     code = pl.col("outcome")
-    # each total is the amount of the months with its outcome (paid, back-paid and overpaid
-    # months are paid; a withheld month is due)
-    totals = rows.group_by("person").agg(
-        **{name: pl.col("amount").filter(code == value).sum() for name, value in _TOTALS.items()}
-    )
-    if months:
+    if rows is not None:
+        # each total is the amount of the months with its outcome (paid, back-paid and
+        # overpaid months are paid; a withheld month is due)
+        totals = rows.group_by("person").agg(
+            **{
+                name: pl.col("amount").filter(code == value).sum()
+                for name, value in _TOTALS.items()
+            }
+        )
+    if months and rows is not None:
         due = pl.when(code <= BACKPAID).then(pl.col("amount")).otherwise(0)
         paid = pl.when(code % 2 == 0).then(pl.col("amount")).otherwise(0)
         month_rows = _with_outcome_names(
@@ -702,6 +711,117 @@ def _months_fixed(
         outcome=outcome,
         paid_in=pl.when(held & (month < pl.col("known_m"))).then(release).otherwise(month),
     ).drop("covered", "known_m", "death_m", "release_m")
+
+
+def _totals_fixed(
+    data: BatchInput, persons: pl.DataFrame, window: Window, day: int, last: int
+) -> pl.DataFrame:
+    """Fixed window, the totals only: each outcome's months of an entitlement, by the rules
+    of :func:`_months_fixed` and :func:`_c15_stops` (no prison term), are at most two
+    intervals of months, and the amount in force is a step function of the month, so each
+    total is a sum over intervals — without a row for each month.
+
+    In the months an entitlement runs (to its C15 end), with ``known`` the months from the
+    first payday that knows of the death and ``held`` the held runs:
+
+    * before or in the death month: paid on time unless held and not yet known; those are
+      withheld, or back-paid when a later run releases them;
+    * after the death month and before it is known: overpaid, except held months dropped
+      when no run releases them or the release knows of the death;
+    * every other month is stopped, in no total.
+    """
+    end = window.end
+    suspend_m = Month.of(end).index + (1 if end.day >= day else 0)
+    c = pl.col
+    people = persons.select(
+        "person",
+        "run_first",
+        known="known_m",
+        death=c("death_m").fill_null(NEVER),
+        release=pl.min_horizontal(
+            _first_run_on_or_after(c("certified_on"), day).fill_null(NEVER), c("known_m")
+        ),
+        covered="covered",
+    )
+    ents = data.entitlements.join(people, on="person", how="left", maintain_order="left")
+    low = pl.max_horizontal(c("start"), c("run_first"))
+    high = pl.min_horizontal(c("end").fill_null(last), pl.lit(last), c("c15_end").fill_null(NEVER))
+    # the held runs [suspend, release); none when not covered
+    held_high = pl.when(c("covered")).then(c("release") - 1).otherwise(suspend_m - 1)
+    ents = ents.select(
+        "entitlement",
+        "person",
+        base="amount",
+        released=c("release") <= last,
+        release_knows=c("release") >= c("known"),
+        # months up to the death month
+        alive_a=low,
+        alive_b=pl.min_horizontal(high, c("death")),
+        # … of them, held and not yet known of the death
+        held_a=pl.max_horizontal(low, pl.lit(suspend_m)),
+        held_b=pl.min_horizontal(high, c("death"), c("known") - 1, held_high),
+        # months after the death month, before it is known
+        after_a=pl.max_horizontal(low, c("death") + 1),
+        after_b=pl.min_horizontal(high, c("known") - 1),
+        # … of them, held
+        after_held_a=pl.max_horizontal(low, c("death") + 1, pl.lit(suspend_m)),
+        after_held_b=pl.min_horizontal(high, c("known") - 1, held_high),
+    )
+    sums = _interval_sums(ents, data, ("alive", "held", "after", "after_held"))
+    held, after_held = c("held"), c("after_held")
+    released = c("released")
+    return sums.group_by("person").agg(
+        paid_on_time=(c("alive") - held).sum(),
+        backpaid=held.filter(released).sum(),
+        withheld=held.filter(~released).sum(),
+        overpaid=(
+            c("after") - pl.when(~released | c("release_knows")).then(after_held).otherwise(0)
+        ).sum(),
+    )
+
+
+def _interval_sums(ents: pl.DataFrame, data: BatchInput, names: tuple[str, ...]) -> pl.DataFrame:
+    """``ents`` with, for each name, the sum of the amounts in force (C7) over the months
+    ``{name}_a`` to ``{name}_b`` (none when the first is after the last). The amount is the
+    base, plus each change's difference from the amount before it for the months from its
+    own."""
+    c = pl.col
+
+    def months(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+        return (b - a + 1).clip(lower_bound=0)
+
+    sums = ents.with_columns(
+        **{name: c("base") * months(c(f"{name}_a"), c(f"{name}_b")) for name in names}
+    )
+    if not data.changes.height:
+        return sums
+    same = c("entitlement") == c("entitlement").shift()
+    steps = (
+        data.entitlements.select("entitlement", "person", "scheme", base="amount")
+        .join(data.changes, on=["person", "scheme"])
+        .sort("entitlement", "start")
+        .select(
+            "entitlement",
+            "start",
+            delta=c("amount") - pl.when(same).then(c("amount").shift()).otherwise(c("base")),
+        )
+        .join(
+            ents.select("entitlement", *(f"{n}_{e}" for n in names for e in "ab")), on="entitlement"
+        )
+        .group_by("entitlement")
+        .agg(
+            **{
+                f"_{name}": (
+                    c("delta")
+                    * months(pl.max_horizontal(c(f"{name}_a"), c("start")), c(f"{name}_b"))
+                ).sum()
+                for name in names
+            }
+        )
+    )
+    return sums.join(steps, on="entitlement", how="left", maintain_order="left").with_columns(
+        **{name: c(name) + c(f"_{name}").fill_null(0) for name in names}
+    )
 
 
 def _months_by_due_date(
