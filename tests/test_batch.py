@@ -285,7 +285,8 @@ def test_held_months_after_a_death_known_when_released_are_in_no_total() -> None
     parsed = parse_case(case)
     run = (parsed.campaign, parsed.as_of, parsed.first)
     whole = evaluate_batch(from_case(parsed), *run)
-    outcomes = dict(zip(whole.months["month"].to_list(), whole.months["outcome"].to_list()))
+    months = whole.months
+    outcomes = dict(zip(months["month"].to_list(), months["outcome"].to_list(), strict=True))
     june, september = 2023 * 12 + 5, 2023 * 12 + 8
     assert [outcomes[m] for m in range(june, september)] == ["stopped"] * 3
     lean = evaluate_batch(from_case(parsed), *run, months=False)
