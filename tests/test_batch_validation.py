@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sscert import strategies as sst
 from sscert.events import cst_date
-from sscert.values.identity import IdNumber, InvalidIdNumber
+from sscert.values.identity import IdNumber, InvalidIdNumber, check_character
 from sscert.values.limits import LimitError, parse_amount, parse_date, parse_moment, parse_month
 
 pytest.importorskip("polars")
@@ -371,3 +371,44 @@ def test_the_quick_way_reads_what_the_full_way_reads(data: st.DataObject) -> Non
     if quick[check.good].fill_null(False).item():
         assert quick.select(columns).equals(full.select(columns)), text
     assert batch_tables._quickly(frame, [check]).select(columns).equals(full.select(columns))
+
+
+@given(
+    st.lists(st.sampled_from(range(6)), max_size=6),
+    st.lists(st.sampled_from(range(6)), min_size=1, max_size=8),
+    st.lists(st.sampled_from(range(6)), max_size=8),
+    st.booleans(),
+)
+def test_people_come_in_the_given_order_then_as_they_appear(
+    given: list[int], holding: list[int], acting: list[int], with_people: bool
+) -> None:
+    """The people: the people table's order (each once), then anyone else as they first
+    appear in the entitlements, then in the events."""
+    first17 = [f"13063019480315{n:03d}" for n in range(6)]
+    ids = [digits + check_character(digits) for digits in first17]
+    schemes = ["enterprise_pension", "public_sector_pension"]
+    entitlements = pl.concat(
+        [
+            _entitlements(id_number=ids[n], scheme=schemes[holding[:i].count(n) % 2])
+            for i, n in enumerate(holding)
+            if holding[:i].count(n) < 2
+        ]
+    )
+    events = pl.DataFrame(
+        {
+            "id_number": [ids[n] for n in acting],
+            "type": ["certified"] * len(acting),
+            "at": ["2023-03-01"] * len(acting),
+            "channel": ["assisted"] * len(acting),
+        }
+    )
+    people = pl.DataFrame({"id_number": [ids[n] for n in given]}, schema={"id_number": pl.Utf8})
+    data = from_tables(entitlements, events, None, people if with_people else None)
+    order = (
+        (given if with_people else [])
+        + entitlements["id_number"].to_list()
+        + [ids[n] for n in acting]
+    )
+    order = [ids[n] if isinstance(n, int) else n for n in order]
+    assert data.people["id_number"].to_list() == list(dict.fromkeys(order))
+    assert data.people["person"].to_list() == list(range(data.people.height))

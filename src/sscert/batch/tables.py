@@ -773,28 +773,17 @@ def check_tables(
         )
     frames = _all_at_once(jobs)
     ents, evs, chs = frames["entitlements"], frames["events"], frames["changes"]
-    duplicated = ents.with_row_index("row", offset=1).filter(
-        ~_first_of_kind(ents, ("id_number", "scheme"))
+    across = _all_at_once(
+        {
+            "entitlements": functools.partial(_entitlement_problems, ents, cap),
+            "changes": functools.partial(_change_problems, ents, chs, cap),
+            "deaths": functools.partial(_death_problems, evs, cap),
+            "dependants": functools.partial(_dependant_event_problems, ents, evs, cap),
+        }
     )
-    problems += found["entitlements"]
-    problems += [
-        ("entitlements", r, "scheme", _("one entitlement per scheme per person"))
-        for r in _first(duplicated["row"], cap)
-    ]
-    problems += found["events"] + found["changes"]
-    problems += _change_problems(ents, chs, cap)
-    problems += found["people"]
-    later_deaths = (
-        evs.select("id_number", "type")
-        .with_row_index("row", offset=1)
-        .filter(pl.col("type") == "died")
-        .filter(~pl.col("id_number").is_first_distinct())
-    )
-    problems += [
-        ("events", int(row), "type", _("a second death"))
-        for row in _first(later_deaths["row"], cap)
-    ]
-    problems += _dependant_event_problems(ents, evs, cap)
+    problems += found["entitlements"] + across["entitlements"]
+    problems += found["events"] + found["changes"] + across["changes"]
+    problems += found["people"] + across["deaths"] + across["dependants"]
     return Checked(ents, evs, chs, frames.get("people"), problems)
 
 
@@ -806,7 +795,10 @@ _TABLES: Final = ("entitlements", "events", "changes", "people")
 CHECK_THREADS: Final = 2
 
 
-def _all_at_once(jobs: Mapping[str, Callable[[], pl.DataFrame]]) -> dict[str, pl.DataFrame]:
+_Done = TypeVar("_Done")
+
+
+def _all_at_once(jobs: Mapping[str, Callable[[], _Done]]) -> dict[str, _Done]:
     """Each job's table, the jobs run on :data:`CHECK_THREADS` threads (Polars lets go of
     the interpreter while it computes). The first failure is raised, as if run in turn."""
     with ThreadPoolExecutor(CHECK_THREADS) as pool:
@@ -818,20 +810,24 @@ def assemble(checked: Checked) -> BatchInput:
     """The engine's input from checked tables (which must have no problems)."""
     ents, evs, chs = checked.entitlements, checked.events, checked.changes
     # People: the given order, else first appearance (entitlements, then events).
-    order_sources = [ents.select("key", "id_number", township=pl.lit(None, pl.Utf8))]
+    appearing = pl.concat([ents.select("key", "id_number"), evs.select("key", "id_number")])
     if checked.people is not None:
-        order_sources.insert(0, checked.people.select("key", "id_number", "township"))
-    order_sources.append(evs.select("key", "id_number", township=pl.lit(None, pl.Utf8)))
-    persons = (
-        pl.concat(order_sources)
-        .filter(pl.col("key").is_first_distinct())
-        .with_row_index("person")
-        .with_columns(pl.col("person").cast(pl.Int64))
+        given = checked.people.select("key", "id_number", "township")
+        given = given.filter(pl.col("key").is_first_distinct())
+        # usually none: the people not in the people table
+        appearing = appearing.filter(~pl.col("key").is_in(given["key"].implode()))
+    appearing = appearing.filter(pl.col("key").is_first_distinct()).with_columns(
+        township=pl.lit(None, pl.Utf8)
     )
+    if checked.people is not None:
+        appearing = pl.concat([given, appearing])
+    persons = appearing.with_row_index("person").with_columns(pl.col("person").cast(pl.Int64))
     keys = persons.select("key", "person")
+
     keyed_events = _numbered(
         evs.with_row_index("order").join(keys, on="key", maintain_order="left"), "index"
     )
+    kind = pl.col("type")
     return BatchInput(
         persons.select("person", "id_number", "township"),
         _numbered(
@@ -848,16 +844,14 @@ def assemble(checked: Checked) -> BatchInput:
             incapacitated="incapacitated",
         ),
         chs.join(keys, on="key").select("person", "scheme", "start", "amount"),
-        keyed_events.filter(pl.col("type") == "certified").select(
+        keyed_events.filter(kind == "certified").select(
             "person", "index", on="at", channel="channel"
         ),
-        keyed_events.filter(pl.col("type") == "died").select(
-            "person", "index", "on", "reported_on"
-        ),
-        keyed_events.filter(pl.col("type") == "dependant_ended")
+        keyed_events.filter(kind == "died").select("person", "index", "on", "reported_on"),
+        keyed_events.filter(kind == "dependant_ended")
         .select("person", "on", "reason")
         .cast(DEPENDANT_ENDS),  # type: ignore[arg-type]
-        keyed_events.filter(pl.col("type") == "imprisoned")
+        keyed_events.filter(kind == "imprisoned")
         .select("person", "start", "end")
         .cast(IMPRISONMENTS),  # type: ignore[arg-type]
     )
@@ -884,6 +878,31 @@ def _capped(rows: _Rows, cap: int | None) -> _Rows:
 def _first(rows: pl.Series, cap: int | None) -> list[int]:
     """The first ``cap`` row numbers of ``rows``."""
     return [int(r) for r in _capped(rows, cap)]
+
+
+def _entitlement_problems(ents: pl.DataFrame, cap: int | None) -> list[Problem]:
+    """One entitlement per scheme per person."""
+    duplicated = ents.with_row_index("row", offset=1).filter(
+        ~_first_of_kind(ents, ("id_number", "scheme"))
+    )
+    return [
+        ("entitlements", r, "scheme", _("one entitlement per scheme per person"))
+        for r in _first(duplicated["row"], cap)
+    ]
+
+
+def _death_problems(evs: pl.DataFrame, cap: int | None) -> list[Problem]:
+    """One death a person."""
+    later_deaths = (
+        evs.select("id_number", "type")
+        .with_row_index("row", offset=1)
+        .filter(pl.col("type") == "died")
+        .filter(~pl.col("id_number").is_first_distinct())
+    )
+    return [
+        ("events", int(row), "type", _("a second death"))
+        for row in _first(later_deaths["row"], cap)
+    ]
 
 
 def _change_problems(ents: pl.DataFrame, chs: pl.DataFrame, cap: int | None) -> list[Problem]:
