@@ -530,8 +530,11 @@ def _collect(
 ) -> list[tuple[str, int, str, str]]:
     """The first ``cap`` reasons of each column (all for ``None``); rows count from 1 after
     ``offset`` rows."""
-    problems = []
-    for column, why_column in checks.items():
+    problems: list[Problem] = []
+    counts = frame.select(pl.col(checks.values()).null_count()).row(0)
+    for (column, why_column), nulls in zip(checks.items(), counts, strict=True):
+        if nulls == frame.height:
+            continue  # no reason given: the usual case, known from the column's null count
         bad = frame.with_row_index("row", offset=offset + 1).filter(
             pl.col(why_column).is_not_null()
         )
