@@ -202,6 +202,18 @@ def _slices(table: Table) -> Iterator[pl.DataFrame]:
 #: them), from the ID check's own working column. Joins and uniqueness on it are faster than
 #: on text. Null when the ID number is not valid (its check character wrong, say).
 KEY: Final = pl.when(pl.col("w_id_number").is_null()).then(pl.col("_id_numbern"))
+#: The ID number as given (upper-cased), only where it is not valid: a valid one is its key.
+ID_TEXT: Final = pl.when(pl.col("w_id_number").is_not_null()).then(pl.col("_id_number"))
+
+
+#: Who a checked row is about, as text that is equal for the same person: the key's digits
+#: when the ID number is valid, else ``~`` and the ID number as given.
+WHO: Final = pl.coalesce(pl.col("key").cast(pl.Utf8), pl.lit("~") + pl.col("id_text"))
+
+
+def _id_number_of(key: pl.Expr) -> pl.Expr:
+    """The 18-character ID number of a key (its first 17 digits as a whole number)."""
+    return key.cast(pl.Utf8).str.zfill(17) + _check_character(key)
 
 
 #: The check character's sum is taken six digits at a time, each six by a table lookup.
@@ -604,8 +616,8 @@ def check_tables(
         _text_columns(ENTITLEMENT_COLUMNS),
         [_id_number_checked("id_number"), _month("start"), _month("end"), _fen_checked("amount")],
         lambda frame: frame.select(
-            "id_number",
             key=KEY,
+            id_text=ID_TEXT,
             scheme="t_scheme",
             start="start",
             end=pl.when(c("t_end").fill_null("") != "").then(c("end")),
@@ -686,11 +698,11 @@ def check_tables(
             _date("end", "to"),
         ],
         lambda frame: frame.select(
-            "id_number",
             "at",
             "on",
             "reported_on",
             key=KEY,
+            id_text=ID_TEXT,
             type=kind,
             channel="t_channel",
             reason="t_reason",
@@ -746,10 +758,10 @@ def check_tables(
         _text_columns(CHANGE_COLUMNS),
         [_id_number_checked("id_number"), _month("start", "from"), _fen_checked("amount")],
         lambda frame: frame.select(
-            "id_number",
             "start",
             "amount",
             key=KEY,
+            id_text=ID_TEXT,
             scheme="t_scheme",
             w_id="w_id_number",
             w_from="w_start",
@@ -813,14 +825,14 @@ def assemble(checked: Checked) -> BatchInput:
     """The engine's input from checked tables (which must have no problems)."""
     ents, evs, chs = checked.entitlements, checked.events, checked.changes
     # People: the given order, else first appearance (entitlements, then events).
-    appearing = pl.concat([ents.select("key", "id_number"), evs.select("key", "id_number")])
+    appearing = pl.concat([ents.select("key"), evs.select("key")])
     if checked.people is not None:
         given = checked.people.select("key", "id_number", "township")
         given = given.filter(pl.col("key").is_first_distinct())
         # usually none: the people not in the people table
         appearing = appearing.filter(~pl.col("key").is_in(given["key"].implode()))
     appearing = appearing.filter(pl.col("key").is_first_distinct()).with_columns(
-        township=pl.lit(None, pl.Utf8)
+        id_number=_id_number_of(pl.col("key")), township=pl.lit(None, pl.Utf8)
     )
     if checked.people is not None:
         appearing = pl.concat([given, appearing])
@@ -897,10 +909,10 @@ def _entitlement_problems(ents: pl.DataFrame, cap: int | None) -> list[Problem]:
 def _death_problems(evs: pl.DataFrame, cap: int | None) -> list[Problem]:
     """One death a person."""
     later_deaths = (
-        evs.select("id_number", "type")
-        .with_row_index("row", offset=1)
+        evs.with_row_index("row", offset=1)
         .filter(pl.col("type") == "died")
-        .filter(~pl.col("id_number").is_first_distinct())
+        .select("row", who=WHO)
+        .filter(~pl.col("who").is_first_distinct())
     )
     return [
         ("events", int(row), "type", _("a second death"))
@@ -911,15 +923,15 @@ def _death_problems(evs: pl.DataFrame, cap: int | None) -> list[Problem]:
 def _change_problems(ents: pl.DataFrame, chs: pl.DataFrame, cap: int | None) -> list[Problem]:
     """An amount change belongs to one of its person's entitlements, and starts in a month
     no other change of that entitlement starts in."""
-    rows = chs.select("id_number", "key", "scheme", "start").with_row_index("row", offset=1)
+    rows = chs.select("id_text", "key", "scheme", "start").with_row_index("row", offset=1)
     if _whole(ents) and _whole(chs):
         orphans = rows.with_columns(kind=_kind(rows)).join(
             pl.DataFrame({"kind": _kind(ents)}), on="kind", how="anti", maintain_order="left"
         )
     else:
-        orphans = rows.join(
-            ents.select("id_number", "scheme").unique(),
-            on=["id_number", "scheme"],
+        orphans = rows.with_columns(who=WHO).join(
+            ents.select("scheme", who=WHO).unique(),
+            on=["who", "scheme"],
             how="anti",
             maintain_order="left",
         )
@@ -963,7 +975,7 @@ def _first_of_kind(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
                 .to_series()
             )
         return kind.is_first_distinct()
-    texts = [pl.col(c).cast(pl.Utf8) for c in columns]
+    texts = [WHO if c == "id_number" else pl.col(c).cast(pl.Utf8) for c in columns]
     return frame.select(pl.concat_str(texts, separator="\x1f").is_first_distinct()).to_series()
 
 
@@ -972,19 +984,19 @@ def _dependant_event_problems(
 ) -> list[Problem]:
     """C15 events belong to a person with a ``work_injury_survivor`` entitlement, and a
     benefit ends once."""
-    survivors = ents.filter(pl.col("scheme") == "work_injury_survivor").select("id_number")
+    survivors = ents.filter(pl.col("scheme") == "work_injury_survivor").select(who=WHO)
     c15 = (
-        evs.select("id_number", "type")
-        .with_row_index("row", offset=1)
+        evs.with_row_index("row", offset=1)
         .filter(pl.col("type").is_in(["dependant_ended", "imprisoned"]))
+        .select("row", "type", who=WHO)
     )
-    orphans = c15.join(survivors.unique(), on="id_number", how="anti", maintain_order="left")
+    orphans = c15.join(survivors.unique(), on="who", how="anti", maintain_order="left")
     problems = [
         ("events", int(row), "type", _("only for a person with a work_injury_survivor entitlement"))
         for row in _first(orphans["row"], cap)
     ]
     ends = c15.filter(pl.col("type") == "dependant_ended")
-    again = ends.filter(~pl.col("id_number").is_first_distinct())
+    again = ends.filter(~pl.col("who").is_first_distinct())
     problems += [
         ("events", int(row), "type", _("a second end of the benefit"))
         for row in _first(again["row"], cap)
