@@ -292,3 +292,60 @@ def test_held_months_after_a_death_known_when_released_are_in_no_total() -> None
     lean = evaluate_batch(from_case(parsed), *run, months=False)
     assert lean.persons.equals(whole.persons)
     assert lean.persons["overpaid"].to_list() == [0]
+
+
+def test_chunks_on_threads_give_the_same_results_in_order() -> None:
+    """``evaluate_in_chunks(workers=3)`` yields the chunks in order with the results of one
+    worker; a fine policy is never asked by two threads at once."""
+    import time  # noqa: PLC0415
+
+    import polars as pl  # noqa: PLC0415
+
+    from sscert.batch import from_case  # noqa: PLC0415
+    from sscert.batch.engine import evaluate_in_chunks  # noqa: PLC0415
+    from sscert.contract import parse_case  # noqa: PLC0415
+    from sscert.values.identity import check_character  # noqa: PLC0415
+
+    def person(n: int) -> dict[str, Any]:
+        first17 = f"13063019480315{n:03d}"
+        return {
+            "id_number": first17 + check_character(first17),
+            "entitlements": [
+                {"scheme": "enterprise_pension", "start": "2010-01", "monthly_amount": f"{n}.00"}
+            ],
+            "events": [
+                {"type": "died", "on": "2023-01-20", "reported_on": "2023-09-05"},
+                {"type": "certified", "at": "2023-03-01T10:00:00+08:00", "channel": "hebei_renshe"},
+            ],
+        }
+
+    case = {
+        "campaign": "laiyuan-2023",
+        "as_of": "2023-10-01",
+        "people": [person(n) for n in range(1, 8)],
+    }
+    parsed = parse_case(case)
+    data = from_case(parsed)
+    asking = {"now": 0, "most": 0, "leads": 0}
+
+    def policy(_campaign: Any, _lead: Any) -> None:
+        asking["now"] += 1
+        asking["most"] = max(asking["most"], asking["now"])
+        asking["leads"] += 1
+        time.sleep(0.01)
+        asking["now"] -= 1
+
+    def run(workers: int) -> tuple[pl.DataFrame, list[str]]:
+        told: list[str] = []
+        parts = evaluate_in_chunks(
+            data, parsed.campaign, parsed.as_of, chunk=2, workers=workers,
+            fine_policy=policy, progress=told.append, months=False,
+        )  # fmt: skip
+        return pl.concat([result.persons for result, _people in parts]), told
+
+    alone, told_alone = run(1)
+    together, told_together = run(3)
+    assert together.equals(alone)
+    assert told_together == told_alone == [f"{n:,} of 7 people" for n in (2, 4, 6, 7)]
+    assert asking["leads"] == 14
+    assert asking["most"] == 1

@@ -26,7 +26,10 @@ Money is integer fen (Int64) throughout: no float ever holds an amount.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 
 import polars as pl
@@ -535,21 +538,48 @@ def evaluate_in_chunks(
     fine_policy: FinePolicy | None = None,
     progress: Callable[[str], None] | None = None,
     months: bool = True,
+    workers: int = 1,
 ) -> Iterator[tuple[BatchResult, pl.DataFrame]]:
     """:func:`evaluate_batch` ``chunk`` people at a time, yielding each part's result with
-    its people: memory stays bounded by the chunk, whatever the roster's size. ``months``
-    as for :func:`evaluate_batch`."""
+    its people, in order: memory stays bounded by the chunk, whatever the roster's size.
+    ``months`` as for :func:`evaluate_batch`. With ``workers`` above 1, that many chunks
+    are evaluated at once on threads (and held at once) while the caller takes the earlier
+    ones; a fine policy is still asked by one thread at a time."""
     if chunk < 1:
         raise ValueError("a chunk holds at least one person")
+    if workers < 1:
+        raise ValueError("at least one worker")
     total = data.people.height
-    for low in range(0, max(total, 1), chunk):
+
+    def one(low: int) -> tuple[BatchResult, pl.DataFrame]:
         part = part_of(data, low, low + chunk)
         result = evaluate_batch(
             part, campaign, as_of, first, fine_policy=fine_policy, months=months
         )
-        yield result, part.people
+        return result, part.people
+
+    def done(low: int) -> None:
         if progress is not None:
             progress(f"{min(low + chunk, total):,} of {total:,} people")
+
+    lows = range(0, max(total, 1), chunk)
+    if workers == 1:
+        for low in lows:
+            yield one(low)
+            done(low)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        running: deque[tuple[int, Future[tuple[BatchResult, pl.DataFrame]]]] = deque()
+        for low in lows:
+            running.append((low, pool.submit(one, low)))
+            if len(running) == workers:
+                first_low, future = running.popleft()
+                yield future.result()
+                done(first_low)
+        while running:
+            first_low, future = running.popleft()
+            yield future.result()
+            done(first_low)
 
 
 _SUGGESTIONS = {
@@ -567,24 +597,40 @@ def _suggestions(
     :func:`~sscert.rules.penalty.suggest_fine` on the same :class:`FraudLead`."""
     rows: dict[str, list[object]] = {k: [] for k in _SUGGESTIONS}
     if fine_policy is not None:
-        leads = persons.filter(pl.col("suspected_fraud") & (pl.col("overpaid") > 0))
-        for row in leads.iter_rows(named=True):
-            lead = FraudLead(
-                IdNumber.parse(row["id_number"]),
-                campaign.id,
-                Money(Decimal(row["overpaid"]) / 100),
-                tuple(row["evidence"]),
-                tuple(row["evidence_channels"]),
-                row["death_on"],
-                row["reported_on"],
-            )
-            suggestion = suggest_fine(fine_policy, campaign, lead)
-            if suggestion is not None:
-                rows["person"].append(row["person"])
-                rows["suggested_multiplier"].append(str(suggestion.multiplier))
-                rows["suggestion_reason"].append(suggestion.reason)
-                rows["suggestion_policy"].append(suggestion.policy)
+        with _ASKING:
+            _ask_policy(persons, campaign, fine_policy, rows)
     return pl.DataFrame(rows, schema=_SUGGESTIONS)
+
+
+#: A fine policy is asked by one thread at a time (:func:`evaluate_in_chunks`' workers).
+_ASKING = threading.Lock()
+
+
+def _ask_policy(
+    persons: pl.DataFrame,
+    campaign: Campaign,
+    fine_policy: FinePolicy,
+    rows: dict[str, list[object]],
+) -> None:
+    """Add to ``rows`` the policy's suggestion for each of ``persons``' frauds with an
+    overpayment."""
+    leads = persons.filter(pl.col("suspected_fraud") & (pl.col("overpaid") > 0))
+    for row in leads.iter_rows(named=True):
+        lead = FraudLead(
+            IdNumber.parse(row["id_number"]),
+            campaign.id,
+            Money(Decimal(row["overpaid"]) / 100),
+            tuple(row["evidence"]),
+            tuple(row["evidence_channels"]),
+            row["death_on"],
+            row["reported_on"],
+        )
+        suggestion = suggest_fine(fine_policy, campaign, lead)
+        if suggestion is not None:
+            rows["person"].append(row["person"])
+            rows["suggested_multiplier"].append(str(suggestion.multiplier))
+            rows["suggestion_reason"].append(suggestion.reason)
+            rows["suggestion_policy"].append(suggestion.policy)
 
 
 #: The per-person columns the due date after a certification needs.

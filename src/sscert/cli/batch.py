@@ -17,6 +17,9 @@ CHUNK_PEOPLE: Final = 100_000
 #: … and with them (``--months-by``): their month rows are twelve a person, so fewer people
 #: a chunk keep 10⁶ people under 1 GB.
 CHUNK_WITH_MONTHS: Final = 50_000
+#: Chunks decided at once without month rows: while one thread waits on Polars, the other's
+#: work fills the second core.
+WORKERS_WITHOUT_MONTHS: Final = 2
 
 __all__ = ["batch"]
 
@@ -164,6 +167,7 @@ def batch(
             chunk=chunk_size,
             fine_policy=fine_policy(pm),
             months=not no_months,
+            workers=WORKERS_WITHOUT_MONTHS if no_months else 1,
             progress=stage,
         )
         paths = write_streaming(
