@@ -412,3 +412,14 @@ def test_people_come_in_the_given_order_then_as_they_appear(
     order = [ids[n] if isinstance(n, int) else n for n in order]
     assert data.people["id_number"].to_list() == list(dict.fromkeys(order))
     assert data.people["person"].to_list() == list(range(data.people.height))
+    # each person's entitlements and events in the order of their table, numbered from 0
+    person = dict(zip(data.people["id_number"], data.people["person"], strict=True))
+    for got, rows, column in (
+        (data.entitlements, entitlements, "position"),
+        (data.certifications, events, "index"),
+    ):
+        expected = sorted(
+            (person[id_number], list(rows["id_number"][:i]).count(id_number))
+            for i, id_number in enumerate(rows["id_number"])
+        )
+        assert list(zip(got["person"], got[column], strict=True)) == expected
