@@ -310,14 +310,14 @@ def _birth_date_valid(number: pl.Expr) -> pl.Expr:
 
 def _id_number_checked(out: str) -> Quick:
     """:func:`_id_number`, the quick way for 18 characters that are valid (17 digits and a
-    matching check character, digits 7-14 a birth date)."""
+    matching check character, an upper-case X as given, digits 7-14 a birth date)."""
     c = pl.col
     t, number, check, good = (f"_{out}{part}" for part in ("", "n", "c", "g"))
     quick = [
-        {t: c(f"t_{out}").str.to_uppercase()},
         {
-            number: c(t).str.slice(0, 17).cast(pl.Int64, strict=False),
-            f"{good}18": c(t).str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False),
+            t: c(f"t_{out}"),
+            number: c(f"t_{out}").str.slice(0, 17).cast(pl.Int64, strict=False),
+            f"{good}18": c(f"t_{out}").str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False),
         },
         {check: _check_character(c(number)), f"{good}b": _birth_date_valid(c(number))},
         {
