@@ -828,7 +828,7 @@ def assemble(checked: Checked) -> BatchInput:
     appearing = pl.concat([ents.select("key"), evs.select("key")])
     if checked.people is not None:
         given = checked.people.select("key", "id_number", "township")
-        given = given.filter(pl.col("key").is_first_distinct())
+        given = given.filter(_firsts(given["key"]))
         # usually none: the people not in the people table
         appearing = appearing.filter(~pl.col("key").is_in(given["key"].implode()))
     appearing = appearing.filter(pl.col("key").is_first_distinct()).with_columns(
@@ -964,6 +964,14 @@ def _kind(frame: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
+def _firsts(values: pl.Series) -> pl.Series:
+    """Whether each value is the first of its kind — all of them when none repeats, which
+    counting the distinct values (on every core) finds sooner than marking each."""
+    if values.n_unique() == values.len():
+        return pl.repeat(True, values.len(), eager=True)
+    return values.is_first_distinct()
+
+
 def _first_of_kind(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
     """Whether each row is the first with its values of ``columns`` (``id_number``,
     ``scheme``, perhaps ``start``): compared as whole numbers when every row has a valid ID
@@ -976,7 +984,7 @@ def _first_of_kind(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
                 .select(pl.struct("k", "s").is_first_distinct())
                 .to_series()
             )
-        return kind.is_first_distinct()
+        return _firsts(kind)
     texts = [WHO if c == "id_number" else pl.col(c).cast(pl.Utf8) for c in columns]
     return frame.select(pl.concat_str(texts, separator="\x1f").is_first_distinct()).to_series()
 
