@@ -225,9 +225,17 @@ def _weighted_sixes() -> pl.Series:
     """For every six digits ``abcdef``: the sum of each digit times the first six weights,
     modulo 11. The weights are the powers of 2 modulo 11, so each later group of six has
     the same sums times a factor (:func:`_factors`)."""
+
+    def threes(weights: tuple[int, ...]) -> pl.Series:
+        """The same for every three digits, with three weights."""
+        return pl.Series(
+            [sum(int(d) * w for d, w in zip(f"{n:03d}", weights, strict=True)) for n in range(1000)]
+        )
+
     number = pl.int_range(_SIX, dtype=pl.Int64)
-    digits = [(number // 10 ** (5 - j) % 10) * w for j, w in enumerate(WEIGHTS[:6])]
-    return pl.select(s=pl.sum_horizontal(digits) % 11).to_series().cast(pl.Int32)
+    high, low = threes(WEIGHTS[:3]), threes(WEIGHTS[3:6])
+    sums = pl.lit(high).gather(number // 1000) + pl.lit(low).gather(number % 1000)
+    return pl.select(s=sums % 11).to_series().cast(pl.Int32)
 
 
 def _factors() -> tuple[int, int, int]:
