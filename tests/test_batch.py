@@ -188,6 +188,20 @@ def test_nested_rows_give_the_same_answers(case: dict[str, Any]) -> None:
     assert differences(to_result_dict(as_of, batch), calculate(case)) == []
 
 
+def _cases_around(
+    campaign: Any, day: dt.date, *, before: int, after: int, max_people: int
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Cases of ``campaign`` whose dates fall from ``before`` days before ``day`` to
+    ``after`` days after it, as of ``day`` or later mostly."""
+    return sst.cases(
+        campaign,
+        max_people=max_people,
+        min_day=day - dt.timedelta(days=before),
+        max_day=day + dt.timedelta(days=after),
+        typical_as_of_from=day,
+    )
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_batch_equals_calculate_on_generated_campaigns(data: st.DataObject) -> None:
@@ -195,15 +209,7 @@ def test_batch_equals_calculate_on_generated_campaigns(data: st.DataObject) -> N
     with their own periods and intervals — and any payroll day."""
     campaign = data.draw(sst.campaigns())
     opens = campaign.duty.opens or dt.date(2024, 1, 1)
-    case = data.draw(
-        sst.cases(
-            campaign,
-            max_people=4,
-            min_day=opens - dt.timedelta(days=200),
-            max_day=opens + dt.timedelta(days=900),
-            typical_as_of_from=opens,
-        )
-    )
+    case = data.draw(_cases_around(campaign, opens, before=200, after=900, max_people=4))
     note(repr(campaign))
     note(repr(case))
     assert (
@@ -238,15 +244,8 @@ def test_leaving_the_month_rows_out_changes_no_total(data: st.DataObject) -> Non
         case = data.draw(CASES)
     else:
         assert isinstance(campaign.duty, Window)
-        end = campaign.duty.end
         case = data.draw(
-            sst.cases(
-                campaign,
-                max_people=5,
-                min_day=end - dt.timedelta(days=75),
-                max_day=end + dt.timedelta(days=120),
-                typical_as_of_from=end,
-            )
+            _cases_around(campaign, campaign.duty.end, before=75, after=120, max_people=5)
         )
     note(repr(case))
     parsed = parse_case(case, campaigns=[ROLLING] + ([campaign] if campaign else []))
