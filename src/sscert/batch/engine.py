@@ -728,19 +728,26 @@ def _explode(
     )
 
 
+def _held_runs(window: Window, day: int) -> tuple[int, pl.Expr]:
+    """Fixed window: the runs that may hold a person start at the first payday after the
+    window (a month index), and end before the first payday on or after their certification
+    or the report of their death (a person's column, :data:`NEVER` for neither)."""
+    end = window.end
+    suspend_m = Month.of(end).index + (1 if end.day >= day else 0)
+    release_m = pl.min_horizontal(
+        _first_run_on_or_after(pl.col("certified_on"), day).fill_null(NEVER), pl.col("known_m")
+    )
+    return suspend_m, release_m
+
+
 def _months_fixed(
     data: BatchInput, persons: pl.DataFrame, window: Window, day: int, last: int
 ) -> pl.DataFrame:
     """Fixed window: the held runs of a person are the months from the first payday after the
     window to (not including) the first payday on or after their certification or the report
     of their death."""
-    end = window.end
-    suspend_m = Month.of(end).index + (1 if end.day >= day else 0)
-    persons = persons.with_columns(
-        release_m=pl.min_horizontal(
-            _first_run_on_or_after(pl.col("certified_on"), day).fill_null(NEVER), pl.col("known_m")
-        ),
-    )
+    suspend_m, release_m = _held_runs(window, day)
+    persons = persons.with_columns(release_m=release_m)
     rows = _explode(data, persons, ["covered", "known_m", "death_m", "release_m"], last)
     month = pl.col("month")
     held = pl.col("covered") & (month >= suspend_m) & (month < pl.col("release_m"))
@@ -776,17 +783,14 @@ def _totals_fixed(
       when no run releases them or the release knows of the death;
     * every other month is stopped, in no total.
     """
-    end = window.end
-    suspend_m = Month.of(end).index + (1 if end.day >= day else 0)
+    suspend_m, release_m = _held_runs(window, day)
     c = pl.col
     people = persons.select(
         "person",
         "run_first",
         known="known_m",
         death=c("death_m").fill_null(NEVER),
-        release=pl.min_horizontal(
-            _first_run_on_or_after(c("certified_on"), day).fill_null(NEVER), c("known_m")
-        ),
+        release=release_m,
         covered="covered",
     )
     ents = data.entitlements.join(people, on="person", how="left", maintain_order="left")
