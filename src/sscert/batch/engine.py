@@ -400,46 +400,21 @@ def evaluate_batch(
     in_prison = data.imprisonments.filter(pl.col("start") <= as_of).height > 0
     if isinstance(duty, Window) and not months and not in_prison:
         totals = _totals_fixed(data, persons, duty, day, last)
+        month_rows = pl.DataFrame(schema=MONTH_COLUMNS)
         stage("totals by intervals of months")
-        rows = None
-    elif isinstance(duty, Window):
-        rows = _months_fixed(data, persons, duty, day, last)
     else:
-        rows = _months_by_due_date(data, persons, counting=counting, duty=duty, day=day, last=last)
-    if rows is not None:
+        if isinstance(duty, Window):
+            rows = _months_fixed(data, persons, duty, day, last)
+        else:
+            rows = _months_by_due_date(
+                data, persons, counting=counting, duty=duty, day=day, last=last
+            )
         rows = _c15_stops(rows, data, as_of, day)
         stage(f"{rows.height:,} month rows decided")
         rows = _amounts(rows, data)
         stage("amounts in force")
-    # The codes are chosen so that: due <=> code <= BACKPAID; paid <=> the code is even.
-    code = pl.col("outcome")
-    if rows is not None:
-        # each total is the amount of the months with its outcome (paid, back-paid and
-        # overpaid months are paid; a withheld month is due)
-        totals = rows.group_by("person").agg(
-            **{
-                name: pl.col("amount").filter(code == value).sum()
-                for name, value in _TOTALS.items()
-            }
-        )
-    if months and rows is not None:
-        due = pl.when(code <= BACKPAID).then(pl.col("amount")).otherwise(0)
-        paid = pl.when(code % 2 == 0).then(pl.col("amount")).otherwise(0)
-        month_rows = _with_outcome_names(
-            rows.select(
-                "person",
-                "position",
-                "month",
-                "scheme",
-                due=due,
-                paid=paid,
-                paid_in=pl.when(code % 2 == 0).then(pl.col("paid_in")),
-                outcome=code,
-            )
-        )
-    else:
-        month_rows = pl.DataFrame(schema=MONTH_COLUMNS)
-    stage("totals")
+        totals, month_rows = _summed(rows, months)
+        stage("totals")
 
     # C11: a certification attempt dated after a known death.
     fraud = (
@@ -726,6 +701,33 @@ def _explode(
         # them: group-bys take the fast path.
         .with_columns(pl.col("person").set_sorted(), pl.col("entitlement").set_sorted())
     )
+
+
+def _summed(rows: pl.DataFrame, months: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each person's totals from the month rows with their outcome and amount in force, and
+    the month rows as a result gives them (left out, with ``months`` false)."""
+    # The codes are chosen so that: due <=> code <= BACKPAID; paid <=> the code is even.
+    code = pl.col("outcome")
+    # each total is the amount of the months with its outcome (paid, back-paid and overpaid
+    # months are paid; a withheld month is due)
+    totals = rows.group_by("person").agg(
+        **{name: pl.col("amount").filter(code == value).sum() for name, value in _TOTALS.items()}
+    )
+    if not months:
+        return totals, pl.DataFrame(schema=MONTH_COLUMNS)
+    due = pl.when(code <= BACKPAID).then(pl.col("amount")).otherwise(0)
+    paid = pl.when(code % 2 == 0).then(pl.col("amount")).otherwise(0)
+    month_rows = rows.select(
+        "person",
+        "position",
+        "month",
+        "scheme",
+        due=due,
+        paid=paid,
+        paid_in=pl.when(code % 2 == 0).then(pl.col("paid_in")),
+        outcome=code,
+    )
+    return totals, _with_outcome_names(month_rows)
 
 
 def _held_runs(window: Window, day: int) -> tuple[int, pl.Expr]:
