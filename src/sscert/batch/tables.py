@@ -324,9 +324,9 @@ def _id_number_checked(out: str) -> Quick:
     quick = [
         {
             t: c(f"t_{out}"),
-            number: c(f"t_{out}").str.slice(0, 17).cast(pl.Int64, strict=False),
             f"{good}18": c(f"t_{out}").str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False),
         },
+        {number: pl.when(c(f"{good}18")).then(c(t).str.slice(0, 17).cast(pl.Int64, strict=False))},
         {check: _check_character(c(number)), f"{good}b": _birth_date_valid(c(number))},
         {
             out: c(t),
