@@ -423,3 +423,25 @@ def test_people_come_in_the_given_order_then_as_they_appear(
             for i, id_number in enumerate(rows["id_number"])
         )
         assert list(zip(got["person"], got[column], strict=True)) == expected
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "-00000000000000012",
+        "+13063019480315002",
+        "-9999999999999999X",
+        "１３０６３０１９４８０３１５００２８",  # full-width digits
+        "١٣٠٦٣٠١٩٤٨٠٣١٥٠٠٢٨",  # Arabic-Indic digits
+        "13063019480315002\x00",
+        "130630194803150028" * 1000,
+        "1306301948031500２8",
+    ],
+)
+def test_a_forged_id_number_is_refused_by_its_row(forged: str) -> None:
+    """Signs, digits of other scripts, a NUL or a huge text: a problem named by its row,
+    next to a valid row, never a crash."""
+    table = pl.concat([_entitlements(id_number=forged), _entitlements(start="2011-01")])
+    with pytest.raises(BatchInputError) as caught:
+        from_tables(table)
+    assert [(p[0], p[1], p[2]) for p in caught.value.problems] == [("entitlements", 1, "id_number")]
