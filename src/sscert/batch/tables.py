@@ -321,7 +321,7 @@ def _id_number_checked(out: str) -> Quick:
     matching check character, an upper-case X as given, digits 7-14 a birth date)."""
     c = pl.col
     t, number, check, good = (f"_{out}{part}" for part in ("", "n", "c", "g"))
-    quick = [
+    quick: Stages = [
         {
             t: c(f"t_{out}"),
             f"{good}18": c(f"t_{out}").str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False),
