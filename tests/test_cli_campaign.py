@@ -129,3 +129,25 @@ def test_the_command_collects_garbage_in_full_less_often() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert b"laiyuan-2023" in done.stdout
+
+
+def test_a_command_imports_its_own_module_only() -> None:
+    """``sscert campaign list`` runs without importing the other commands' modules (the
+    store's, the reports', the batch engine's): each is imported when its command runs."""
+    code = (
+        "import sys\n"
+        "from sscert.cli.app import main\n"
+        "sys.argv = ['sscert', 'campaign', 'list']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sscert.cli.')), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = done.stderr.strip().splitlines()[-1]
+    assert "'sscert.cli.campaign'" in loaded
+    for other in ("store", "batch", "campaign_run", "demo", "roster", "settlement"):
+        assert f"'sscert.cli.{other}'" not in loaded, loaded

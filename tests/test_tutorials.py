@@ -124,7 +124,9 @@ def test_the_command_page_runs_as_written_and_lists_every_command(
 
     def names(group: click.Group, prefix: str) -> list[str]:
         found = []
-        for name, command in group.commands.items():
+        context = click.Context(group)
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
             if isinstance(command, click.Group):
                 found += names(command, f"{prefix}{name} ")
             else:

@@ -6,24 +6,32 @@ line, else ``LC_ALL``/``LC_MESSAGES``/``LANG`` (``zh_*`` → Chinese).
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
 
 from sscert import __version__
-from sscert.cli.batch import batch
-from sscert.cli.calculate import calculate_command
-from sscert.cli.campaign import campaign
-from sscert.cli.campaign_run import remind, report
-from sscert.cli.channels import channels
-from sscert.cli.demo import demo
-from sscert.cli.events import events
 from sscert.cli.memory import collect_in_full_less_often
 from sscert.cli.output import ensure_utf8_streams
-from sscert.cli.roster import roster
-from sscert.cli.settlement import settlement
-from sscert.cli.store import keys, store
 from sscert.i18n import LANGUAGES, language_from_env, set_language
+
+#: Each command and where it is: its module is imported when the command runs (or is
+#: listed), so running one command does not import every other.
+COMMANDS: dict[str, str] = {
+    "campaign": "sscert.cli.campaign:campaign",
+    "calculate": "sscert.cli.calculate:calculate_command",
+    "channels": "sscert.cli.channels:channels",
+    "store": "sscert.cli.store:store",
+    "keys": "sscert.cli.store:keys",
+    "roster": "sscert.cli.roster:roster",
+    "events": "sscert.cli.events:events",
+    "remind": "sscert.cli.campaign_run:remind",
+    "report": "sscert.cli.campaign_run:report",
+    "settlement": "sscert.cli.settlement:settlement",
+    "demo": "sscert.cli.demo:demo",
+    "batch": "sscert.cli.batch:batch",
+}
 
 __all__ = ["cli", "main"]
 
@@ -48,7 +56,20 @@ def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 class LanguageGroup(click.Group):
-    """A group that takes ``--lang`` wherever it is written and speaks it."""
+    """A group that takes ``--lang`` wherever it is written and speaks it, and imports a
+    command of :data:`COMMANDS` when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in COMMANDS:
+            module, _colon, name = COMMANDS[cmd_name].partition(":")
+            found = getattr(importlib.import_module(module), name)
+            assert isinstance(found, click.Command)
+            self.add_command(found, cmd_name)
+        return found
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         chosen, rest = _take_lang(list(args))
@@ -69,23 +90,6 @@ class LanguageGroup(click.Group):
 @click.version_option(__version__, prog_name="sscert")
 def cli(**_: Any) -> None:
     """sscert — benefit eligibility certification (待遇领取资格认证)."""
-
-
-for command in (
-    campaign,
-    calculate_command,
-    channels,
-    store,
-    keys,
-    roster,
-    events,
-    remind,
-    report,
-    settlement,
-    demo,
-    batch,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from typing import Final
 
 import click
 
-from sscert.cli.store import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
+from sscert.cli.options import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
 from sscert.contract import InvalidPerson
 from sscert.i18n import _
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
+from sscert.cli.options import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
 from sscert.cli.progress import progress
-from sscert.cli.store import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
 from sscert.i18n import _
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
 from sscert.reports import Snapshot, second_process, take_snapshot, write_reminders, write_report

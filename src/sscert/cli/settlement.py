@@ -11,8 +11,8 @@ import attrs
 import click
 
 from sscert.campaigns import Campaign, CampaignError, load_campaign
+from sscert.cli.options import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
 from sscert.cli.output import dump_json
-from sscert.cli.store import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
 from sscert.contract import InputError, parse_case
 from sscert.i18n import _
 from sscert.people import Person

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import json
 import os
 import sys
@@ -20,8 +19,15 @@ import pluggy
 
 from sscert.attestation import AttestationVerifier, TrustedKey
 from sscert.calculate import iter_case, person_result_to_dict, result_head
-from sscert.campaigns import Campaign, CampaignError, load_campaign
 from sscert.cli.memory import collect_in_full_less_often, kept_for_good
+from sscert.cli.options import (
+    OPERATOR_OPTION,
+    load_campaign_option,
+    log_full_export,
+    login_name,
+    parse_as_of,
+)
+from sscert.cli.options import fail as _fail
 from sscert.cli.output import (
     ITEM_SEPARATOR,
     OUTPUT_OPTION,
@@ -55,40 +61,16 @@ from sscert.store import (
     verify_against,
 )
 from sscert.values.identity import IdNumber, InvalidIdNumber, mask_id_text
-from sscert.values.limits import LimitError, parse_date, parse_month
-from sscert.values.months import Month
 from sscert.values.phone import mask_phone_text
 from sscert.values.privacy import redact
 
 __all__ = ["keys", "load_campaign_option", "login_name", "parse_as_of", "store"]
 
 
-def _fail(message: str) -> SystemExit:
-    click.echo(_("sscert: {redact}").format(redact=redact(message)), err=True)
-    return SystemExit(2)
-
-
 def _open(db: Path) -> SQLiteStore:
     try:
         return SQLiteStore.open(db)
     except StoreError as error:
-        raise _fail(str(error)) from None
-
-
-def load_campaign_option(name_or_path: str) -> Campaign:
-    """The campaign a command's ``--campaign`` names: a bundled id or a file (the
-    operator's own choice of file); exit 2 naming the problem otherwise."""
-    try:
-        return load_campaign(name_or_path)
-    except CampaignError as error:
-        raise _fail(str(error)) from None
-
-
-def parse_as_of(as_of: str, first: str | None = None) -> tuple[dt.date, Month | None]:
-    """``--as-of`` and ``--from`` within the input limits; exit 2 otherwise."""
-    try:
-        return parse_date(as_of, "--as-of"), parse_month(first, "--from") if first else None
-    except LimitError as error:
         raise _fail(str(error)) from None
 
 
@@ -105,12 +87,6 @@ def _trusted_keys(path: Path | None) -> list[TrustedKey] | None:
         raise _fail(
             _("{path}: not a list of trusted keys ({error})").format(path=path, error=error)
         ) from None
-
-
-#: ``--operator NAME``: who exports personal data in full, for the store's access log.
-OPERATOR_OPTION = click.option(
-    "--operator", help="Who exports, for the store's access log (default: the login name)."
-)
 
 
 @click.group()
@@ -628,19 +604,6 @@ def access_log(db: Path) -> None:
             [[at, operator, action, detail] for at, operator, action, detail in lines],
         )
     )
-
-
-def log_full_export(store: SQLiteStore, action: str, detail: str, operator: str | None) -> None:
-    """A line in the store's access log: ``operator`` (default: the login name) exported
-    personal data in full, now."""
-    store.log_access(action, detail, operator or login_name(), dt.datetime.now(dt.UTC))
-
-
-def login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _describe_record(body: str) -> str:
