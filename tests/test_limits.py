@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import sscert
@@ -375,6 +375,9 @@ def test_the_depth_check_refuses_exactly_what_is_nested_too_deep(value: Any, lim
     st.booleans(),
     st.integers(0, 40),
 )
+@example(-(2**63) - 1, False, 0)  # integers beyond 64 bits are read exactly, not as floats
+@example(2**64, True, 3)
+@example({"k": [1, 10**30]}, False, 1)
 def test_loading_json_refuses_exactly_what_is_nested_too_deep(
     value: Any, as_bytes: bool, levels: int
 ) -> None:

@@ -345,7 +345,34 @@ def loads(text: str | bytes) -> Any:
         raise
     if _nested(text):
         check_depth(data)
+    if _any_float(data):
+        # orjson reads an integer beyond 64 bits as a float; json reads it exactly (and
+        # every other value as orjson does: the text is valid and within the limits)
+        return json.loads(text)
     return data
+
+
+def _any_float(data: Any) -> bool:
+    """Whether decoded JSON holds a float anywhere (walked without recursion)."""
+    if type(data) is dict:  # the common case, a flat record, told from its values' types
+        kinds = set(map(type, data.values()))
+        if float in kinds:
+            return True
+        if dict not in kinds and list not in kinds:
+            return False
+    level: list[Any] = [data]
+    while level:
+        below: list[Any] = []
+        for item in level:
+            kind = type(item)
+            if kind is float:
+                return True
+            if kind is dict:
+                below.extend(item.values())
+            elif kind is list:
+                below.extend(item)
+        level = below
+    return False
 
 
 def _nested(text: str | bytes) -> bool:
