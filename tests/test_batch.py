@@ -38,20 +38,23 @@ CASES = st.one_of(
 )
 
 
+def _one_death(id_number: str, start: str, amount: str, died: str, reported: str) -> dict[str, Any]:
+    """A person with one enterprise pension from ``start`` who died and was reported."""
+    return {
+        "id_number": id_number,
+        "entitlements": [
+            {"scheme": "enterprise_pension", "start": start, "monthly_amount": amount}
+        ],
+        "events": [{"type": "died", "on": died, "reported_on": reported}],
+    }
+
+
 #: A death reported after the last payroll day but on the as-of date: the months paid before
 #: it was known stay overpaid (not dropped).
 REPORTED_ON_THE_AS_OF_DATE = {
     "campaign": ROLLING.id,
     "as_of": "2024-09-02",
-    "people": [
-        {
-            "id_number": "130630200001010013",
-            "entitlements": [
-                {"scheme": "enterprise_pension", "start": "2000-01", "monthly_amount": "1.00"}
-            ],
-            "events": [{"type": "died", "on": "2024-02-01", "reported_on": "2024-09-02"}],
-        }
-    ],
+    "people": [_one_death("130630200001010013", "2000-01", "1.00", "2024-02-01", "2024-09-02")],
 }
 
 
@@ -272,13 +275,7 @@ def test_held_months_after_a_death_known_when_released_are_in_no_total() -> None
         "as_of": "2023-10-01",
         "from": "2023-01",
         "people": [
-            {
-                "id_number": "130630194803150028",
-                "entitlements": [
-                    {"scheme": "enterprise_pension", "start": "2010-01", "monthly_amount": "100.00"}
-                ],
-                "events": [{"type": "died", "on": "2023-05-10", "reported_on": "2023-08-15"}],
-            }
+            _one_death("130630194803150028", "2010-01", "100.00", "2023-05-10", "2023-08-15")
         ],
     }
     parsed = parse_case(case)
