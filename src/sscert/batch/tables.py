@@ -243,10 +243,11 @@ def _factors() -> tuple[int, int, int]:
     13-17 (those followed by a 0, whose weight is 1)."""
     weights = (*WEIGHTS, 1)
     inverse = pow(weights[0], -1, 11)
-    factors = tuple(weights[6 * k] * inverse % 11 for k in range(3))
+    first, middle, last = (weights[6 * k] * inverse % 11 for k in range(3))
+    factors = (first, middle, last)
     if any(weights[i] != weights[i % 6] * factors[i // 6] % 11 for i in range(18)):
         raise AssertionError("the check weights are not powers of 2 modulo 11")
-    return factors  # type: ignore[return-value]
+    return factors
 
 
 def _check_character(number: pl.Expr) -> pl.Expr:
