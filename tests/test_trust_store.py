@@ -198,6 +198,21 @@ def _rows(db: Path) -> list[list[Any]]:
     return rows
 
 
+def _hashed(  # noqa: PLR0917 - a row's columns, in the table's order
+    seq: int, record_id: str, kind: str, person: str, unique: str | None, body: str, prev: str
+) -> str:
+    """:func:`row_hash` of a row given as its columns, in the table's order."""
+    return row_hash(
+        seq,
+        record_id=record_id,
+        kind=kind,
+        person=person,
+        unique_key=unique,
+        body=body,
+        prev_hash=prev,
+    )
+
+
 def _rewrite(db: Path, rows: list[list[Any]]) -> None:
     """Replace every row, renumbered and rehashed: what someone with the file can do."""
     connection = sqlite3.connect(db)
@@ -207,15 +222,7 @@ def _rewrite(db: Path, rows: list[list[Any]]) -> None:
     prev = "0" * 64
     for seq, row in enumerate(rows, start=1):
         _, record_id, kind, person, unique, body, _, _ = row
-        digest = row_hash(
-            seq,
-            record_id=record_id,
-            kind=kind,
-            person=person,
-            unique_key=unique,
-            body=body,
-            prev_hash=prev,
-        )
+        digest = _hashed(seq, record_id, kind, person, unique, body, prev)
         connection.execute(
             "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (seq, record_id, kind, person, unique, body, prev, digest),
@@ -402,15 +409,7 @@ def _insert_raw(db: Path, record: dict[str, Any], unique: str | None = None) -> 
     with SQLiteStore.open(db) as store:
         seq, prev = store.head()
     body = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    digest = row_hash(
-        seq + 1,
-        record_id=record["id"],
-        kind=record["kind"],
-        person=record["id_number"],
-        unique_key=unique,
-        body=body,
-        prev_hash=prev,
-    )
+    digest = _hashed(seq + 1, record["id"], record["kind"], record["id_number"], unique, body, prev)
     connection = sqlite3.connect(db)
     connection.execute(
         "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -533,16 +532,7 @@ def test_a_rows_hash_is_sha256_of_its_columns_as_one_compact_json_array(
         separators=(",", ":"),
     )
     expected = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    digest = row_hash(
-        seq,
-        record_id=record_id,
-        kind=kind,
-        person=person,
-        unique_key=unique,
-        body=body,
-        prev_hash=prev,
-    )
-    assert digest == expected
+    assert _hashed(seq, record_id, kind, person, unique, body, prev) == expected
 
 
 def test_an_import_sets_the_stores_cache_and_checkpoint_back(tmp_path: Path) -> None:
