@@ -268,13 +268,14 @@ def _write_roster(path: Path, people: list[dict[str, Any]]) -> None:
 
 
 def run_demo(
-    folder: Path,
+    folder: str | Path,
     *,
     people: int = 3000,
     seed: int = 2023,
     progress: Callable[[str], None] = lambda _message: None,
 ) -> DemoResult:
     """Build, run and report the synthetic campaign in ``folder``."""
+    folder = Path(folder)
     if people < 1:
         raise ValueError(_("a demo needs at least one person"))
     rng = random.Random(seed)

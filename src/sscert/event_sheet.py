@@ -107,7 +107,7 @@ CHANNEL_NAMES: Final[dict[str, str]] = {
 }
 
 
-def mapping(path: Path | None = None) -> ColumnMapping:
+def mapping(path: str | Path | None = None) -> ColumnMapping:
     """The event list's column mapping: the defaults, or a mapping file's."""
     return ColumnMapping.load(path, DEFAULT_COLUMNS, REQUIRED)
 
@@ -309,7 +309,7 @@ def _account(
 
 def import_events(
     store: SQLiteStore,
-    path: Path,
+    path: str | Path,
     *,
     mapping: ColumnMapping | None = None,
     known_channels: Iterable[str] = (),
@@ -318,6 +318,7 @@ def import_events(
 ) -> EventsReport:
     """Validate every row, import the good ones into ``store`` (each row whole or not at
     all) and report the rest."""
+    path = Path(path)
     columns = mapping or globals()["mapping"]()
     known = set(KNOWN_CHANNELS) | set(known_channels)
     sheet = open_sheet(path, columns)

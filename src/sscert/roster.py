@@ -119,7 +119,7 @@ REQUIRED: Final = ("name", "id_number", "scheme", "monthly_amount", "start", "to
 RosterError = SheetError
 
 
-def mapping(path: Path | None = None) -> ColumnMapping:
+def mapping(path: str | Path | None = None) -> ColumnMapping:
     """The roster's column mapping: the defaults, or a mapping file's."""
     return ColumnMapping.load(path, DEFAULT_COLUMNS, REQUIRED)
 
@@ -438,7 +438,7 @@ def _records(
 
 def import_roster(
     store: SQLiteStore,
-    path: Path,
+    path: str | Path,
     *,
     mapping: ColumnMapping | None = None,
     campaign: Campaign | None = None,
@@ -453,6 +453,7 @@ def import_roster(
     待遇调整年月 (default: this month, China Standard Time). A township not among
     ``campaign``'s is a warning, not a rejection.
     """
+    path = Path(path)
     columns = mapping or globals()["mapping"]()
     month = import_month or Month.of(dt.datetime.now(CST).date())
     sheet = open_sheet(path, columns)

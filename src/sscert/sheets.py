@@ -85,7 +85,7 @@ class SheetReport:
         return not self.rejected
 
 
-def write_report_rejects(path: Path, report: SheetReport, *, unmasked: bool = False) -> None:
+def write_report_rejects(path: str | Path, report: SheetReport, *, unmasked: bool = False) -> None:
     """The rejects file of an import (:func:`write_rejects`)."""
     write_rejects(path, report.header, report.rejected, report.personal_columns, unmasked=unmasked)
 
@@ -110,10 +110,11 @@ class ColumnMapping:
     @classmethod
     def load(
         cls,
-        path: Path | None,
+        path: str | Path | None,
         defaults: Mapping[str, tuple[str, ...]],
         required: Sequence[str],
     ) -> ColumnMapping:
+        path = None if path is None else Path(path)
         if path is None:
             return cls(dict(defaults), tuple(required))
         try:
@@ -231,8 +232,9 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[object]]:
     book.close()
 
 
-def read_rows(path: Path, mapping: ColumnMapping) -> Iterator[list[object]]:
+def read_rows(path: str | Path, mapping: ColumnMapping) -> Iterator[list[object]]:
     """The rows of a CSV or ``.xlsx`` file, header first."""
+    path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise SheetError(_("{path}: no such file").format(path=path))
@@ -265,7 +267,7 @@ class Sheet:
                 yield number, cells, shown
 
 
-def open_sheet(path: Path, columns: ColumnMapping) -> Sheet:
+def open_sheet(path: str | Path, columns: ColumnMapping) -> Sheet:
     """Read ``path``'s header and find its columns; :class:`SheetError` for an empty file or
     a required column missing."""
     rows = read_rows(path, columns)
@@ -362,7 +364,7 @@ def _mask_cell(value: str) -> str:
 
 
 def write_rejects(
-    path: Path,
+    path: str | Path,
     header: Sequence[str],
     problems: Sequence[RowProblem],
     personal_columns: Sequence[int],
@@ -372,6 +374,7 @@ def write_rejects(
     """The rejects file: row, column, reason, then the row's own cells (ID and phone numbers
     masked unless ``unmasked``: the row number finds the row in the original); UTF-8 with
     BOM for Excel, formula-like cells neutralised."""
+    path = Path(path)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([neutralise(h) for h in (_("row"), _("column"), _("reason"), *header)])

@@ -59,9 +59,10 @@ def sheet_name(text: str, used: set[str]) -> str:
     return candidate
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """A CSV file Excel opens with Chinese text intact (UTF-8 with BOM), every cell
     neutralised."""
+    path = Path(path)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([neutralise(str(h)) for h in header])
@@ -74,11 +75,12 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
 STREAM_ROWS: Final = 50_000
 
 
-def open_book(path: Path, *, rows: int | None = None) -> Any:
+def open_book(path: str | Path, *, rows: int | None = None) -> Any:
     """A new XLSX workbook at ``path`` (XlsxWriter, ``sscert[campaign]``) that never reads
     text as a number, a formula or a link; close it to write the file. ``rows`` is how many
     rows it will hold in all: up to :data:`STREAM_ROWS` its cells are kept until it is
     closed, beyond that (or not said) each row is written to disk as it comes."""
+    path = Path(path)
     import xlsxwriter  # noqa: PLC0415 - an optional dependency, loaded when needed
 
     return xlsxwriter.Workbook(

@@ -92,7 +92,7 @@ def _write(frame: pl.DataFrame, path: Path, fmt: str) -> Path:
 
 def write_outputs(
     result: BatchResult,
-    out: Path,
+    out: str | Path,
     fmt: str,
     *,
     unmasked: bool = False,
@@ -102,6 +102,7 @@ def write_outputs(
     """``persons``, ``months`` (unless ``months`` is false) and ``rejected`` tables in
     ``out`` as Parquet or CSV. ``people`` (the input's, with ``township``) names each month
     row's region and township; without it the rows carry the region only."""
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     source = people if people is not None else result.persons.select("person", "id_number")
     paths = [_write(_persons(result, fmt, unmasked), out / f"persons.{fmt}", fmt)]
@@ -113,7 +114,7 @@ def write_outputs(
 
 def write_streaming(
     results: Iterable[tuple[BatchResult, pl.DataFrame]],
-    out: Path,
+    out: str | Path,
     fmt: str,
     *,
     unmasked: bool = False,
@@ -125,6 +126,7 @@ def write_streaming(
     ``months/<partition>=<value>/part-<chunk>.<fmt>`` (unless ``months`` is false) and are
     let go; ``persons`` and ``rejected`` (one row a person, or fewer) are written at the
     end."""
+    out = Path(out)
     if partition not in PARTITIONS:
         raise ValueError(f"partition by one of {', '.join(PARTITIONS)}, not {partition!r}")
     out.mkdir(parents=True, exist_ok=True)

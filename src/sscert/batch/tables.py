@@ -72,15 +72,16 @@ class BatchInputError(ValueError):
         )
 
 
-def read_table(path: Path) -> pl.DataFrame:
+def read_table(path: str | Path) -> pl.DataFrame:
     """A table from a ``.parquet``, ``.arrow``/``.feather``/``.ipc`` or ``.csv`` file."""
     table = scan_table(path)
     return table if isinstance(table, pl.DataFrame) else table.collect()
 
 
-def scan_table(path: Path) -> pl.DataFrame | pl.LazyFrame:
+def scan_table(path: str | Path) -> pl.DataFrame | pl.LazyFrame:
     """A table file to give :func:`from_tables`, scanned lazily: read a slice at a time as it
     is checked, never whole (Parquet, Arrow, and CSV with every column as text)."""
+    path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return pl.scan_parquet(path)

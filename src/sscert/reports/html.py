@@ -434,8 +434,9 @@ def _invalid_note(snapshot: Snapshot) -> str:
     )
 
 
-def write_report(snapshot: Snapshot, path: Path, *, executor: Executor | None = None) -> Path:
+def write_report(snapshot: Snapshot, path: str | Path, *, executor: Executor | None = None) -> Path:
     """Write :func:`render_report` to ``path`` (its folder made when missing)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_report(snapshot, executor=executor), encoding="utf-8")
     return path

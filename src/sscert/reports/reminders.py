@@ -190,7 +190,7 @@ def reminder_rows(snapshot: Snapshot, *, unmasked: bool = False) -> list[dict[st
 
 def write_reminders(
     snapshot: Snapshot,
-    out: Path,
+    out: str | Path,
     *,
     unmasked: bool = False,
     masked_calls: bool = False,
@@ -205,6 +205,7 @@ def write_reminders(
     the visit lists are written there while this process writes the other files: the same
     files, sooner on a machine with two cores or more. What the executor cannot run is
     written here."""
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows = reminder_rows(snapshot, unmasked=unmasked)
     paths = {

@@ -323,8 +323,9 @@ def statement_html(
 
 
 def write_statement_html(
-    path: Path, results: Sequence[PersonResult], campaign: Campaign, *, unmasked: bool = False
+    path: str | Path, results: Sequence[PersonResult], campaign: Campaign, *, unmasked: bool = False
 ) -> Path:
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(statement_html(results, campaign, unmasked=unmasked), encoding="utf-8")
     return path

@@ -149,7 +149,7 @@ def _write_settlements(
 def export_archive(
     store: SQLiteStore,
     campaign: Campaign,
-    out: Path,
+    out: str | Path,
     *,
     unmasked: bool = False,
     as_of: dt.date | None = None,
@@ -158,6 +158,7 @@ def export_archive(
     """Write ``records.jsonl``, ``records.csv``, ``campaign.json``, the settlements and
     ``manifest.json`` into ``out``; return the manifest. Settlements are as of ``as_of``,
     by default the date of the last fact in the store."""
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     jsonl_path, csv_path = out / "records.jsonl", out / "records.csv"
     lines = 0
@@ -217,9 +218,10 @@ def export_archive(
     return manifest
 
 
-def verify_archive(out: Path) -> list[str]:
+def verify_archive(out: str | Path) -> list[str]:
     """Check an archive against its manifest: every file's hash, the record count and the
     last line's chain hash. Returns the problems found (empty when it holds)."""
+    out = Path(out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     problems = []
     for name, facts in manifest["files"].items():
