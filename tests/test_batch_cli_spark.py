@@ -267,3 +267,26 @@ def test_a_damaged_table_file_is_bad_input_not_a_traceback(
     assert "bad input" in result.stderr
     assert "Traceback" not in result.output
     assert not (out / "persons.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [("missing.parquet", "missing.parquet"), ("roster.txt", "a table is a .parquet")],
+)
+def test_a_table_file_that_is_not_there_or_of_no_known_kind_is_bad_input(
+    tmp_path: Path, name: str, says: str
+) -> None:
+    path = tmp_path / name
+    if path.suffix == ".txt":
+        path.write_text("id_number,scheme,start,monthly_amount\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["batch", "--campaign", "laiyuan-2023", "--as-of", "2023-12-01",
+         "--entitlements", str(path), "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "bad input" in result.stderr
+    assert says in result.stderr
+    assert "Traceback" not in result.output
+    assert not (out / "persons.parquet").exists()
