@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import sscert
 from sscert import strategies as sst
@@ -319,6 +320,25 @@ def test_calculation_from_the_store_equals_calculate(tmp_path: Path, case: dict[
         p["id_number"] for p in expected["people"]
     ]
     assert result_to_dict(typed.case, calculate_case(typed.case)) == expected
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=sst.cases(max_people=5), data=st.data())
+def test_some_people_s_rows_are_theirs_in_chain_order_read_either_way(
+    tmp_path: Path, case: dict[str, Any], data: st.DataObject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of a collection of people are found by the person index (a few of them) or
+    by reading the store whole (many): the same rows, in chain order, either way."""
+    path = tmp_path / f"r{abs(hash(json.dumps(case)))}.db"
+    store, _ = SQLiteStore.init(path)
+    with store:
+        assert store.import_lines(json.dumps(r) for r in case_to_records(case)).ok
+        everyone = [p["id_number"] for p in case["people"]]
+        asked = data.draw(st.sets(st.sampled_from(everyone)) if everyone else st.just(set()))
+        expected = [row for row in store.person_rows() if row[2] in asked]
+        for scan in (0, 10**9):  # never and always read whole
+            monkeypatch.setattr("sscert.store.sqlite.SCAN_ROWS_PER_PERSON", scan)
+            assert list(store.person_rows(asked)) == expected
 
 
 def test_export_masks_neutralises_and_opens_in_excel(db: Path, tmp_path: Path) -> None:
