@@ -257,16 +257,7 @@ def test_a_damaged_table_file_is_bad_input_not_a_traceback(
     (exit 2), before anything is written."""
     path = tmp_path / name
     path.write_bytes(content)
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["batch", "--campaign", "laiyuan-2023", "--as-of", "2023-12-01",
-         "--entitlements", str(path), "--out", str(out)],
-    )  # fmt: skip
-    assert result.exit_code == 2, result.output
-    assert "bad input" in result.stderr
-    assert "Traceback" not in result.output
-    assert not (out / "persons.parquet").exists()
+    _refused_as_bad_input(path, tmp_path / "out")
 
 
 @pytest.mark.parametrize(
@@ -279,7 +270,12 @@ def test_a_table_file_that_is_not_there_or_of_no_known_kind_is_bad_input(
     path = tmp_path / name
     if path.suffix == ".txt":
         path.write_text("id_number,scheme,start,monthly_amount\n", encoding="utf-8")
-    out = tmp_path / "out"
+    assert says in _refused_as_bad_input(path, tmp_path / "out")
+
+
+def _refused_as_bad_input(path: Path, out: Path) -> str:
+    """``sscert batch`` on the table file ``path``: exit 2, no traceback, nothing written;
+    what it said on stderr."""
     result = CliRunner().invoke(
         cli,
         ["batch", "--campaign", "laiyuan-2023", "--as-of", "2023-12-01",
@@ -287,6 +283,6 @@ def test_a_table_file_that_is_not_there_or_of_no_known_kind_is_bad_input(
     )  # fmt: skip
     assert result.exit_code == 2, result.output
     assert "bad input" in result.stderr
-    assert says in result.stderr
     assert "Traceback" not in result.output
     assert not (out / "persons.parquet").exists()
+    return result.stderr
