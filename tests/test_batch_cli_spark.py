@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -274,8 +275,8 @@ def test_a_table_file_that_is_not_there_or_of_no_known_kind_is_bad_input(
 
 
 def _refused_as_bad_input(path: Path, out: Path) -> str:
-    """``sscert batch`` on the table file ``path``: exit 2, no traceback, nothing written;
-    what it said on stderr."""
+    """``sscert batch`` on the table file ``path``: exit 2, no traceback, nothing written,
+    no ID number in full (a parser's message may quote a cell); what it said on stderr."""
     result = CliRunner().invoke(
         cli,
         ["batch", "--campaign", "laiyuan-2023", "--as-of", "2023-12-01",
@@ -285,4 +286,5 @@ def _refused_as_bad_input(path: Path, out: Path) -> str:
     assert "bad input" in result.stderr
     assert "Traceback" not in result.output
     assert not (out / "persons.parquet").exists()
+    assert not re.search(r"[0-9]{17}[0-9X]", result.stderr), result.stderr
     return result.stderr

@@ -8,7 +8,13 @@ from typing import Final
 
 import click
 
-from sscert.cli.options import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
+from sscert.cli.options import (
+    OPERATOR_OPTION,
+    fail,
+    load_campaign_option,
+    log_full_export,
+    parse_as_of,
+)
 from sscert.contract import InvalidPerson
 from sscert.i18n import _
 
@@ -116,10 +122,6 @@ def batch(
         ) from None
     from sscert.plugins import channel_codes, fine_policy, make_plugin_manager  # noqa: PLC0415
     from sscert.store import SQLiteStore, StoreError  # noqa: PLC0415
-
-    def fail(message: str) -> SystemExit:
-        click.echo(_("sscert: {message}").format(message=message), err=True)
-        return SystemExit(2)
 
     started = time.perf_counter()
 

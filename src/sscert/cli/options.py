@@ -33,11 +33,12 @@ OPERATOR_OPTION = click.option(
 )
 
 
-def fail(message: str) -> SystemExit:
-    """Exit status 2 with ``message`` (ID numbers and phone numbers in it masked) on
-    standard error."""
+def fail(message: str, status: int = 2) -> SystemExit:
+    """Exit ``status`` (2: the command cannot run) with ``message`` on standard error, ID
+    numbers and phone numbers in it masked: a library's or a file's error may quote a
+    cell."""
     click.echo(_("sscert: {redact}").format(redact=redact(message)), err=True)
-    return SystemExit(2)
+    return SystemExit(status)
 
 
 def load_campaign_option(name_or_path: str) -> Campaign:

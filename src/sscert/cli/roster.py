@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from sscert.campaigns import CampaignError, load_campaign
+from sscert.cli.options import fail as _fail
 from sscert.cli.progress import progress
 from sscert.cli.sheets import echo_problems, sheet_options, write_rejected
 from sscert.events import CST
@@ -21,11 +22,6 @@ from sscert.values.limits import LimitError, parse_month
 from sscert.values.months import Month
 
 __all__ = ["roster"]
-
-
-def _fail(message: str) -> SystemExit:
-    click.echo(_("sscert: {message}").format(message=message), err=True)
-    return SystemExit(2)
 
 
 @click.group()

@@ -12,6 +12,7 @@ import click
 
 from sscert.campaigns import Campaign, CampaignError, load_campaign
 from sscert.cli.options import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
+from sscert.cli.options import fail as _fail
 from sscert.cli.output import dump_json
 from sscert.contract import InputError, parse_case
 from sscert.i18n import _
@@ -23,14 +24,8 @@ from sscert.store import SQLiteStore, StoreError, load_case
 from sscert.store.sqlite import SQLITE_HEADER
 from sscert.values.identity import IdNumber, InvalidIdNumber
 from sscert.values.limits import LimitError, loads
-from sscert.values.privacy import redact
 
 __all__ = ["settlement"]
-
-
-def _fail(message: str, status: int = 2) -> SystemExit:
-    click.echo(_("sscert: {message}").format(message=redact(message)), err=True)
-    return SystemExit(status)
 
 
 def _is_store(path: Path) -> bool:

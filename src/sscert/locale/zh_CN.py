@@ -271,7 +271,6 @@ ZH: dict[str, str] = {
     "sscert: {case_file}: bad input": "sscert：{case_file}：输入有误",
     "sscert: {error}": "sscert：{error}",
     "sscert: {id_number}: not calculated: {reason}": "sscert：{id_number}：未计算：{reason}",
-    "sscert: {message}": "sscert：{message}",
     "sscert: {new_file}: {strerror}": "sscert：{new_file}：{strerror}",
     "sscert: {redact}": "sscert：{redact}",
     "statement: {path}": "结算单：{path}",
