@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 
 from sscert.campaigns import CampaignError, load_campaign
+from sscert.cli.options import fail
 from sscert.cli.output import OUTPUT_OPTION, echo_json
 from sscert.contract import InputError
 from sscert.i18n import _
 from sscert.plugins import calculate_with_plugins, make_plugin_manager
 from sscert.values.limits import loads
+from sscert.values.privacy import redact
 
 __all__ = ["calculate_command"]
 
@@ -52,13 +54,12 @@ def calculate_command(case_file: Path, campaign_file: Path | None, output: Path 
         try:
             campaigns.append(load_campaign(campaign_file))
         except CampaignError as error:
-            click.echo(_("sscert: {error}").format(error=error), err=True)
-            raise SystemExit(2) from None
+            raise fail(str(error)) from None
     pm = make_plugin_manager()
     try:
         result = calculate_with_plugins(case, pm, campaigns=campaigns)
     except InputError as error:
         click.echo(_("sscert: {case_file}: bad input").format(case_file=case_file), err=True)
-        click.echo(str(error), err=True)
+        click.echo(redact(str(error)), err=True)
         raise SystemExit(2) from None
     echo_json(result, output)

@@ -16,6 +16,7 @@ from sscert.campaigns import (
     parse_campaign,
 )
 from sscert.channels import KNOWN_CHANNELS
+from sscert.cli.options import fail
 from sscert.cli.output import dump_json, table
 from sscert.i18n import _
 from sscert.serialization import unstructure
@@ -106,8 +107,7 @@ def show(name_or_path: str, as_json: bool) -> None:
     try:
         loaded = load_campaign(name_or_path)
     except CampaignError as error:
-        click.echo(_("sscert: {error}").format(error=error), err=True)
-        raise SystemExit(2) from None
+        raise fail(str(error)) from None
     if as_json:
         click.echo(dump_json(unstructure(loaded)))
     else:

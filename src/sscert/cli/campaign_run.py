@@ -10,7 +10,13 @@ from pathlib import Path
 
 import click
 
-from sscert.cli.options import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
+from sscert.cli.options import (
+    OPERATOR_OPTION,
+    fail,
+    load_campaign_option,
+    log_full_export,
+    parse_as_of,
+)
 from sscert.cli.progress import progress
 from sscert.i18n import _
 from sscert.plugins import channel_codes, fine_policy, make_plugin_manager
@@ -52,8 +58,7 @@ def _snapshot(
                 named=named,
             )
     except StoreError as error:
-        click.echo(_("sscert: {error}").format(error=error), err=True)
-        raise SystemExit(2) from None
+        raise fail(str(error)) from None
 
 
 def _second_process(stack: contextlib.ExitStack, *ready: str) -> Executor | None:

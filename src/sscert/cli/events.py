@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from sscert.cli.options import fail
 from sscert.cli.progress import progress
 from sscert.cli.sheets import echo_problems, sheet_options, write_rejected
 from sscert.event_sheet import import_events, mapping
@@ -39,8 +40,7 @@ def import_(db: Path, file: Path, mapping_file: Path | None, rejects: Path | Non
         store = SQLiteStore.open(db)
         columns = mapping(mapping_file)
     except (StoreError, SheetError) as error:
-        click.echo(_("sscert: {error}").format(error=error), err=True)
-        raise SystemExit(2) from None
+        raise fail(str(error)) from None
     known = channel_codes(make_plugin_manager())
     try:
         with store, progress(_("importing certifications and deaths")) as update:
@@ -48,8 +48,7 @@ def import_(db: Path, file: Path, mapping_file: Path | None, rejects: Path | Non
                 store, file, mapping=columns, known_channels=known, progress=update
             )
     except SheetError as error:
-        click.echo(_("sscert: {error}").format(error=error), err=True)
-        raise SystemExit(2) from None
+        raise fail(str(error)) from None
     echo_problems(file, report.rejected)
     written = write_rejected(file, rejects, report)
     summary = _(

@@ -269,7 +269,6 @@ ZH: dict[str, str] = {
     "sscert: cannot write {output}: {error}": "sscert：无法写入 {output}：{error}",
     "sscert: {case_file} is not JSON sscert accepts: {error}": "sscert：{case_file} 不是可接受的 JSON：{error}",
     "sscert: {case_file}: bad input": "sscert：{case_file}：输入有误",
-    "sscert: {error}": "sscert：{error}",
     "sscert: {id_number}: not calculated: {reason}": "sscert：{id_number}：未计算：{reason}",
     "sscert: {new_file}: {strerror}": "sscert：{new_file}：{strerror}",
     "sscert: {redact}": "sscert：{redact}",
