@@ -18,6 +18,7 @@ import sscert.cli.events
 import sscert.cli.roster
 from sscert.campaigns import CampaignError
 from sscert.cli.app import cli
+from sscert.roster import RosterError
 from sscert.sheets import SheetError
 from sscert.store import SQLiteStore, StoreError
 
@@ -59,7 +60,7 @@ CASES = {
         ["events", "import", "{db}", "{case}"],
     ),
     "roster import": (
-        sscert.cli.roster, "import_roster", sscert.cli.roster.RosterError(QUOTED),
+        sscert.cli.roster, "import_roster", RosterError(QUOTED),
         ["roster", "import", "{db}", "{case}"],
     ),
 }  # fmt: skip
