@@ -31,6 +31,17 @@ from sscert.values import (
 
 __version__ = "0.1.0.dev0"
 
+
+def rules_compiled() -> bool:
+    """Whether the rules run compiled to C (a wheel built with ``SSCERT_COMPILE=1``, see
+    docs/install.md): the same source and the same results, faster."""
+    from importlib.machinery import EXTENSION_SUFFIXES  # noqa: PLC0415
+
+    from sscert.rules import engine  # noqa: PLC0415
+
+    return str(engine.__file__).endswith(tuple(EXTENSION_SUFFIXES))
+
+
 __all__ = [
     "KNOWN_CHANNELS",
     "Campaign",
@@ -59,4 +70,5 @@ __all__ = [
     "calculate",
     "fraud_penalty",
     "load_campaign",
+    "rules_compiled",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from sscert import __version__
+from sscert import __version__, rules_compiled
 from sscert.cli.memory import collect_in_full_less_often
 from sscert.cli.output import ensure_utf8_streams
 from sscert.i18n import LANGUAGES, language_from_env, set_language
@@ -87,7 +87,11 @@ class LanguageGroup(click.Group):
 
 
 @click.group(cls=LanguageGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="sscert")
+@click.version_option(
+    __version__,
+    prog_name="sscert",
+    message="%(prog)s %(version)s" + (" (rules compiled)" if rules_compiled() else ""),
+)
 def cli(**_: Any) -> None:
     """sscert — benefit eligibility certification (待遇领取资格认证)."""
 

@@ -1,0 +1,43 @@
+"""The wheel's build: pure Python by default, the rules compiled with ``SSCERT_COMPILE=1``
+(hatch_build.py). CI runs the whole suite on both builds."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import sscert
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _compiled() -> tuple[str, ...]:
+    """The build hook's list of compiled modules, read from its source (the hook itself
+    needs hatchling, which only a build has)."""
+    tree = ast.parse((ROOT / "hatch_build.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets
+        ):
+            value = ast.literal_eval(node.value)
+            assert isinstance(value, tuple)
+            return value
+    raise AssertionError("hatch_build.py has no COMPILED")
+
+
+def test_the_rules_are_compiled_exactly_when_the_build_asked() -> None:
+    """``SSCERT_COMPILE=1`` set for the tests says they run on a compiled install (an
+    editable install is never compiled): a suite meant for the compiled build cannot pass
+    on the pure one unnoticed, nor the other way round."""
+    asked = os.environ.get("SSCERT_COMPILE", "").strip() == "1"
+    assert sscert.rules_compiled() is asked
+
+
+def test_every_compiled_module_is_a_module_of_the_package() -> None:
+    compiled = _compiled()
+    assert compiled, "nothing to compile"
+    for path in compiled:
+        assert (ROOT / "src" / path).is_file(), path
+        # only modules that work on checked values: nothing that reads outside input
+        assert path.startswith(("sscert/rules/", "sscert/calculate.py")), path
