@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{dt.date.today()} · {platform.machine()} · {os.cpu_count()} cores · "
-        f"Python {platform.python_version()} · {platform.platform()}",
+        f"Python {platform.python_version()} · {platform.platform()} · {_build()}",
         flush=True,
     )
     failed = []
@@ -57,6 +57,13 @@ def main() -> None:
     if failed:
         print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
         raise SystemExit(1)
+
+
+def _build() -> str:
+    """Which build of sscert runs: pure Python, or the rules compiled (docs/install.md)."""
+    import sscert  # noqa: PLC0415 - the scripts import it themselves
+
+    return "rules compiled" if sscert.rules_compiled() else "pure Python"
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from processes import compile_sscert, timed
 
+from sscert import rules_compiled
+
 AS_OF = "2023-06-30"
 
 
@@ -29,7 +31,8 @@ def main() -> None:
     sscert = str(Path(sys.executable).parent / "sscert")
     print(
         f"{dt.date.today()} · {platform.machine()} · {os.cpu_count()} cores · "
-        f"Python {platform.python_version()} · {args.people:,} people"
+        f"Python {platform.python_version()} · {args.people:,} people · "
+        f"{'rules compiled' if rules_compiled() else 'pure Python'}"
     )
     print(f"{'command':<44} {'seconds':>8} {'peak MB':>8} {'exit':>5}")
     with tempfile.TemporaryDirectory() as name:

@@ -77,7 +77,8 @@ def main() -> None:
         sscert.calculate(case)
         spent += time.perf_counter() - started
     each = spent / len(others)
-    print(f"one person, 12 months, {len(result.decisions)} decisions:")
+    build = "rules compiled" if sscert.rules_compiled() else "pure Python"
+    print(f"one person, 12 months, {len(result.decisions)} decisions ({build}):")
     print(f"  evaluate (typed)                        {typed * 1e3:.3f} ms")
     print(f"  calculate (JSON in and out), same case  {whole * 1e3:.3f} ms")
     print(f"  calculate (JSON in and out), each other {each * 1e3:.3f} ms")
