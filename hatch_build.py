@@ -24,11 +24,14 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 #: Set to ``1`` to compile :data:`COMPILED` into the wheel.
 SWITCH = "SSCERT_COMPILE"
 
-#: The modules compiled, as paths under ``src``: the rules and ``sscert.calculate``.
+#: The modules compiled, as paths under ``src``: every module of ``sscert.rules`` but its
+#: ``__init__``, and ``sscert.calculate``.
 COMPILED = (
     "sscert/calculate.py",
+    "sscert/rules/catalogue.py",
     "sscert/rules/citations.py",
     "sscert/rules/coverage.py",
+    "sscert/rules/deadline.py",
     "sscert/rules/death.py",
     "sscert/rules/decisions.py",
     "sscert/rules/dependants.py",

@@ -41,3 +41,14 @@ def test_every_compiled_module_is_a_module_of_the_package() -> None:
         assert (ROOT / "src" / path).is_file(), path
         # only modules that work on checked values: nothing that reads outside input
         assert path.startswith(("sscert/rules/", "sscert/calculate.py")), path
+
+
+def test_every_module_of_the_rules_is_compiled() -> None:
+    """The docs say the rules are compiled: a module added to ``sscert.rules`` is added to
+    the build's list too (or the docs change)."""
+    rules = {
+        f"sscert/rules/{path.name}"
+        for path in (ROOT / "src" / "sscert" / "rules").glob("*.py")
+        if path.name != "__init__.py"
+    }
+    assert rules <= set(_compiled())

@@ -10,7 +10,7 @@ after the due date, the person is overdue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 
 from attrs import field, frozen
 
@@ -35,7 +35,7 @@ class Deadline:
     #: The due date after each last counting certification (``None``: none yet), once
     #: asked for: the payroll asks on every payroll day, and it changes only when the person
     #: certifies.
-    _due_after: dict[dt.date | None, dt.date | None] = field(
+    _due_after: MutableMapping[dt.date | None, dt.date | None] = field(
         factory=dict, init=False, eq=False, repr=False, hash=False
     )
 
