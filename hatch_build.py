@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -80,7 +81,7 @@ class CompileRules(BuildHookInterface):  # type: ignore[type-arg]
         from setuptools.command.build_ext import build_ext  # noqa: PLC0415
 
         source = Path(self.root) / "src"
-        work = Path(tempfile.mkdtemp(prefix="sscert-mypyc-"))
+        work = self._work = Path(tempfile.mkdtemp(prefix="sscert-mypyc-"))
         config = Path(self.root) / "pyproject.toml"
         with _within(source):
             extensions = mypycify(
@@ -101,6 +102,12 @@ class CompileRules(BuildHookInterface):  # type: ignore[type-arg]
             build_data["force_include"][str(path)] = path.relative_to(work / "lib").as_posix()
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        """The generated C and the built modules are in the wheel now: removed."""
+        work: Path | None = getattr(self, "_work", None)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _suffix() -> str:
