@@ -14,9 +14,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,7 @@ class CompileRules(BuildHookInterface):  # type: ignore[type-arg]
             command.build_temp = str(work / "temp")
             command.ensure_finalized()
             command.run()
-        built = sorted((work / "lib").rglob("*" + _suffix()))
+        built = sorted((work / "lib").rglob("*" + EXTENSION_SUFFIXES[0]))
         if len(built) < len(COMPILED):
             raise RuntimeError(f"mypyc built {len(built)} modules of {len(COMPILED)}")
         for path in built:
@@ -108,9 +108,3 @@ class CompileRules(BuildHookInterface):  # type: ignore[type-arg]
         work: Path | None = getattr(self, "_work", None)
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
-
-
-def _suffix() -> str:
-    import importlib.machinery  # noqa: PLC0415
-
-    return importlib.machinery.EXTENSION_SUFFIXES[0] if sys.platform != "win32" else ".pyd"
