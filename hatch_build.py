@@ -22,7 +22,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-#: Set to ``1`` to compile :data:`COMPILED` into the wheel.
+#: Set to ``1`` (or ``true``, ``yes``) to compile :data:`COMPILED` into the wheel.
 SWITCH = "SSCERT_COMPILE"
 
 #: The modules compiled, as paths under ``src``: every module of ``sscert.rules`` but its
@@ -48,7 +48,7 @@ COMPILED = (
 
 
 def wanted() -> bool:
-    return os.environ.get(SWITCH, "").strip() == "1"
+    return os.environ.get(SWITCH, "").strip().lower() in {"1", "true", "yes"}
 
 
 @contextlib.contextmanager

@@ -30,7 +30,7 @@ def test_the_rules_are_compiled_exactly_when_the_build_asked() -> None:
     """``SSCERT_COMPILE=1`` set for the tests says they run on a compiled install (an
     editable install is never compiled): a suite meant for the compiled build cannot pass
     on the pure one unnoticed, nor the other way round."""
-    asked = os.environ.get("SSCERT_COMPILE", "").strip() == "1"
+    asked = os.environ.get("SSCERT_COMPILE", "").strip().lower() in {"1", "true", "yes"}
     assert sscert.rules_compiled() is asked
 
 
