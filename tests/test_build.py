@@ -7,7 +7,10 @@ import ast
 import os
 from pathlib import Path
 
+from click.testing import CliRunner
+
 import sscert
+from sscert.cli.app import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,3 +55,9 @@ def test_every_module_of_the_rules_is_compiled() -> None:
         if path.name != "__init__.py"
     }
     assert rules <= set(_compiled())
+
+
+def test_the_version_names_the_build() -> None:
+    shown = CliRunner().invoke(cli, ["--version"]).output
+    assert shown.startswith(f"sscert {sscert.__version__}")
+    assert ("(rules compiled)" in shown) is sscert.rules_compiled()
