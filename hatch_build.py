@@ -22,8 +22,10 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-#: Set to ``1`` (or ``true``, ``yes``) to compile :data:`COMPILED` into the wheel.
+#: Set to one of :data:`ON` to compile :data:`COMPILED` into the wheel.
 SWITCH = "SSCERT_COMPILE"
+#: The values of :data:`SWITCH` that ask for it (any case, surrounding spaces ignored).
+ON = ("1", "true", "yes")
 
 #: The modules compiled, as paths under ``src``: every module of ``sscert.rules`` but its
 #: ``__init__``, and ``sscert.calculate``.
@@ -48,7 +50,7 @@ COMPILED = (
 
 
 def wanted() -> bool:
-    return os.environ.get(SWITCH, "").strip().lower() in {"1", "true", "yes"}
+    return os.environ.get(SWITCH, "").strip().lower() in ON
 
 
 @contextlib.contextmanager

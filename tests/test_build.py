@@ -15,25 +15,29 @@ from sscert.cli.app import cli
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _compiled() -> tuple[str, ...]:
-    """The build hook's list of compiled modules, read from its source (the hook itself
-    needs hatchling, which only a build has)."""
+def _hook_constant(name: str) -> tuple[str, ...]:
+    """A tuple the build hook defines, read from its source (the hook itself needs
+    hatchling, which only a build has)."""
     tree = ast.parse((ROOT / "hatch_build.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
         ):
             value = ast.literal_eval(node.value)
             assert isinstance(value, tuple)
             return value
-    raise AssertionError("hatch_build.py has no COMPILED")
+    raise AssertionError(f"hatch_build.py has no {name}")
+
+
+def _compiled() -> tuple[str, ...]:
+    return _hook_constant("COMPILED")
 
 
 def test_the_rules_are_compiled_exactly_when_the_build_asked() -> None:
     """``SSCERT_COMPILE=1`` set for the tests says they run on a compiled install (an
     editable install is never compiled): a suite meant for the compiled build cannot pass
     on the pure one unnoticed, nor the other way round."""
-    asked = os.environ.get("SSCERT_COMPILE", "").strip().lower() in {"1", "true", "yes"}
+    asked = os.environ.get("SSCERT_COMPILE", "").strip().lower() in _hook_constant("ON")
     assert sscert.rules_compiled() is asked
 
 
