@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Final, Protocol, TypeVar
 
 import polars as pl
 from attrs import frozen
@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 MAX_PROBLEMS: Final = 20
-SLICE: Final = 200_000
 MAX_FEN: Final = int(MAX_MONTHLY_AMOUNT.amount * 100)
 
 
@@ -79,7 +78,7 @@ def read_table(path: str | Path) -> pl.DataFrame:
 
 
 def scan_table(path: str | Path) -> pl.DataFrame | pl.LazyFrame:
-    """A table file to give :func:`from_tables`, scanned lazily: read a slice at a time as it
+    """A table file to give :func:`from_tables`, scanned lazily: read a part at a time as it
     is checked, never whole (Parquet, Arrow, and CSV with every column as text)."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -105,23 +104,30 @@ columns of earlier stages only, so every part is computed once, in parallel acro
 class Quick:
     """A check with a quick way for the usual values: ``quick`` computes the same columns
     as ``full`` with no reason given, and ``good``, true for each row whose value it reads
-    as ``full`` would and finds valid. A slice with a row that is not good is checked the
-    full way."""
+    as ``full`` would and finds valid. A table with a row that is not good is checked again
+    the full way (for that check only)."""
 
     quick: Stages
     good: str
     full: Stages
 
 
-def _texts(frame: pl.DataFrame, columns: Sequence[str], **more: pl.Expr) -> pl.DataFrame:
+class _Finish(Protocol):
+    """The columns a table's check keeps (``keep`` among them), from its working columns."""
+
+    def __call__(self, frame: pl.LazyFrame, *keep: str) -> pl.LazyFrame: ...
+
+
+def _texts(frame: pl.LazyFrame, columns: Sequence[str], **more: pl.Expr) -> pl.LazyFrame:
     """``t_{column}``: each column as text without surrounding white space (null if the
     table has no such column); and ``more``."""
+    present = _schema(frame)
     return frame.select(
         **more,
         **{
             f"t_{column}": (
                 pl.col(column).cast(pl.Utf8).str.strip_chars()
-                if column in frame.columns
+                if column in present
                 else pl.lit(None, pl.Utf8)
             )
             for column in columns
@@ -129,7 +135,10 @@ def _texts(frame: pl.DataFrame, columns: Sequence[str], **more: pl.Expr) -> pl.D
     )
 
 
-def _staged(frame: pl.DataFrame, *checks: Stages) -> pl.DataFrame:
+_Frame = TypeVar("_Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def _staged(frame: _Frame, *checks: Stages) -> _Frame:
     """``frame`` with the columns of ``checks``, stage by stage."""
     for depth in range(max(len(check) for check in checks)):
         frame = frame.with_columns(
@@ -147,56 +156,39 @@ def _checked(
     table: Table,
     columns: Sequence[str],
     checks: Sequence[Stages | Quick],
-    finish: Callable[[pl.DataFrame], pl.DataFrame],
+    finish: _Finish,
     *,
     reasons: tuple[str, dict[str, str], list[tuple[str, int, str, str]]] | None = None,
     cap: int | None = MAX_PROBLEMS,
     **more: pl.Expr,
 ) -> pl.DataFrame:
-    """``table``'s text ``columns`` (and ``more``) through ``checks``, then ``finish``,
-    :data:`SLICE` rows at a time: the checks' working columns never exist for more than a
-    slice. ``reasons`` is (the table's name, its columns' reason columns from ``finish``, the
-    list their problems are added to); the reason columns are then left out."""
-    parts = []
-    low = 0
-    for piece in _slices(table):
-        part = finish(_quickly(_texts(piece, columns, **more), checks))
-        if reasons is not None:
-            name, why_columns, problems = reasons
-            problems += _collect(part, name, why_columns, low, cap)
-            part = part.drop(why_columns.values())
-        parts.append(part)
-        low += piece.height
-    return pl.concat(parts, rechunk=False)
+    """``table``'s text ``columns`` (and ``more``) through ``checks``, then ``finish``, in
+    one query of Polars' streaming engine: the table (a file, when scanned) is read a part
+    at a time, on every core, and the checks' working columns never exist for more than a
+    part. Each :class:`Quick` check runs the quick way; when a row is not good for it, the
+    table is checked again with that check the full way. ``reasons`` is (the table's name,
+    its columns' reason columns from ``finish``, the list their problems are added to); the
+    reason columns are then left out."""
+    texts = _texts(table.lazy(), columns, **more)
+    quick = {c.good: c for c in checks if isinstance(c, Quick)}
 
+    def run(full: Iterable[str]) -> pl.DataFrame:
+        """The checks, those of ``full`` the full way; keeping the others' good columns."""
+        ways = [
+            (c.full if c.good in full else c.quick) if isinstance(c, Quick) else c for c in checks
+        ]
+        keep = [good for good in quick if good not in full]
+        return finish(_staged(texts, *ways), *keep).collect(engine="streaming")
 
-def _quickly(frame: pl.DataFrame, checks: Sequence[Stages | Quick]) -> pl.DataFrame:
-    """``frame`` with the columns of ``checks``: each :class:`Quick` check the quick way,
-    and again the full way when a row of ``frame`` is not good for it."""
-    checked = _staged(frame, *(c.quick if isinstance(c, Quick) else c for c in checks))
-    quick = [c for c in checks if isinstance(c, Quick)]
-    if not quick:
-        return checked
-    good = checked.select(pl.col(c.good).fill_null(False).all() for c in quick).row(0)
-    again = [c.full for c, ok in zip(quick, good, strict=True) if not ok]
-    return _staged(checked, *again) if again else checked
-
-
-def _slices(table: Table) -> Iterator[pl.DataFrame]:
-    """``table`` :data:`SLICE` rows at a time (at least one slice, perhaps empty). A scanned
-    file is read as it comes, front to back: a CSV file that cannot be parsed is refused,
-    never cut short."""
-    if not isinstance(table, pl.LazyFrame) or not hasattr(table, "collect_batches"):
-        whole = table if isinstance(table, pl.DataFrame) else table.collect()  # older Polars
-        for low in range(0, max(whole.height, 1), SLICE):
-            yield whole.slice(low, SLICE)
-        return
-    empty = True
-    for piece in table.collect_batches(chunk_size=SLICE):
-        empty = False
-        yield piece
-    if empty:
-        yield table.clear().collect()
+    part = run(())
+    good = part.select(pl.col(g).fill_null(False).all() for g in quick).row(0) if quick else ()
+    again = [g for g, ok in zip(quick, good, strict=True) if not ok]
+    part = (run(again) if again else part).drop(g for g in quick if g not in again)
+    if reasons is not None:
+        name, why_columns, problems = reasons
+        problems += _collect(part, name, why_columns, 0, cap)
+        part = part.drop(why_columns.values())
+    return part
 
 
 #: A valid ID number as a whole number: its first 17 digits (the check character follows from
@@ -593,7 +585,7 @@ def from_tables(
     """Validate and convert the tables; raise :class:`BatchInputError` for bad values.
 
     A table may be a data frame or a lazy frame (:func:`scan_table`): a lazy one is read a
-    slice at a time, so a file is never held whole alongside its converted columns."""
+    part at a time, so a file is never held whole alongside its converted columns."""
     checked = check_tables(entitlements, events, changes, people, known_channels=known_channels)
     if checked.problems:
         raise BatchInputError(checked.problems[:MAX_PROBLEMS], len(checked.problems))
@@ -625,7 +617,8 @@ def check_tables(
         entitlements,
         _text_columns(ENTITLEMENT_COLUMNS),
         [_id_number_checked("id_number"), _month("start"), _month("end"), _fen_checked("amount")],
-        lambda frame: frame.select(
+        lambda frame, *keep: frame.select(
+            *keep,
             key=KEY,
             id_text=ID_TEXT,
             scheme="t_scheme",
@@ -707,7 +700,8 @@ def check_tables(
             _date("start", "from"),
             _date("end", "to"),
         ],
-        lambda frame: frame.select(
+        lambda frame, *keep: frame.select(
+            *keep,
             "at",
             "on",
             "reported_on",
@@ -767,7 +761,8 @@ def check_tables(
         changes,
         _text_columns(CHANGE_COLUMNS),
         [_id_number_checked("id_number"), _month("start", "from"), _fen_checked("amount")],
-        lambda frame: frame.select(
+        lambda frame, *keep: frame.select(
+            *keep,
             "start",
             "amount",
             key=KEY,
@@ -790,8 +785,8 @@ def check_tables(
             people,
             _text_columns(PEOPLE_COLUMNS),
             [_id_number_checked("id_number")],
-            lambda frame: frame.select(
-                "id_number", key=KEY, township="t_township", w_id="w_id_number"
+            lambda frame, *keep: frame.select(
+                *keep, "id_number", key=KEY, township="t_township", w_id="w_id_number"
             ),
             reasons=("people", {"id_number": "w_id"}, found["people"]),
             cap=cap,
@@ -814,7 +809,7 @@ def check_tables(
 
 _TABLES: Final = ("entitlements", "events", "changes", "people")
 #: How many tables are checked at once. Polars computes each check on its own threads too,
-#: but a table's slices and small steps leave cores idle that another table's checks fill.
+#: but a table's query and its small steps leave cores idle that another table's checks fill.
 #: Two, as many as the machine's cores here: four at once were no faster and held more
 #: working columns at a time.
 CHECK_THREADS: Final = 2
