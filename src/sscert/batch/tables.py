@@ -199,6 +199,13 @@ KEY: Final = pl.when(pl.col("w_id_number").is_null()).then(pl.col("_id_numbern")
 ID_TEXT: Final = pl.when(pl.col("w_id_number").is_not_null()).then(pl.col("_id_number"))
 
 
+#: The ID number and scheme of a checked row as one whole number, the key and the scheme's
+#: position (the checks across rows compare them); null unless both are valid.
+KIND: Final = KEY * len(Scheme) + pl.col("t_scheme").replace_strict(
+    [s.value for s in Scheme], list(range(len(Scheme))), default=None, return_dtype=pl.Int64
+)
+
+
 #: Who a checked row is about, as text that is equal for the same person: the key's digits
 #: when the ID number is valid, else ``~`` and the ID number as given.
 WHO: Final = pl.coalesce(pl.col("key").cast(pl.Utf8), pl.lit("~") + pl.col("id_text"))
@@ -620,6 +627,7 @@ def check_tables(
         lambda frame, *keep: frame.select(
             *keep,
             key=KEY,
+            kind=KIND,
             id_text=ID_TEXT,
             scheme="t_scheme",
             start="start",
@@ -766,6 +774,7 @@ def check_tables(
             "start",
             "amount",
             key=KEY,
+            kind=KIND,
             id_text=ID_TEXT,
             scheme="t_scheme",
             w_id="w_id_number",
@@ -930,11 +939,9 @@ def _death_problems(evs: pl.DataFrame, cap: int | None) -> list[Problem]:
 def _change_problems(ents: pl.DataFrame, chs: pl.DataFrame, cap: int | None) -> list[Problem]:
     """An amount change belongs to one of its person's entitlements, and starts in a month
     no other change of that entitlement starts in."""
-    rows = chs.select("id_text", "key", "scheme", "start").with_row_index("row", offset=1)
+    rows = chs.select("id_text", "key", "scheme", "start", "kind").with_row_index("row", offset=1)
     if _whole(ents) and _whole(chs):
-        orphans = rows.with_columns(kind=_kind(rows)).join(
-            pl.DataFrame({"kind": _kind(ents)}), on="kind", how="anti", maintain_order="left"
-        )
+        orphans = rows.join(ents.select("kind"), on="kind", how="anti", maintain_order="left")
     else:
         orphans = rows.with_columns(who=WHO).join(
             ents.select("scheme", who=WHO).unique(),
@@ -953,20 +960,9 @@ def _change_problems(ents: pl.DataFrame, chs: pl.DataFrame, cap: int | None) -> 
 
 
 def _whole(frame: pl.DataFrame) -> bool:
-    """Whether every row of checked ``frame`` has a valid ID number and a known scheme."""
-    known = [s.value for s in Scheme]
-    return not frame.select(
-        pl.col("key").is_null().any() | ~pl.col("scheme").is_in(known).all()
-    ).item()
-
-
-def _kind(frame: pl.DataFrame) -> pl.Series:
-    """The ID number and scheme of each row of ``frame`` (every one valid: :func:`_whole`)
-    as one whole number: the ID number's key and the scheme's position."""
-    schemes = pl.Enum([s.value for s in Scheme])
-    return frame.select(
-        pl.col("key") * len(Scheme) + pl.col("scheme").cast(schemes).to_physical()
-    ).to_series()
+    """Whether every row of checked ``frame`` has a valid ID number and a known scheme: a
+    ``kind`` (:data:`KIND`)."""
+    return frame["kind"].null_count() == 0
 
 
 def _firsts(values: pl.Series) -> pl.Series:
@@ -980,16 +976,11 @@ def _firsts(values: pl.Series) -> pl.Series:
 def _first_of_kind(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
     """Whether each row is the first with its values of ``columns`` (``id_number``,
     ``scheme``, perhaps ``start``): compared as whole numbers when every row has a valid ID
-    number and a known scheme (:func:`_kind`), else as text."""
+    number and a known scheme (:data:`KIND`), else as text."""
     if _whole(frame):
-        kind = _kind(frame)
         if "start" in columns:
-            return (
-                pl.DataFrame({"k": kind, "s": frame["start"]})
-                .select(pl.struct("k", "s").is_first_distinct())
-                .to_series()
-            )
-        return _firsts(kind)
+            return frame.select(pl.struct("kind", "start").is_first_distinct()).to_series()
+        return _firsts(frame["kind"])
     texts = [WHO if c == "id_number" else pl.col(c).cast(pl.Utf8) for c in columns]
     return frame.select(pl.concat_str(texts, separator="\x1f").is_first_distinct()).to_series()
 
