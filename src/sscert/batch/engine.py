@@ -376,7 +376,13 @@ def evaluate_batch(
         .join(deaths, on="person", how="left")
         .join(
             covered_rows.group_by("person").agg(
-                first_start=pl.col("start").min(), covered_schemes=pl.col("scheme").unique()
+                pl.col("start").min().alias("first_start"),
+                # the schemes choose a cycle's or a period's length; a window has none
+                *(
+                    []
+                    if isinstance(duty, Window)
+                    else [pl.col("scheme").unique().alias("covered_schemes")]
+                ),
             ),
             on="person",
             how="left",
