@@ -393,7 +393,11 @@ def test_people_come_in_the_given_order_then_as_they_appear(
     schemes = ["enterprise_pension", "public_sector_pension"]
     entitlements = pl.concat(
         [
-            _entitlements(id_number=ids[n], scheme=schemes[holding[:i].count(n) % 2])
+            _entitlements(
+                id_number=ids[n],
+                scheme=schemes[holding[:i].count(n) % 2],
+                monthly_amount=f"{100 + i}.00",  # which row it is
+            )
             for i, n in enumerate(holding)
             if holding[:i].count(n) < 2
         ]
@@ -402,7 +406,7 @@ def test_people_come_in_the_given_order_then_as_they_appear(
         {
             "id_number": [ids[n] for n in acting],
             "type": ["certified"] * len(acting),
-            "at": ["2023-03-01"] * len(acting),
+            "at": [f"2023-03-{i + 1:02d}" for i in range(len(acting))],  # which row it is
             "channel": ["assisted"] * len(acting),
         }
     )
@@ -418,15 +422,20 @@ def test_people_come_in_the_given_order_then_as_they_appear(
     assert data.people["person"].to_list() == list(range(data.people.height))
     # each person's entitlements and events in the order of their table, numbered from 0
     person = dict(zip(data.people["id_number"], data.people["person"], strict=True))
-    for got, rows, column in (
-        (data.entitlements, entitlements, "position"),
-        (data.certifications, events, "index"),
+    for got, rows, column, which in (
+        (data.entitlements, entitlements, "position", "amount"),
+        (data.certifications, events, "index", "on"),
     ):
         expected = sorted(
-            (person[id_number], list(rows["id_number"][:i]).count(id_number))
+            (person[id_number], list(rows["id_number"][:i]).count(id_number), i)
             for i, id_number in enumerate(rows["id_number"])
         )
-        assert list(zip(got["person"], got[column], strict=True)) == expected
+        # the row itself, by the value only it has
+        rank = {value: i for i, value in enumerate(got.sort(which)[which])}
+        numbered = [
+            (p, n, rank[v]) for p, n, v in zip(got["person"], got[column], got[which], strict=True)
+        ]
+        assert numbered == expected
 
 
 @pytest.mark.parametrize(
