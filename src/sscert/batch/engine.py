@@ -190,7 +190,9 @@ def _with_c15_ends(data: BatchInput, as_of: dt.date) -> BatchInput:
     for column, dtype in (("relationship", pl.Utf8), ("incapacitated", pl.Boolean)):
         if column not in ents.columns:
             ents = ents.with_columns(pl.lit(None, dtype).alias(column))
-    births = data.people.select(
+    # only the survivors' entitlements (usually few) are looked at; the others' end is null
+    survivors = ents.filter(pl.col("scheme") == SURVIVOR)
+    births = data.people.join(survivors.select("person"), on="person", how="semi").select(
         "person",
         adult_m=(pl.col("id_number").str.slice(6, 4).cast(pl.Int32, strict=False) + 18) * 12
         + pl.col("id_number").str.slice(10, 2).cast(pl.Int32, strict=False)
@@ -202,16 +204,21 @@ def _with_c15_ends(data: BatchInput, as_of: dt.date) -> BatchInput:
         .agg(ended_m=_month_of(pl.col("on")).min())
     )
     limited = pl.col("relationship").is_in(AGE_LIMITED) & ~pl.col("incapacitated").fill_null(False)
-    ents = (
-        ents.join(births, on="person", how="left", maintain_order="left")
-        .join(ended, on="person", how="left", maintain_order="left")
-        .with_columns(
-            c15_end=pl.when(pl.col("scheme") == SURVIVOR)
-            .then(pl.min_horizontal(pl.when(limited).then(pl.col("adult_m")), pl.col("ended_m")))
-            .cast(pl.Int32)
+    ends = (
+        survivors.join(births, on="person", how="left")
+        .join(ended, on="person", how="left")
+        .select(
+            "entitlement",
+            c15_end=pl.min_horizontal(
+                pl.when(limited).then(pl.col("adult_m")), pl.col("ended_m")
+            ).cast(pl.Int32),
         )
-        .drop("adult_m", "ended_m", "relationship", "incapacitated")
     )
+    ents = (
+        ents.join(ends, on="entitlement", how="left", maintain_order="left")
+        if ends.height
+        else ents.with_columns(c15_end=pl.lit(None, pl.Int32))
+    ).drop("relationship", "incapacitated")
     return BatchInput(
         data.people,
         ents,

@@ -887,14 +887,14 @@ def assemble(checked: Checked) -> BatchInput:
 
 
 def _numbered(frame: pl.DataFrame, name: str) -> pl.DataFrame:
-    """``frame`` sorted by person and ``order`` (the row in the input table), with ``name``:
-    the row's position among the person's rows, from 0."""
+    """``frame`` (its rows in ``order``, the row in the input table) sorted by person and
+    ``order``, with ``name``: the row's position among the person's rows, from 0."""
     row = pl.int_range(pl.len(), dtype=pl.Int64)
     first = (pl.col("person") != pl.col("person").shift()).fill_null(True)
     # a table already in the people's order (rows are in ``order``) is not sorted again
     ordered = frame.select((pl.col("person").diff() >= 0).all()).item()
     return (
-        (frame if ordered else frame.sort("person", "order"))
+        (frame if ordered else frame.sort("person", maintain_order=True))  # stable: by order
         .with_columns(_first=pl.when(first).then(row).forward_fill())
         .with_columns((row - pl.col("_first")).alias(name))
         .drop("_first")
