@@ -839,30 +839,25 @@ def assemble(checked: Checked) -> BatchInput:
     """The engine's input from checked tables (which must have no problems)."""
     ents, evs, chs = checked.entitlements, checked.events, checked.changes
     # People: the given order, else first appearance (entitlements, then events).
-    appearing = pl.concat([ents.select("key"), evs.select("key")])
+    given = pl.DataFrame(schema={"key": pl.Int64, "id_number": pl.Utf8, "township": pl.Utf8})
     if checked.people is not None:
         given = checked.people.select("key", "id_number", "township")
         given = given.filter(_firsts(given["key"]))
-        # usually none: the people not in the people table
+    persons, keyed_ents, keyed_evs = _keyed(given, ents, evs)
+    if keyed_ents.height < ents.height or keyed_evs.height < evs.height:
+        # people not in the people table (usually none): after it, as they first appear
+        appearing = pl.concat([ents.select("key"), evs.select("key")])
         appearing = appearing.filter(~pl.col("key").is_in(given["key"].implode()))
-    appearing = appearing.filter(pl.col("key").is_first_distinct()).with_columns(
-        id_number=_id_number_of(pl.col("key")), township=pl.lit(None, pl.Utf8)
-    )
-    if checked.people is not None:
-        appearing = pl.concat([given, appearing])
-    persons = appearing.with_row_index("person").with_columns(pl.col("person").cast(pl.Int64))
+        appearing = appearing.filter(pl.col("key").is_first_distinct()).with_columns(
+            id_number=_id_number_of(pl.col("key")), township=pl.lit(None, pl.Utf8)
+        )
+        persons, keyed_ents, keyed_evs = _keyed(pl.concat([given, appearing]), ents, evs)
     keys = persons.select("key", "person")
-
-    keyed_events = _numbered(
-        evs.with_row_index("order").join(keys, on="key", maintain_order="left"), "index"
-    )
+    keyed_events = _numbered(keyed_evs, "index")
     kind = pl.col("type")
     return BatchInput(
         persons.select("person", "id_number", "township"),
-        _numbered(
-            ents.with_row_index("order").join(keys, on="key", maintain_order="left"),
-            "position",
-        ).select(
+        _numbered(keyed_ents, "position").select(
             "person",
             "position",
             scheme="scheme",
@@ -884,6 +879,21 @@ def assemble(checked: Checked) -> BatchInput:
         .select("person", "start", "end")
         .cast(IMPRISONMENTS),  # type: ignore[arg-type]
     )
+
+
+def _keyed(
+    people: pl.DataFrame, ents: pl.DataFrame, evs: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """``people`` numbered in order (``person``), and the rows of ``ents`` and ``evs`` of
+    those people, each with its ``person`` and its row in the table (``order``), in table
+    order."""
+    persons = people.with_row_index("person").with_columns(pl.col("person").cast(pl.Int64))
+    keys = persons.select("key", "person")
+
+    def keyed(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_row_index("order").join(keys, on="key", maintain_order="left")
+
+    return persons, keyed(ents), keyed(evs)
 
 
 def _numbered(frame: pl.DataFrame, name: str) -> pl.DataFrame:
