@@ -131,6 +131,24 @@ def test_the_command_collects_garbage_in_full_less_often() -> None:
     assert b"laiyuan-2023" in done.stdout
 
 
+def test_the_command_ends_without_collecting_what_it_holds() -> None:
+    """When the command is done, what the process holds is frozen before Python shuts down
+    (its last collections pass over none of it), after the other exit handlers."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        "from sscert.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "atexit.register(lambda: print('before', gc.get_freeze_count() > 0))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "campaign", "list"], capture_output=True, text=True, check=True
+    )
+    # exit handlers run last registered first: one registered after the command's runs
+    # before the freeze, one registered before the command after it
+    assert done.stdout.splitlines()[-2:] == ["before False", "frozen True"], done.stdout
+
+
 def test_a_command_imports_its_own_module_only() -> None:
     """``sscert campaign list`` runs without importing the other commands' modules (the
     store's, the reports', the batch engine's): each is imported when its command runs."""

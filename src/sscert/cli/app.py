@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from sscert import __version__, rules_compiled
-from sscert.cli.memory import collect_in_full_less_often
+from sscert.cli.memory import collect_in_full_less_often, end_without_collecting
 from sscert.cli.output import ensure_utf8_streams
 from sscert.i18n import LANGUAGES, language_from_env, set_language
 
@@ -98,6 +98,7 @@ def cli(**_: Any) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    end_without_collecting()
     collect_in_full_less_often()
     ensure_utf8_streams()
     cli()
