@@ -345,3 +345,36 @@ def test_chunks_on_threads_give_the_same_results_in_order() -> None:
     assert told_together == told_alone == [f"{n:,} of 7 people" for n in (2, 4, 6, 7)]
     assert asking["leads"] == 14
     assert asking["most"] == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(CASES, st.randoms(use_true_random=False))
+def test_the_rows_order_in_each_table_changes_no_answer(case: dict[str, Any], rnd: Any) -> None:
+    """The engine marks a table sorted by person only when it is (and then groups and joins
+    along it): the same tables with their rows shuffled give the same answers."""
+    import attrs  # noqa: PLC0415
+    import polars as pl  # noqa: PLC0415
+
+    from sscert.batch import evaluate_batch, from_case  # noqa: PLC0415
+    from sscert.batch.engine import BatchInput  # noqa: PLC0415
+    from sscert.contract import parse_case  # noqa: PLC0415
+
+    note(repr(case))
+    parsed = parse_case(case, campaigns=[ROLLING])
+    data = from_case(parsed)
+
+    def shuffled(frame: pl.DataFrame) -> pl.DataFrame:
+        order = list(range(frame.height))
+        rnd.shuffle(order)
+        return frame[order]
+
+    mixed = BatchInput(*(shuffled(getattr(data, f.name)) for f in attrs.fields(BatchInput)))
+
+    def answers(given: BatchInput) -> list[pl.DataFrame]:
+        result = evaluate_batch(given, parsed.campaign, parsed.as_of, parsed.first)
+        return [
+            frame.sort(frame.columns) for frame in (result.persons, result.months, result.rejected)
+        ]
+
+    for got, want in zip(answers(mixed), answers(data), strict=True):
+        assert got.equals(want)
