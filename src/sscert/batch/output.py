@@ -81,8 +81,13 @@ def _months(result: BatchResult, people: pl.DataFrame, fmt: str, unmasked: bool)
 
 
 def _rejected(result: BatchResult, unmasked: bool) -> pl.DataFrame:
-    ids = result.persons.select("person", id_number=_id(unmasked))
-    return result.rejected.join(ids, on="person").select("id_number", "index", "reason")
+    # joined first: only the rejected certifications' ID numbers are masked
+    ids = result.persons.select("person", "id_number")
+    return (
+        result.rejected.join(ids, on="person")
+        .select("index", "reason", id_number=_id(unmasked))
+        .select("id_number", "index", "reason")
+    )
 
 
 def _write(frame: pl.DataFrame, path: Path, fmt: str) -> Path:
