@@ -14,10 +14,11 @@ Runs, for each size and input format (Parquet, CSV):
 
 The script checks that sscert and DuckDB agree on every person's four totals.
 
-Each process runs ``--repeat`` times (3 by default): the median of its seconds is shown.
+The processes run in turn, ``--repeat`` rounds of all of them (5 by default), so that a
+shared machine's busier minutes fall on each alike: the median of each one's seconds is shown.
 
 Run: python benchmarks/end_to_end.py [--sizes 100000 1000000] [--formats parquet csv]
-[--repeat 3]
+[--repeat 5]
 (needs ``pip install -e .[bench]``)
 """
 
@@ -92,17 +93,22 @@ def duckdb_job(folder: Path, kind: str, out: Path, months: bool) -> None:
         con.execute(f"COPY ({rules} {PERSONS_SQL}) TO '{out / 'persons.parquet'}' (FORMAT parquet)")
 
 
-def run(command: list[str], repeat: int = 1) -> tuple[float, float]:
-    """Seconds and peak resident MB of a process, start to exit, run ``repeat`` times: the
-    median of the seconds (runs on a shared machine vary by 5-10 %) and the largest peak; a
-    failure stops here."""
-    runs = []
+def run_in_turn(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float]]:
+    """Seconds and peak resident MB of each process, start to exit: every command once in
+    turn, ``repeat`` times over, so that a shared machine's busier and quieter minutes fall
+    on all of them alike; the median of each one's seconds and its largest peak. A failure
+    stops here."""
+    runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
     for _ in range(repeat):
-        seconds, peak, status, error = timed(command)
-        if status != 0:
-            raise SystemExit(f"{' '.join(command)} failed ({status}):\n{error}")
-        runs.append((seconds, peak))
-    return statistics.median(s for s, _p in runs), max(p for _s, p in runs)
+        for label, command in commands.items():
+            seconds, peak, status, error = timed(command)
+            if status != 0:
+                raise SystemExit(f"{' '.join(command)} failed ({status}):\n{error}")
+            runs[label].append((seconds, peak))
+    return {
+        label: (statistics.median(s for s, _p in done), max(p for _s, p in done))
+        for label, done in runs.items()
+    }
 
 
 def agree(ours: Path, theirs: Path) -> None:
@@ -118,7 +124,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of each process (the median is shown)"
+        "--repeat",
+        type=int,
+        default=5,
+        help="runs of each process, all of them in turn (the median is shown)",
     )
     parser.add_argument("--formats", nargs="+", default=["parquet", "csv"])
     parser.add_argument("--duckdb", nargs=4, metavar=("FOLDER", "FORMAT", "OUT", "MONTHS"))
@@ -170,10 +179,8 @@ def main() -> None:
                     "DuckDB SQL, per-person totals": [*duck, str(root / "d"), "persons"],
                     "DuckDB SQL, with the month rows": [*duck, str(root / "e"), "months"],
                 }
-                figures = {}
-                for label, command in runs.items():
-                    figures[label] = run(command, args.repeat)
-                    seconds, peak = figures[label]
+                figures = run_in_turn(runs, args.repeat)
+                for label, (seconds, peak) in figures.items():
                     print(f"{size:>10,} {kind:>8} {label:<34} {seconds:>8.2f} {peak:>8,.0f}")
                 agree(root / "a" / "persons.parquet", root / "d" / "persons.parquet")
                 agree(root / "c" / "persons.parquet", root / "e" / "persons.parquet")
