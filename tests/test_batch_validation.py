@@ -239,6 +239,25 @@ def test_scanned_files_change_nothing(tmp_path: Any) -> None:
             assert found == [("events", row + 1, "at")]
 
 
+def test_white_space_around_values_changes_nothing() -> None:
+    """Every value of every table with spaces or tabs around it: the same columns as
+    without (the quick checks read a value as given, and a table with white space around
+    one is checked again without it)."""
+    tables = _roster_tables()
+    padded = {
+        name: frame.with_columns(
+            ("  " + pl.col(column) + "\t").alias(column)
+            for column, kind in frame.schema.items()
+            if kind == pl.Utf8
+        )
+        for name, frame in tables.items()
+    }
+    plain = from_tables(tables["entitlements"], tables["events"], None, tables["people"])
+    spaced = from_tables(padded["entitlements"], padded["events"], None, padded["people"])
+    for got, want in zip(_frames(spaced), _frames(plain), strict=True):
+        assert got.equals(want)
+
+
 @pytest.mark.parametrize("open_quote_in_row", [1, 2])
 def test_a_csv_file_that_cannot_be_parsed_is_refused_not_cut_short(
     tmp_path: Any, open_quote_in_row: int
@@ -360,6 +379,9 @@ def test_the_quick_way_reads_what_the_full_way_reads(data: st.DataObject) -> Non
         text = _mutated(data.draw, data.draw(sst.money_texts()), "0123456789.-e,")
         check = batch_tables._fen_checked("amount")
         columns = ["amount", "w_amount"]
+    if text is not None and data.draw(st.booleans()):  # white space around it, as typed
+        space = st.sampled_from([" ", "\t", "\u3000", "  "])
+        text = data.draw(space) + text + data.draw(st.just("") | space)
     if data.draw(st.booleans()):
         text = None
     source = "t_monthly_amount" if kind == "amount" else f"t_{kind}"

@@ -105,11 +105,14 @@ class Quick:
     """A check with a quick way for the usual values: ``quick`` computes the same columns
     as ``full`` with no reason given, and ``good``, true for each row whose value it reads
     as ``full`` would and finds valid. A table with a row that is not good is checked again
-    the full way (for that check only)."""
+    the full way (for that check only), as is a table with a value that has white space
+    around it: the quick way reads the text as given, the full way without the white space."""
 
     quick: Stages
     good: str
     full: Stages
+    #: The table's column whose text the check reads.
+    source: str
 
 
 class _Finish(Protocol):
@@ -118,21 +121,21 @@ class _Finish(Protocol):
     def __call__(self, frame: pl.LazyFrame, *keep: str) -> pl.LazyFrame: ...
 
 
-def _texts(frame: pl.LazyFrame, columns: Sequence[str], **more: pl.Expr) -> pl.LazyFrame:
-    """``t_{column}``: each column as text without surrounding white space (null if the
-    table has no such column); and ``more``."""
+def _texts(
+    frame: pl.LazyFrame, columns: Sequence[str], raw: Iterable[str] = (), /, **more: pl.Expr
+) -> pl.LazyFrame:
+    """``t_{column}``: each column as text without surrounding white space — as given for
+    the columns of ``raw`` — (null if the table has no such column); and ``more``."""
     present = _schema(frame)
-    return frame.select(
-        **more,
-        **{
-            f"t_{column}": (
-                pl.col(column).cast(pl.Utf8).str.strip_chars()
-                if column in present
-                else pl.lit(None, pl.Utf8)
-            )
-            for column in columns
-        },
-    )
+    given = set(raw)
+
+    def text(column: str) -> pl.Expr:
+        if column not in present:
+            return pl.lit(None, pl.Utf8)
+        as_text = pl.col(column).cast(pl.Utf8)
+        return as_text if column in given else as_text.str.strip_chars()
+
+    return frame.select(**more, **{f"t_{column}": text(column) for column in columns})
 
 
 _Frame = TypeVar("_Frame", pl.DataFrame, pl.LazyFrame)
@@ -169,18 +172,21 @@ def _checked(
     table is checked again with that check the full way. ``reasons`` is (the table's name,
     its columns' reason columns from ``finish``, the list their problems are added to); the
     reason columns are then left out."""
-    texts = _texts(table.lazy(), columns, **more)
     quick = {c.good: c for c in checks if isinstance(c, Quick)}
 
-    def run(full: Iterable[str]) -> pl.DataFrame:
-        """The checks, those of ``full`` the full way; keeping the others' good columns."""
+    def run(full: Iterable[str], raw: Iterable[str] = ()) -> pl.DataFrame:
+        """The checks, those of ``full`` the full way, on the texts (``raw`` as given);
+        keeping the others' good columns."""
+        texts = _texts(table.lazy(), columns, raw, **more)
         ways = [
             (c.full if c.good in full else c.quick) if isinstance(c, Quick) else c for c in checks
         ]
         keep = [good for good in quick if good not in full]
         return finish(_staged(texts, *ways), *keep).collect(engine="streaming")
 
-    part = run(())
+    # the quick checks' columns as given: a value they find good has no white space around
+    # it, and a table with any other is checked again, every column without white space
+    part = run((), [c.source for c in quick.values()])
     good = part.select(pl.col(g).fill_null(False).all() for g in quick).row(0) if quick else ()
     again = [g for g, ok in zip(quick, good, strict=True) if not ok]
     part = (run(again) if again else part).drop(g for g in quick if g not in again)
@@ -335,7 +341,7 @@ def _id_number_checked(out: str) -> Quick:
             f"w_{out}": pl.lit(None, pl.Utf8),
         },
     ]
-    return Quick(quick, good, _id_number(out))
+    return Quick(quick, good, _id_number(out), out)
 
 
 def _in_years(year: pl.Expr) -> pl.Expr:
@@ -407,7 +413,7 @@ def _fen_checked(out: str, source: str = "monthly_amount") -> Quick:
             f"w_{out}": pl.lit(None, pl.Utf8),
         },
     ]
-    return Quick(quick, good, _fen(out, source))
+    return Quick(quick, good, _fen(out, source), source)
 
 
 OFFSET: Final = r"(Z|[+-][0-9]{2}:[0-9]{2})$"
@@ -492,7 +498,7 @@ def _cst_date_checked(out: str, source: str) -> Quick:
             f"w_{out}": pl.when(text.is_null()).then(_not_a_moment()),
         },
     ]
-    return Quick(quick, good, full)
+    return Quick(quick, good, full, source)
 
 
 def _date(out: str, source: str | None = None) -> Stages:
