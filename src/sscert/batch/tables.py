@@ -849,16 +849,16 @@ def assemble(checked: Checked) -> BatchInput:
     if checked.people is not None:
         given = checked.people.select("key", "id_number", "township")
         given = given.filter(_firsts(given["key"]))
-    persons, keyed_ents, keyed_evs = _keyed(given, ents, evs)
-    if keyed_ents.height < ents.height or keyed_evs.height < evs.height:
+    persons, (keyed_ents, keyed_evs, keyed_chs) = _keyed(given, ents, evs, chs)
+    if keyed_ents["person"].null_count() or keyed_evs["person"].null_count():
         # people not in the people table (usually none): after it, as they first appear
         appearing = pl.concat([ents.select("key"), evs.select("key")])
         appearing = appearing.filter(~pl.col("key").is_in(given["key"].implode()))
         appearing = appearing.filter(pl.col("key").is_first_distinct()).with_columns(
             id_number=_id_number_of(pl.col("key")), township=pl.lit(None, pl.Utf8)
         )
-        persons, keyed_ents, keyed_evs = _keyed(pl.concat([given, appearing]), ents, evs)
-    keys = persons.select("key", "person")
+        everyone = pl.concat([given, appearing])
+        persons, (keyed_ents, keyed_evs, keyed_chs) = _keyed(everyone, ents, evs, chs)
     keyed_events = _numbered(keyed_evs, "index")
     kind = pl.col("type")
     return BatchInput(
@@ -873,7 +873,7 @@ def assemble(checked: Checked) -> BatchInput:
             relationship="relationship",
             incapacitated="incapacitated",
         ),
-        chs.join(keys, on="key").select("person", "scheme", "start", "amount"),
+        keyed_chs.select("person", "scheme", "start", "amount"),
         keyed_events.filter(kind == "certified").select(
             "person", "index", on="at", channel="channel"
         ),
@@ -887,19 +887,25 @@ def assemble(checked: Checked) -> BatchInput:
     )
 
 
-def _keyed(
-    people: pl.DataFrame, ents: pl.DataFrame, evs: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """``people`` numbered in order (``person``), and the rows of ``ents`` and ``evs`` of
-    those people, each with its ``person`` and its row in the table (``order``), in table
-    order."""
+def _keyed(people: pl.DataFrame, *tables: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """``people`` (each key once) numbered in order (``person``), and each of ``tables``
+    with its row in the table (``order``) and its ``person``: null for a person not in
+    ``people``. The keys of every table are looked up in one join, and only the ``person``
+    column is added to each table (its other columns are not copied)."""
     persons = people.with_row_index("person").with_columns(pl.col("person").cast(pl.Int64))
-    keys = persons.select("key", "person")
-
-    def keyed(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.with_row_index("order").join(keys, on="key", maintain_order="left")
-
-    return persons, keyed(ents), keyed(evs)
+    found = (
+        pl.concat([table.select("key") for table in tables])
+        .join(persons.select("key", "person"), on="key", how="left", maintain_order="left")
+        .get_column("person")
+    )
+    if found.len() != sum(table.height for table in tables):
+        raise AssertionError("a key of the people is not unique")
+    keyed, start = [], 0
+    for table in tables:
+        person = found.slice(start, table.height)
+        keyed.append(table.with_row_index("order").with_columns(person=person))
+        start += table.height
+    return persons, keyed
 
 
 def _numbered(frame: pl.DataFrame, name: str) -> pl.DataFrame:
