@@ -288,3 +288,37 @@ def _refused_as_bad_input(path: Path, out: Path) -> str:
     assert not (out / "persons.parquet").exists()
     assert not re.search(r"[0-9]{17}[0-9X]", result.stderr), result.stderr
     return result.stderr
+
+
+@pytest.mark.parametrize("unmasked", [False, True])
+def test_the_rejected_list_masks_its_id_numbers_unless_asked(
+    tmp_path: Path, unmasked: bool
+) -> None:
+    """``rejected`` names each certification that does not count by its person's ID
+    number, masked as in ``persons`` unless the caller asks for them in full."""
+    import polars as pl  # noqa: PLC0415
+
+    from sscert.batch import evaluate_batch, from_case  # noqa: PLC0415
+    from sscert.batch.output import write_outputs  # noqa: PLC0415
+    from sscert.contract import parse_case  # noqa: PLC0415
+
+    people = [
+        {
+            "id_number": id_number,
+            "entitlements": [
+                {"scheme": "enterprise_pension", "start": "2010-01", "monthly_amount": "100.00"}
+            ],
+            "events": [{"type": "certified", "at": "2023-03-01", "channel": channel}],
+        }
+        for id_number, channel in (
+            ("11010519491231002X", "assisted"),
+            ("130630194803150028", "data_comparison"),  # not a channel of this campaign
+        )
+    ]
+    case = parse_case({"campaign": "laiyuan-2023", "as_of": "2023-09-30", "people": people})
+    result = evaluate_batch(from_case(case), case.campaign, case.as_of, case.first)
+    write_outputs(result, tmp_path, "parquet", unmasked=unmasked)
+    rejected = pl.read_parquet(tmp_path / "rejected.parquet")
+    shown = "130630194803150028" if unmasked else "130630********0028"
+    assert rejected["id_number"].to_list() == [shown]
+    assert rejected.columns == ["id_number", "index", "reason"]
