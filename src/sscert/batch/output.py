@@ -83,10 +83,8 @@ def _months(result: BatchResult, people: pl.DataFrame, fmt: str, unmasked: bool)
 def _rejected(result: BatchResult, unmasked: bool) -> pl.DataFrame:
     # joined first: only the rejected certifications' ID numbers are masked
     ids = result.persons.select("person", "id_number")
-    return (
-        result.rejected.join(ids, on="person")
-        .select("index", "reason", id_number=_id(unmasked))
-        .select("id_number", "index", "reason")
+    return result.rejected.join(ids, on="person").select(
+        _id(unmasked).alias("id_number"), "index", "reason"
     )
 
 
