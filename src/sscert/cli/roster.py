@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from sscert.campaigns import CampaignError, load_campaign
-from sscert.cli.options import fail as _fail
+from sscert.cli.options import fail
 from sscert.cli.progress import progress
 from sscert.cli.sheets import echo_problems, sheet_options, write_rejected
 from sscert.events import CST
@@ -70,14 +70,14 @@ def import_(
         columns = mapping(mapping_file)
         campaign = load_campaign(campaign_name) if campaign_name else None
     except (StoreError, RosterError, CampaignError, LimitError) as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     try:
         with store, progress(_("importing the roster")) as update:
             report = import_roster(
                 store, file, mapping=columns, campaign=campaign, import_month=month, progress=update
             )
     except RosterError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     echo_problems(file, report.warnings, warning=True)
     echo_problems(file, report.rejected)
     written = write_rejected(file, rejects, report)

@@ -11,8 +11,13 @@ import attrs
 import click
 
 from sscert.campaigns import Campaign, CampaignError, load_campaign
-from sscert.cli.options import OPERATOR_OPTION, load_campaign_option, log_full_export, parse_as_of
-from sscert.cli.options import fail as _fail
+from sscert.cli.options import (
+    OPERATOR_OPTION,
+    fail,
+    load_campaign_option,
+    log_full_export,
+    parse_as_of,
+)
 from sscert.cli.output import dump_json
 from sscert.contract import InputError, parse_case
 from sscert.i18n import _
@@ -33,7 +38,7 @@ def _is_store(path: Path) -> bool:
         with path.open("rb") as handle:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError as error:
-        raise _fail(
+        raise fail(
             _("cannot read {path}: {error}").format(path=path, error=error.strerror)
         ) from None
 
@@ -42,20 +47,20 @@ def _from_store(
     path: Path, wanted: IdNumber, campaign_name: str | None, as_of: str | None
 ) -> tuple[Campaign, dt.date, Person | None, SQLiteStore]:
     if campaign_name is None or as_of is None:
-        raise _fail(_("a store needs --campaign and --as-of"))
+        raise fail(_("a store needs --campaign and --as-of"))
     campaign = load_campaign_option(campaign_name)
     day, _first = parse_as_of(as_of)
     try:
         store = SQLiteStore.open(path)
     except StoreError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     known = channel_codes(make_plugin_manager())
     stored = load_case(store, campaign, day, known_channels=known, only=wanted.value)
     person = next((p for p in stored.case.people if p.id_number == wanted), None)
     if person is None and any(p.id_number == wanted.masked for p in stored.invalid):
         reason = next(p.reason for p in stored.invalid if p.id_number == wanted.masked)
         store.close()
-        raise _fail(
+        raise fail(
             _("{person}: not calculated: {reason}").format(person=wanted.masked, reason=reason),
             1,
         )
@@ -68,7 +73,7 @@ def _from_case(
     try:
         data = loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, LimitError, ValueError) as error:
-        raise _fail(
+        raise fail(
             _("{path} is neither a store nor a case file sscert reads: {error}").format(
                 path=path, error=error
             )
@@ -78,13 +83,13 @@ def _from_case(
         try:
             campaigns.append(load_campaign(campaign_name))
         except CampaignError as error:
-            raise _fail(str(error)) from None
+            raise fail(str(error)) from None
     try:
         case = parse_case(
             data, campaigns=campaigns, known_channels=channel_codes(make_plugin_manager())
         )
     except InputError as error:
-        raise _fail(_("{path}: bad input\n{error}").format(path=path, error=error)) from None
+        raise fail(_("{path}: bad input\n{error}").format(path=path, error=error)) from None
     day = parse_as_of(as_of)[0] if as_of is not None else case.as_of
     person = next((p for p in case.people if p.id_number == wanted), None)
     return case.campaign, day, person
@@ -132,7 +137,7 @@ def settlement(
     try:
         wanted = IdNumber.parse(id_number)
     except InvalidIdNumber as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     store: SQLiteStore | None = None
     if _is_store(source):
         chosen, day, person, store = _from_store(source, wanted, campaign, as_of)
@@ -140,7 +145,7 @@ def settlement(
         chosen, day, person = _from_case(source, wanted, campaign, as_of)
     try:
         if person is None:
-            raise _fail(
+            raise fail(
                 _("{person}: no such person in {source}").format(
                     person=wanted.masked, source=source
                 ),
@@ -150,7 +155,7 @@ def settlement(
             person = attrs.evolve(person, instalment_months=instalments)
         result: PersonResult = evaluate(chosen, person, day)
         if result.settlement is None:
-            raise _fail(
+            raise fail(
                 _("{person}: no death known as of {as_of}: nothing to settle").format(
                     person=wanted.masked, as_of=day
                 ),
@@ -184,7 +189,7 @@ def settlement(
         try:
             write_statement_html(html_path, [result], chosen, unmasked=unmasked)
         except OSError as error:
-            raise _fail(
+            raise fail(
                 _("cannot write {path}: {error}").format(path=html_path, error=error.strerror)
             ) from None
         click.echo(_("statement: {path}").format(path=html_path.resolve()), err=True)
