@@ -9,7 +9,7 @@ compares :func:`sscert.batch.from_tables` with the parser the JSON contract and 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Final
 
 import polars as pl
 import pytest
@@ -367,7 +367,8 @@ def test_the_quick_way_reads_what_the_full_way_reads(data: st.DataObject) -> Non
     kind = data.draw(st.sampled_from(["id_number", "at", "amount"]))
     if kind == "id_number":
         base = data.draw(sst.id_numbers() | sst.invalid_id_numbers().map(lambda pair: pair[0]))
-        text: str | None = _mutated(data.draw, base, "0123456789Xx-")
+        # signs, separators and other scripts' digits that a number parser might take
+        text: str | None = _mutated(data.draw, base, "0123456789Xx-+_ \uff11\u0663")
         check = batch_tables._id_number_checked("id_number")
         columns = ["id_number", "w_id_number", "_id_numbern"]
     elif kind == "at":
@@ -397,6 +398,47 @@ def test_the_quick_way_reads_what_the_full_way_reads(data: st.DataObject) -> Non
     )
     stripped = frame.with_columns(pl.col(source).str.strip_chars())  # as a table's text is
     assert checked.equals(batch_tables._staged(stripped, check.full).select(columns)), text
+
+
+#: 17 digits that start with 0, with a real birth date in digits 7-14.
+_ZERO_FIRST: Final = "01306319480315002"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a sign, then 16 digits that with a 0 before them have this check character
+        "+" + _ZERO_FIRST[1:] + check_character(_ZERO_FIRST),
+        "-" + _ZERO_FIRST[1:] + check_character(_ZERO_FIRST),
+        _ZERO_FIRST + check_character(_ZERO_FIRST),  # a leading 0 (no region has one)
+        "1306301948031500_2",
+        "1306301948031500\uff1129",  # a full-width digit: more bytes than characters
+        "\u06631306301948031500",
+        "130630194803150028 ",
+        "13063019480315002",
+    ],
+)
+def test_id_numbers_read_as_a_number_are_read_as_the_full_way_reads_them(text: str) -> None:
+    """The quick ID check reads the first 17 characters as a whole number: a sign, a
+    separator, another script's digit or a leading zero must not make it call a value good
+    that the full way refuses, or read it differently."""
+    from sscert.batch import tables as batch_tables  # noqa: PLC0415
+
+    check = batch_tables._id_number_checked("id_number")
+    frame = pl.DataFrame({"t_id_number": [text]})
+    columns = ["id_number", "w_id_number", "_id_numbern"]
+    quick = batch_tables._staged(frame, check.quick)
+    full = batch_tables._staged(frame, check.full).select(columns)
+    if quick[check.good].fill_null(False).item():
+        assert quick.select(columns).equals(full)
+    checked = batch_tables._checked(
+        frame.rename({"t_id_number": "id_number"}),
+        ["id_number"],
+        [check],
+        lambda staged, *keep: staged.select(*keep, *columns),
+    )
+    stripped = frame.with_columns(pl.col("t_id_number").str.strip_chars())
+    assert checked.equals(batch_tables._staged(stripped, check.full).select(columns))
 
 
 @given(

@@ -325,19 +325,30 @@ def _birth_date_valid(number: pl.Expr) -> pl.Expr:
 
 def _id_number_checked(out: str) -> Quick:
     """:func:`_id_number`, the quick way for 18 characters that are valid (17 digits and a
-    matching check character, an upper-case X as given, digits 7-14 a birth date)."""
+    matching check character, an upper-case X as given, digits 7-14 a birth date) and do
+    not start with 0 (no region code does).
+
+    The 17 digits are found without a regular expression (which took three quarters of the
+    check's time): 18 bytes whose first 17 characters are a whole number of 17 digits can
+    only be 17 digits and one byte more, and that byte must be the check character."""
     c = pl.col
     t, number, check, good = (f"_{out}{part}" for part in ("", "n", "c", "g"))
     quick: Stages = [
         {
             t: c(f"t_{out}"),
-            f"{good}18": c(f"t_{out}").str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False),
+            f"{number}17": c(f"t_{out}").str.slice(0, 17).cast(pl.Int64, strict=False),
         },
-        {number: pl.when(c(f"{good}18")).then(c(t).str.slice(0, 17).cast(pl.Int64, strict=False))},
+        {
+            number: pl.when((c(t).str.len_bytes() == 18) & (c(f"{number}17") >= 10**16)).then(
+                c(f"{number}17")
+            )
+        },
         {check: _check_character(c(number)), f"{good}b": _birth_date_valid(c(number))},
         {
             out: c(t),
-            good: c(f"{good}18") & c(f"{good}b") & (c(t).str.slice(17, 1) == c(check)),
+            good: c(number).is_not_null()
+            & c(f"{good}b")
+            & (c(t).str.slice(17, 1) == c(check)).fill_null(False),
             f"w_{out}": pl.lit(None, pl.Utf8),
         },
     ]
