@@ -10,7 +10,9 @@ Runs, for each size and input format (Parquet, CSV):
 * ``sscert batch --months-by township`` — and the month rows, streamed to one file per
   township;
 * ``sscert batch`` — and the month rows in one file;
-* DuckDB SQL — per-person totals, and (second run) the month rows too.
+* DuckDB SQL — per-person totals, and (second run) the month rows too: a process that
+  imports DuckDB only (``benchmarks/duckdb_job.py``) and runs the rules' SQL, written for it
+  into a file beforehand.
 
 The script checks that sscert and DuckDB agree on every person's four totals.
 
@@ -39,58 +41,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from batch_engine import AS_OF, CAMPAIGN, FIRST, build_roster, duckdb_sql
 from processes import compile_sscert, timed
 
+from sscert import load_campaign
+
 TABLES = ("entitlements", "events", "changes", "people")
-PERSONS_SQL = """
-SELECT p.id_number, q.certified_on,
-       CAST(coalesce(sum(fen) FILTER (WHERE outcome = 'paid'), 0) AS DECIMAL(18, 0)) * 0.01 AS paid_on_time,
-       CAST(coalesce(sum(fen) FILTER (WHERE outcome = 'backpaid'), 0) AS DECIMAL(18, 0)) * 0.01 AS backpaid,
-       CAST(coalesce(sum(fen) FILTER (WHERE outcome = 'withheld'), 0) AS DECIMAL(18, 0)) * 0.01 AS withheld,
-       CAST(coalesce(sum(fen) FILTER (WHERE outcome = 'overpaid'), 0) AS DECIMAL(18, 0)) * 0.01 AS overpaid
-FROM people p LEFT JOIN persons q USING (person) LEFT JOIN outcomes o USING (person)
-GROUP BY p.person, p.id_number, q.certified_on ORDER BY p.person
-"""
-MONTHS_SQL = """
-SELECT p.id_number, printf('%04d-%02d', o.month // 12, o.month % 12 + 1) AS month, o.outcome,
-       CAST(o.fen AS DECIMAL(18, 0)) * 0.01 AS amount
-FROM outcomes o JOIN people p USING (person)
-"""
-
-
-def duckdb_job(folder: Path, kind: str, out: Path, months: bool) -> None:
-    """The DuckDB side, in its own process: views over the raw files, the rules, the files."""
-    import duckdb  # noqa: PLC0415
-
-    import sscert  # noqa: PLC0415
-
-    con = duckdb.connect()
-    read = (
-        "read_parquet('{}.parquet')"
-        if kind == "parquet"
-        else "read_csv('{}.csv', all_varchar=true)"
-    )
-    for name, table in (("ents_raw", "entitlements"), ("changes_raw", "changes")):
-        con.execute(
-            f"CREATE VIEW {name} AS SELECT upper(trim(id_number)) AS id_number, * EXCLUDE (id_number) "
-            f"FROM {read.format(folder / table)}"
-        )
-    con.execute(
-        "CREATE VIEW events_raw AS SELECT upper(trim(id_number)) AS id_number, * EXCLUDE (id_number) "
-        f"FROM {read.format(folder / 'events')}"
-    )
-    con.execute(
-        "CREATE TABLE people AS SELECT row_number() OVER () - 1 AS person, "
-        f"upper(trim(id_number)) AS id_number FROM {read.format(folder / 'people')}"
-    )
-    rules = duckdb_sql(sscert.load_campaign(CAMPAIGN))
-    out.mkdir(parents=True, exist_ok=True)
-    if months:
-        for name in ("outcomes", "persons"):
-            con.execute(f"CREATE TEMP TABLE {name}_t AS {rules} SELECT * FROM {name}")
-        saved = "WITH outcomes AS (FROM outcomes_t), persons AS (FROM persons_t)"
-        con.execute(f"COPY ({saved} {MONTHS_SQL}) TO '{out / 'months.parquet'}' (FORMAT parquet)")
-        con.execute(f"COPY ({saved} {PERSONS_SQL}) TO '{out / 'persons.parquet'}' (FORMAT parquet)")
-    else:
-        con.execute(f"COPY ({rules} {PERSONS_SQL}) TO '{out / 'persons.parquet'}' (FORMAT parquet)")
+#: The DuckDB process: DuckDB and the rules' SQL, nothing else imported.
+DUCKDB_JOB = Path(__file__).parent / "duckdb_job.py"
 
 
 def run_in_turn(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float]]:
@@ -130,12 +85,7 @@ def main() -> None:
         help="runs of each process, all of them in turn (the median is shown)",
     )
     parser.add_argument("--formats", nargs="+", default=["parquet", "csv"])
-    parser.add_argument("--duckdb", nargs=4, metavar=("FOLDER", "FORMAT", "OUT", "MONTHS"))
     args = parser.parse_args()
-    if args.duckdb:
-        folder, kind, out, months = args.duckdb
-        duckdb_job(Path(folder), kind, Path(out), months == "months")
-        return
     compile_sscert()
     print(
         f"{dt.date.today()} · {platform.machine()} · {os.cpu_count()} cores · "
@@ -147,6 +97,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as name:
             root = Path(name)
             build_roster(size, root)
+            rules = root / "rules.sql"
+            rules.write_text(duckdb_sql(load_campaign(CAMPAIGN)), encoding="utf-8")
             for kind in args.formats:
                 folder = root / kind
                 folder.mkdir()
@@ -165,7 +117,7 @@ def main() -> None:
                     *sscert, "batch", "--campaign", CAMPAIGN, "--as-of", str(AS_OF),
                     "--from", FIRST, *inputs, "--unmasked", "--operator", "benchmark",
                 ]  # fmt: skip
-                duck = [sys.executable, __file__, "--duckdb", str(folder), kind]
+                duck = [sys.executable, str(DUCKDB_JOB), str(folder), kind, str(rules)]
                 runs = {
                     "sscert batch --no-months": [*base, "--out", str(root / "a"), "--no-months"],
                     "sscert batch --months-by township": [
