@@ -108,3 +108,24 @@ def test_check_character_is_the_weighted_sum_of_the_digits(first17: str) -> None
 
     total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
     assert check_character(first17) == CHECK_CHARACTERS[total % 11]
+
+
+#: Leap days of years that are and are not leap years, the first year counted, days that
+#: no month has.
+_EDGE_DAYS = [
+    "19000229", "20000229", "21000229", "20240229", "20230229", "17991231", "18000101",
+    "00000101", "19490431", "19491231", "19491300", "19490100",
+]  # fmt: skip
+
+
+@given(
+    st.dates(dt.date(1, 1, 1)).map(lambda day: f"{day:%Y%m%d}".zfill(8))
+    | st.text(alphabet="0123456789", min_size=8, max_size=8)
+    | st.sampled_from(_EDGE_DAYS)
+)
+def test_a_birth_date_is_checked_as_the_calendar_has_it(digits: str) -> None:
+    """An ID number's digits 7-14 are checked against a table of month-days and the leap
+    years: the same answer as making the date (from 1800 on)."""
+    from sscert.values.identity import _birth_date, _is_birth_date  # noqa: PLC0415
+
+    assert _is_birth_date(digits) == (_birth_date(digits) is not None)
