@@ -129,3 +129,14 @@ def test_a_birth_date_is_checked_as_the_calendar_has_it(digits: str) -> None:
     from sscert.values.identity import _birth_date, _is_birth_date  # noqa: PLC0415
 
     assert _is_birth_date(digits) == (_birth_date(digits) is not None)
+
+
+@pytest.mark.parametrize("year", [1799, 1800, 1900, 2000, 2023, 2024, 2100, 9999])
+def test_every_month_and_day_of_a_year_is_checked_as_the_calendar_has_it(year: int) -> None:
+    """All 10,000 four digits after the year, for leap years and others: the table of
+    month-days finds what making the date finds (the batch checks use the same table)."""
+    from sscert.values.identity import _birth_date, _is_birth_date  # noqa: PLC0415
+
+    for code in range(10_000):
+        digits = f"{year:04d}{code:04d}"
+        assert _is_birth_date(digits) == (_birth_date(digits) is not None), digits

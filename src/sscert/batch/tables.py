@@ -17,7 +17,6 @@ Bad values raise :class:`BatchInputError` naming the table, the row and the colu
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +41,7 @@ from sscert.i18n import _
 from sscert.people import Relationship
 from sscert.schemes import Scheme
 from sscert.store.sqlite import SQLiteStore
-from sscert.values.identity import CHECK_CHARACTERS, WEIGHTS
+from sscert.values.identity import CHECK_CHARACTERS, MONTH_DAYS, WEIGHTS
 from sscert.values.limits import MAX_MONTHLY_AMOUNT, MAX_TEXT, MAX_YEAR, MIN_YEAR
 
 __all__ = [
@@ -308,10 +307,7 @@ def _id_number(out: str) -> Stages:
 @functools.cache
 def _month_days() -> pl.Series:
     """For every four digits ``mmdd``: whether they are a day of a leap year."""
-    days = dt.date(2000, 1, 1), dt.date(2000, 12, 31)
-    every = pl.date_range(*days, eager=True)
-    real = {day.month * 100 + day.day for day in every.to_list()}
-    return pl.Series([code in real for code in range(10_000)], dtype=pl.Boolean)
+    return pl.Series([f"{code:04d}" in MONTH_DAYS for code in range(10_000)], dtype=pl.Boolean)
 
 
 def _birth_date_valid(number: pl.Expr) -> pl.Expr:

@@ -12,6 +12,7 @@ caller needs it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 import operator
@@ -98,8 +99,8 @@ def _birth_date(digits: str) -> dt.date | None:
     return date if date.year >= MIN_BIRTH_YEAR else None
 
 
-#: Every month and day of a leap year, ``MMDD``.
-_MONTH_DAYS: Final = frozenset(
+#: Every month and day of a leap year, ``MMDD`` (the batch checks' table is made from it).
+MONTH_DAYS: Final = frozenset(
     f"{month:02d}{day:02d}"
     for month, days in enumerate((31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), start=1)
     for day in range(1, days + 1)
@@ -111,9 +112,9 @@ def _is_birth_date(digits: str) -> bool:
     (what :func:`_birth_date` finds, without making the date)."""
     year = int(digits[0:4])
     month_day = digits[4:8]
-    if year < MIN_BIRTH_YEAR or month_day not in _MONTH_DAYS:
+    if year < MIN_BIRTH_YEAR or month_day not in MONTH_DAYS:
         return False
-    return month_day != "0229" or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
+    return month_day != "0229" or calendar.isleap(year)
 
 
 #: Texts already found valid (18 characters), and their normal form: a roster's records come
