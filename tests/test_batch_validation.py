@@ -416,6 +416,8 @@ _ZERO_FIRST: Final = "01306319480315002"
         "\u06631306301948031500",
         "130630194803150028 ",
         "13063019480315002",
+        "13063019000229001" + check_character("13063019000229001"),  # 1900 was no leap year
+        "13063017991231001" + check_character("13063017991231001"),  # before 1800
     ],
 )
 def test_id_numbers_read_as_a_number_are_read_as_the_full_way_reads_them(text: str) -> None:

@@ -142,8 +142,14 @@ def _bad_birth_date(draw: st.DrawFn) -> str:
             st.tuples(st.integers(1, 12), st.sampled_from([0, 32, 45, 99])),
             st.just((2, 30)),
             st.just((4, 31)),
+            st.just((2, 29)),
+            st.tuples(st.integers(1, 12), st.integers(1, 28)),
         )
     )
+    if (month, day) == (2, 29):  # in a year that is not a leap year
+        year = draw(st.sampled_from([1900, 1999, 2019, 2023, 2100]))
+    elif 1 <= month <= 12 and 1 <= day <= 28:  # a real day, before the first year counted
+        year = draw(st.integers(1000, 1799))
     first17 = f"{region}{year:04d}{month:02d}{day:02d}{draw(st.integers(0, 999)):03d}"
     return first17 + check_character(first17)
 

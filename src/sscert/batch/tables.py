@@ -304,19 +304,15 @@ def _id_number(out: str) -> Stages:
     ]
 
 
-@functools.cache
-def _month_days() -> pl.Series:
-    """For every four digits ``mmdd``: whether they are a day of a leap year."""
-    return pl.Series([f"{code:04d}" in MONTH_DAYS for code in range(10_000)], dtype=pl.Boolean)
+#: The days of a leap year as whole numbers ``mmdd`` (:data:`MONTH_DAYS`).
+_MONTH_DAY_CODES: Final = sorted(int(month_day) for month_day in MONTH_DAYS)
 
 
 def _birth_date_valid(number: pl.Expr) -> pl.Expr:
     """Whether digits 7-14 of the 17 digits ``number`` are a real date from 1800 on."""
     year, day = number // 10**7 % 10_000, number // 1000 % 10_000
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    return ((year >= 1800) & pl.lit(_month_days()).gather(day) & ((day != 229) | leap)).fill_null(
-        False
-    )
+    return ((year >= 1800) & day.is_in(_MONTH_DAY_CODES) & ((day != 229) | leap)).fill_null(False)
 
 
 def _id_number_checked(out: str) -> Quick:
