@@ -40,6 +40,7 @@ from sscert.values.limits import (
     LimitError,
     check_text,
     compact_json,
+    compact_json_bytes,
     parse_count,
     preview,
 )
@@ -48,12 +49,15 @@ from sscert.values.privacy import redact
 
 __all__ = [
     "KINDS",
+    "OWNED_KINDS",
     "Record",
     "RecordError",
     "RecordValue",
     "canonical_json",
     "case_to_records",
+    "owner_key_of",
     "parse_record",
+    "row_columns_json",
     "unique_key_of",
 ]
 
@@ -148,6 +152,26 @@ class Record:
         """What may exist once per person (:func:`unique_key_of`)."""
         return self._texts()[1]
 
+    @property
+    def person(self) -> str:
+        """The full ID number of the person the record is about."""
+        return self.id_number.value
+
+    @property
+    def owner_key(self) -> str | None:
+        """The unique key of the entitlement the record belongs to (:func:`owner_key_of`)."""
+        return owner_key_of(self.body)
+
+    @property
+    def event_type(self) -> str | None:
+        """An event's type (``certified``, ``died``, …); ``None`` for the other kinds."""
+        return str(self.body["type"]) if self.kind == "event" else None
+
+    @property
+    def hash_middle(self) -> bytes:
+        """The record's columns as the row's hash reads them (:func:`row_columns_json`)."""
+        return row_columns_json(self.id, self.kind, self.person, self.unique_key, self.text)
+
 
 def unique_key_of(body: Mapping[str, Any]) -> str | None:
     """What may exist once per person: an entitlement per scheme, an amount change per scheme
@@ -161,6 +185,27 @@ def unique_key_of(body: Mapping[str, Any]) -> str | None:
     if kind == "event" and body.get("type") in ("died", "dependant_ended"):
         return f"{person}|{body.get('type')}"
     return None
+
+
+#: The kinds of record that belong to an entitlement of their person (stored before them).
+OWNED_KINDS: Final = frozenset({"amount_change", "entitlement_end", "entitlement_info"})
+
+
+def owner_key_of(body: Mapping[str, Any]) -> str | None:
+    """The unique key of the entitlement an amount change, end or detail belongs to (it
+    must be stored before them); ``None`` for the other kinds."""
+    if body.get("kind") in OWNED_KINDS:
+        return f"{body.get('id_number')}|entitlement|{body.get('scheme')}"
+    return None
+
+
+def row_columns_json(
+    record_id: str, kind: str, person: str, unique_key: str | None, text: str
+) -> bytes:
+    """A row's id, kind, person, unique key and body as they stand in the JSON array its hash
+    is taken over (:func:`sscert.store.sqlite.row_hash`), without the brackets: each value
+    is written the same way inside a longer array."""
+    return compact_json_bytes([record_id, kind, person, unique_key, text])[1:-1]
 
 
 def _problem(error: InputError) -> str:

@@ -44,19 +44,23 @@ from sscert.channels import KNOWN_CHANNELS
 from sscert.contract import ENTITLEMENT_KEYS, CampaignsArg
 from sscert.i18n import _
 from sscert.serialization import EVENT_WIRES, AccountIn, ChangeIn, wire_part
+from sscert.store.reading import (
+    Item,
+    Parsed,
+    ReadingFailed,
+    Storable,
+    line_item,
+    parsed_batches,
+)
 from sscert.store.records import (
     KINDS,
-    Record,
-    RecordError,
     canonical_json,
-    parse_record,
+    row_columns_json,
     unique_key_of,
 )
 from sscert.values.identity import mask_id_text
 from sscert.values.limits import (
-    LimitError,
     bounded_lines,
-    check_depth,
     compact_json_bytes,
     loads,
     parse_moment,
@@ -156,9 +160,16 @@ def row_hash(
     prev_hash: str,
 ) -> str:
     """The hash of one row: SHA-256 over every column that carries meaning and the
-    previous row's hash, encoded as one JSON array (no separator can be forged)."""
-    columns = [SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash]
-    return hashlib.sha256(compact_json_bytes(columns)).hexdigest()
+    previous row's hash, encoded as one JSON array (no separator can be forged):
+    ``[SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash]``."""
+    return _chained(seq, row_columns_json(record_id, kind, person, unique_key, body), prev_hash)
+
+
+def _chained(seq: int, middle: bytes, prev_hash: str) -> str:
+    """:func:`row_hash` of a row whose id, kind, person, unique key and body are ``middle``
+    (:func:`~sscert.store.records.row_columns_json`): the array written around them."""
+    head = b"[%d,%d," % (SCHEMA_VERSION, seq)
+    return hashlib.sha256(head + middle + b"," + compact_json_bytes(prev_hash) + b"]").hexdigest()
 
 
 def _row_hash_v1(seq: int, prev_hash: str, body: str) -> str:
@@ -201,13 +212,6 @@ class ChainBreak:
     seq: int
     record_id: str
     reason: str
-
-
-#: One line or group to import: its number, and its records (text, or a problem found
-#: before parsing, such as "not UTF-8").
-#: A line (its text) or a group (its records, already decoded), numbered, or why it cannot be
-#: read at all.
-_Item = tuple[int, list[str] | list[Mapping[str, Any]], str | None]
 
 
 class SQLiteStore:
@@ -454,6 +458,7 @@ class SQLiteStore:
         now: dt.datetime | None = None,
         progress: Callable[[int], None] | None = None,
         batch_size: int = BATCH,
+        read_apart: bool = False,
     ) -> ImportReport:
         """Import JSON lines, one record each (1-based line numbers in the report). Blank
         lines are skipped; a line given as ``bytes`` must be UTF-8, ``None`` stands for a
@@ -465,11 +470,16 @@ class SQLiteStore:
         ``campaigns`` adds campaigns (beside the bundled ones) that attestations may name.
         ``now`` is the import's wall-clock time (default: the system clock), which bounds
         attested times.
+
+        ``read_apart`` reads and checks the lines in a second process, forked from this
+        one, while this one stores them (where the platform forks and this process runs no
+        other thread; else here): the same results, faster on two cores or more. ``lines``
+        is then used up in that process (a file's position in this one does not move).
         """
 
-        def items() -> Iterator[_Item]:
+        def items() -> Iterator[Item]:
             for number, line in enumerate(lines, start=1):
-                item = _line_item(number, line)
+                item = line_item(number, line)
                 if item is not None:
                     yield item
 
@@ -481,6 +491,7 @@ class SQLiteStore:
             now=now,
             progress=progress,
             batch_size=batch_size,
+            read_apart=read_apart,
         )
 
     def import_stream(
@@ -518,7 +529,7 @@ class SQLiteStore:
         Numbers in the report are 1-based group numbers; a group counts as present when
         every record of it was already there."""
 
-        def items() -> Iterator[_Item]:
+        def items() -> Iterator[Item]:
             for number, group in enumerate(groups, start=1):
                 yield number, list(group), None
 
@@ -534,7 +545,7 @@ class SQLiteStore:
 
     def _import(
         self,
-        items: Iterable[_Item],
+        items: Iterable[Item],
         *,
         known_channels: Iterable[str],
         verifier: AttestationVerifier | None,
@@ -542,6 +553,7 @@ class SQLiteStore:
         now: dt.datetime | None,
         progress: Callable[[int], None] | None,
         batch_size: int,
+        read_apart: bool = False,
     ) -> ImportReport:
         checker = _Checker(
             self._db,
@@ -552,22 +564,17 @@ class SQLiteStore:
         )
         channels = set(KNOWN_CHANNELS) | set(known_channels)
         report = ImportReport()
-        batch: list[tuple[int, list[Record], str | None, str | None]] = []
         count = 0
+        batches = parsed_batches(items, channels, batch_size, apart=read_apart)
         with self._importing():
-            for number, texts, problem in items:
-                batch.append(_parse_item(number, texts, problem, channels))
-                if len(batch) >= batch_size:
+            try:
+                for batch in batches:
                     self._write(batch, report, checker)
                     count += len(batch)
-                    batch = []
                     if progress:
                         progress(count)
-            if batch:
-                self._write(batch, report, checker)
-                count += len(batch)
-                if progress:
-                    progress(count)
+            except ReadingFailed as error:
+                raise StoreError(str(error)) from None
         report.head = self.head()
         return report
 
@@ -609,7 +616,7 @@ class SQLiteStore:
 
     def _write(
         self,
-        batch: list[tuple[int, list[Record], str | None, str | None]],
+        batch: list[Parsed],
         report: ImportReport,
         checker: _Checker,
     ) -> None:
@@ -684,7 +691,7 @@ class SQLiteStore:
         )
 
     def _stage(
-        self, records: list[Record], seq: int, prev: str, checker: _Checker, known: _Known
+        self, records: list[Storable], seq: int, prev: str, checker: _Checker, known: _Known
     ) -> Rejection | tuple[list[tuple[object, ...]], list[tuple[str, str]], int, str]:
         """The rows of one line or group, chained after ``seq``/``prev``; a
         :class:`Rejection` for the first record that cannot be stored (nothing of the group
@@ -721,8 +728,12 @@ class SQLiteStore:
                 reason, key = problem
                 return Rejection(0, reason, record.id, key)
             seq += 1
-            row = (seq, record.id, record.kind, record.id_number.value, record.unique_key, text)
-            digest = self._row_hash(*row, prev)
+            row = (seq, record.id, record.kind, record.person, record.unique_key, text)
+            digest = (
+                _chained(seq, record.hash_middle, prev)
+                if self._schema == SCHEMA_VERSION
+                else self._row_hash(*row, prev)
+            )
             rows.append((*row, prev, digest))
             known.stage(record.id, text, record.unique_key)
             if record.attestation is not None:
@@ -1132,54 +1143,6 @@ def _campaign_finder(campaigns: CampaignsArg) -> Callable[[str], Campaign | None
     return find
 
 
-def _line_item(number: int, line: str | bytes | None) -> _Item | None:
-    if line is None:
-        return number, [], "line too long: more than 1 MiB"
-    if isinstance(line, bytes):
-        try:
-            line = line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            return number, [], f"not UTF-8 text ({error.reason} at byte {error.start})"
-    if not line.strip():
-        return None
-    return number, [line], None
-
-
-def _parse_item(
-    number: int,
-    texts: list[str] | list[Mapping[str, Any]],
-    problem: str | None,
-    channels: set[str],
-) -> tuple[int, list[Record], str | None, str | None]:
-    if problem is not None:
-        return number, [], problem, None
-    records = []
-    for text in texts:
-        try:
-            data = loads(text) if isinstance(text, str) else _decoded(text)
-        except LimitError as error:
-            return number, [], str(error), None
-        except ValueError as error:
-            reason = (
-                f"not JSON: {error.msg} at column {error.colno}"
-                if isinstance(error, json.JSONDecodeError)
-                else f"not JSON: {error}"
-            )
-            return number, [], reason, None
-        try:
-            records.append(parse_record(data, channels))
-        except RecordError as error:
-            return number, [], redact(str(error)), error.key
-    return number, records, None, None
-
-
-def _decoded(record: Mapping[str, Any]) -> dict[str, Any]:
-    """A record given as data rather than text: held to the same depth limit."""
-    data = dict(record)
-    check_depth(data)
-    return data
-
-
 class _Checker:
     """What a record must pass besides its own validity: its attestation."""
 
@@ -1199,8 +1162,8 @@ class _Checker:
         self.campaign_for = campaign_for
         self.not_after = not_after
 
-    def check(self, record: Record) -> tuple[str, str] | None:
-        certified = record.kind == "event" and record.body.get("type") == "certified"
+    def check(self, record: Storable) -> tuple[str, str] | None:
+        certified = record.event_type == "certified"
         if not certified:
             return None
         attestation = record.attestation
@@ -1261,9 +1224,9 @@ class _Known:
         self._pending: list[tuple[str, str | None]] = []
 
     @classmethod
-    def of(cls, db: sqlite3.Connection, records: Sequence[Record]) -> _Known:
+    def of(cls, db: sqlite3.Connection, records: Sequence[Storable]) -> _Known:
         ids = sorted({r.id for r in records})
-        keys = sorted({k for r in records for k in (r.unique_key, _owner_key(r)) if k is not None})
+        keys = sorted({k for r in records for k in (r.unique_key, r.owner_key) if k is not None})
         bodies: dict[str, str] = {}
         for part in range(0, len(ids), cls._CHUNK):
             chunk = ids[part : part + cls._CHUNK]
@@ -1304,14 +1267,7 @@ class _Known:
         self._pending.clear()
 
 
-def _owner_key(record: Record) -> str | None:
-    """The unique key of the entitlement a change, end or detail belongs to."""
-    if record.kind in ("amount_change", "entitlement_end", "entitlement_info"):
-        return f"{record.id_number.value}|entitlement|{record.body['scheme']}"
-    return None
-
-
-def _cross_check(known: _Known, record: Record) -> tuple[str, str] | None:
+def _cross_check(known: _Known, record: Storable) -> tuple[str, str] | None:
     key = record.unique_key
     if key is not None:
         other = known.holder(key)
@@ -1334,7 +1290,7 @@ def _cross_check(known: _Known, record: Record) -> tuple[str, str] | None:
                 f"(record {redact(str(other))!r})",
                 field_name,
             )
-    owner = _owner_key(record)
+    owner = record.owner_key
     if owner is not None and known.holder(owner) is None:
         return (
             f"{record.id_number.masked} has no entitlement in {record.body['scheme']} "
