@@ -13,12 +13,10 @@ this process would have computed itself.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import pickle
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from multiprocessing.connection import Connection
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import orjson
 
@@ -34,6 +32,9 @@ from sscert.store.records import (
 from sscert.values.identity import IdNumber
 from sscert.values.limits import LimitError, check_depth, loads
 from sscert.values.privacy import redact
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 __all__ = [
     "Item",
@@ -202,6 +203,8 @@ def can_read_apart() -> bool:
     """Whether lines can be read in a second process here: the platform forks, and this
     process runs no other thread (a fork copies only the thread that makes it, and any lock
     another thread held would stay held in the copy)."""
+    import multiprocessing  # noqa: PLC0415 - only an import that reads apart needs it
+
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
@@ -226,6 +229,8 @@ def parsed_batches(
 
 
 def _read_apart(items: Iterable[Item], channels: set[str], size: int) -> Iterator[list[Parsed]]:
+    import multiprocessing  # noqa: PLC0415 - only an import that reads apart needs it
+
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     reader = context.Process(
