@@ -21,14 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import orjson
 
 from sscert.attestation import Attestation
-from sscert.store.records import (
-    OWNED_KINDS,
-    Record,
-    RecordError,
-    owner_key_of,
-    parse_record,
-    row_columns_json,
-)
+from sscert.store.records import Columns, Derived, Record, RecordError, parse_record
 from sscert.values.identity import IdNumber
 from sscert.values.limits import LimitError, check_depth, loads
 from sscert.values.privacy import redact
@@ -52,30 +45,18 @@ __all__ = [
 Item = tuple[int, list[str] | list[Mapping[str, Any]], str | None]
 
 
-class Storable(Protocol):
+class Storable(Columns, Protocol):
     """What storing a record reads of it: a :class:`~sscert.store.records.Record`, or the
     same values read in another process (:class:`Read`)."""
 
     @property
-    def id(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def person(self) -> str: ...
-    @property
     def id_number(self) -> IdNumber: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def unique_key(self) -> str | None: ...
     @property
     def owner_key(self) -> str | None: ...
     @property
     def event_type(self) -> str | None: ...
     @property
     def attestation(self) -> Attestation | None: ...
-    @property
-    def body(self) -> dict[str, Any]: ...
     @property
     def hash_middle(self) -> bytes: ...
 
@@ -85,7 +66,7 @@ class Storable(Protocol):
 Parsed = tuple[int, list[Storable], str | None, str | None]
 
 
-class Read:
+class Read(Derived):
     """A record read and checked in another process: its id, kind, person, canonical text
     and unique key, as :func:`~sscert.store.records.parse_record` made them there. What
     the store's checks read besides — the entitlement it belongs to, an event's type — and
@@ -117,21 +98,6 @@ class Read:
         if self._body is None:
             self._body = orjson.loads(self.text)
         return self._body
-
-    @property
-    def owner_key(self) -> str | None:
-        """As :attr:`Record.owner_key <sscert.store.records.Record.owner_key>`."""
-        return owner_key_of(self.body) if self.kind in OWNED_KINDS else None
-
-    @property
-    def event_type(self) -> str | None:
-        """As :attr:`Record.event_type <sscert.store.records.Record.event_type>`."""
-        return str(self.body["type"]) if self.kind == "event" else None
-
-    @property
-    def hash_middle(self) -> bytes:
-        """As :attr:`Record.hash_middle <sscert.store.records.Record.hash_middle>`."""
-        return row_columns_json(self.id, self.kind, self.person, self.unique_key, self.text)
 
     def __repr__(self) -> str:
         return f"Read(id={redact(self.id)!r}, kind={self.kind!r}, id_number={self.id_number!r})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from attrs import field, frozen
 
@@ -50,6 +50,8 @@ from sscert.values.privacy import redact
 __all__ = [
     "KINDS",
     "OWNED_KINDS",
+    "Columns",
+    "Derived",
     "Record",
     "RecordError",
     "RecordValue",
@@ -115,8 +117,49 @@ def canonical_json(body: Mapping[str, Any]) -> str:
 RecordValue = EntitlementIn | ChangeIn | AccountIn | EventIn
 
 
+class Columns(Protocol):
+    """A record's values that its row stores, and its body, from which :class:`Derived`
+    takes the others."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def person(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def unique_key(self) -> str | None: ...
+    @property
+    def body(self) -> dict[str, Any]: ...
+
+
+class Derived:
+    """What storing a record reads of it besides its columns, taken from them: of a
+    :class:`Record`, and of a record read in another process
+    (:class:`sscert.store.reading.Read`)."""
+
+    __slots__ = ()
+
+    @property
+    def owner_key(self: Columns) -> str | None:
+        """The unique key of the entitlement the record belongs to (:func:`owner_key_of`)."""
+        return owner_key_of(self.body) if self.kind in OWNED_KINDS else None
+
+    @property
+    def event_type(self: Columns) -> str | None:
+        """An event's type (``certified``, ``died``, …); ``None`` for the other kinds."""
+        return str(self.body["type"]) if self.kind == "event" else None
+
+    @property
+    def hash_middle(self: Columns) -> bytes:
+        """The record's columns as the row's hash reads them (:func:`row_columns_json`)."""
+        return row_columns_json(self.id, self.kind, self.person, self.unique_key, self.text)
+
+
 @frozen(repr=False)
-class Record:
+class Record(Derived):
     """A validated record: its id, kind, person and canonical body; ``value``, the typed
     wire value of an ``entitlement``, ``amount_change``, ``account`` or ``event`` record (the
     one its body is written from; ``None`` for the other kinds). Its ``repr`` shows the ID
@@ -156,21 +199,6 @@ class Record:
     def person(self) -> str:
         """The full ID number of the person the record is about."""
         return self.id_number.value
-
-    @property
-    def owner_key(self) -> str | None:
-        """The unique key of the entitlement the record belongs to (:func:`owner_key_of`)."""
-        return owner_key_of(self.body)
-
-    @property
-    def event_type(self) -> str | None:
-        """An event's type (``certified``, ``died``, …); ``None`` for the other kinds."""
-        return str(self.body["type"]) if self.kind == "event" else None
-
-    @property
-    def hash_middle(self) -> bytes:
-        """The record's columns as the row's hash reads them (:func:`row_columns_json`)."""
-        return row_columns_json(self.id, self.kind, self.person, self.unique_key, self.text)
 
 
 def unique_key_of(body: Mapping[str, Any]) -> str | None:
