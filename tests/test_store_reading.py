@@ -248,6 +248,26 @@ def test_with_another_thread_running_the_lines_are_read_here(tmp_path: Path) -> 
 
 
 @pytest.mark.usefixtures("alone")
+def test_the_reading_process_ends_when_storing_fails(tmp_path: Path) -> None:
+    """A failure while storing (here the progress callback's) ends the reading process at
+    once, though it has lines left to send."""
+
+    def fail(count: int) -> None:
+        raise RuntimeError(f"stopped after {count}")
+
+    # more than the pipe between the processes holds: the reading process waits to send
+    lines = [
+        json.dumps({"kind": "person", "id": f"p{n}", "id_number": _person(n), "name": "张秀英"})
+        for n in range(20_000)
+    ]
+    store, _ = SQLiteStore.init(tmp_path / "x.db")
+    with store, pytest.raises(RuntimeError, match="stopped after 10") as caught:
+        store.import_lines(lines, read_apart=True, batch_size=10, progress=fail)
+    assert caught.value.__traceback__ is not None  # the exception (and its frames) still held
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.usefixtures("alone")
 def test_progress_is_told_batch_by_batch(tmp_path: Path) -> None:
     lines = _good_lines(25)
     counts: list[int] = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import pickle
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import orjson
@@ -176,7 +176,7 @@ def can_read_apart() -> bool:
 
 def parsed_batches(
     items: Iterable[Item], channels: set[str], size: int, *, apart: bool = False
-) -> Iterator[list[Parsed]]:
+) -> Generator[list[Parsed]]:
     """The items read, ``size`` at a time. With ``apart`` (and :func:`can_read_apart`), they
     are read in a forked process while the caller stores the batches already read: the
     iterable is then used up in that process, not in this one."""
@@ -194,13 +194,16 @@ def parsed_batches(
         yield batch
 
 
-def _read_apart(items: Iterable[Item], channels: set[str], size: int) -> Iterator[list[Parsed]]:
+def _read_apart(items: Iterable[Item], channels: set[str], size: int) -> Generator[list[Parsed]]:
     import multiprocessing  # noqa: PLC0415 - only an import that reads apart needs it
 
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    reader = context.Process(
-        target=_read, args=(items, channels, size, sending), name="sscert-import-reader"
+    reader = context.Process(  # a daemon: it never keeps this process from ending
+        target=_read,
+        args=(items, channels, size, sending),
+        name="sscert-import-reader",
+        daemon=True,
     )
     reader.start()
     sending.close()

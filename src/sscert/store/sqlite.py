@@ -566,7 +566,7 @@ class SQLiteStore:
         report = ImportReport()
         count = 0
         batches = parsed_batches(items, channels, batch_size, apart=read_apart)
-        with self._importing():
+        with self._importing(), contextlib.closing(batches):  # a reading process ends here
             try:
                 for batch in batches:
                     self._write(batch, report, checker)
