@@ -9,6 +9,7 @@ they are.
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "the process reading the lines ended early (exit status {code})": "读取各行的进程提前结束（退出状态 {code}）",
     "    missing: {missing}": "    缺少：{missing}",
     "  and a folder for each of {count} townships: call list, visit list, SMS, notices": "  另为 {count} 个乡镇各建一个文件夹：电话名单、走访名单、短信、通知书",
     "  counting from {start}": "  自 {start} 起计",

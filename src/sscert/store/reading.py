@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import orjson
 
 from sscert.attestation import Attestation
+from sscert.i18n import _
 from sscert.store.records import Columns, Derived, Record, RecordError, parse_record
 from sscert.values.identity import IdNumber
 from sscert.values.limits import LimitError, check_depth, loads
@@ -228,7 +229,7 @@ def _read_apart(items: Iterable[Item], channels: set[str], size: int) -> Generat
 
 
 def _ended(code: int | None) -> str:
-    return f"the process reading the lines ended early (exit status {code})"
+    return _("the process reading the lines ended early (exit status {code})").format(code=code)
 
 
 def _read(items: Iterable[Item], channels: set[str], size: int, sending: Connection) -> None:
