@@ -23,7 +23,14 @@ from hypothesis import strategies as st
 from sscert.attestation import AttestationSigner, AttestationVerifier
 from sscert.events import CST
 from sscert.store import SQLiteStore, StoreError
-from sscert.store.reading import Read, _values, can_read_apart, line_item, parse_item
+from sscert.store.reading import (
+    Read,
+    _read,
+    _values,
+    can_read_apart,
+    line_item,
+    parse_item,
+)
 from sscert.store.records import row_columns_json
 from sscert.store.sqlite import SCHEMA_VERSION, ImportReport, row_hash
 from sscert.values.identity import IdNumber, check_character
@@ -265,6 +272,18 @@ def test_the_reading_process_ends_when_storing_fails(tmp_path: Path) -> None:
         store.import_lines(lines, read_apart=True, batch_size=10, progress=fail)
     assert caught.value.__traceback__ is not None  # the exception (and its frames) still held
     assert multiprocessing.active_children() == []
+
+
+def test_a_reading_process_whose_importer_is_gone_ends_quietly(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """When the importing process is gone (killed, say), the reading one cannot send: it
+    ends without a traceback on the terminal."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    receiving.close()
+    items = [item for n, line in enumerate(_good_lines(3), 1) if (item := line_item(n, line))]
+    _read(items, {"yirenshe"}, 1, sending)  # raises nothing
+    assert capfd.readouterr() == ("", "")
 
 
 @pytest.mark.usefixtures("alone")

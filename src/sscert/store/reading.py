@@ -4,14 +4,15 @@ own (:func:`sscert.store.records.parse_record`), in batches for the store to wri
 The batches are read in the importing process — or, when asked and the machine can fork,
 in a second process while this one stores the batches already read
 (:func:`parsed_batches`). That process is a fork of this one: it runs the same code on the
-same lines, and sends each record back as its few texts (:class:`Read`), the values the
-store's checks and its row read; a line with an attestation is sent back as text and read
-again here, where the signature is verified. Nothing it sends is taken as more than what
-this process would have computed itself.
+same lines, and sends each record back as five texts (:class:`Read`: id, kind, person,
+canonical body, unique key), from which this process takes what its checks and the row's
+hash read; a line with an attestation is sent back as it was and read again here, where the
+signature is verified.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 import threading
@@ -255,7 +256,8 @@ def _read(items: Iterable[Item], channels: set[str], size: int, sending: Connect
             message = pickle.dumps(("error", error))
         except Exception:  # an exception that does not pickle: its text
             message = pickle.dumps(("error", ReadingFailed(repr(error))))
-        sending.send_bytes(message)
+        with contextlib.suppress(OSError):  # the importer is gone: no one to tell
+            sending.send_bytes(message)
     finally:
         sending.close()
 
