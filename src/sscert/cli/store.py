@@ -145,7 +145,7 @@ def import_(db: Path, file: Path, trusted_keys: Path | None) -> None:
     Each line is checked on its own: a line that is not UTF-8, longer than 1 MiB, nested
     too deep or not a valid record is rejected with its number and reason, and the others
     are stored. The last line printed is the chain's new head. The lines are read and
-    checked in a second process while this one stores them, where the system allows it.
+    checked in a second process while this one stores them, on Linux.
 
     Exit status: 0 when every line was stored or already there, 1 when some lines were
     rejected (the rest are stored), 2 when the import could not run.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import pickle
+import sys
 import threading
 from collections.abc import Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -168,12 +169,11 @@ def _decoded(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def can_read_apart() -> bool:
-    """Whether lines can be read in a second process here: the platform forks, and this
-    process runs no other thread (a fork copies only the thread that makes it, and any lock
-    another thread held would stay held in the copy)."""
-    import multiprocessing  # noqa: PLC0415 - only an import that reads apart needs it
-
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Whether lines can be read in a second process here: on Linux (macOS can fork, but
+    its system libraries may start threads of their own, which a fork does not copy), and
+    when this process runs no other thread (a fork copies only the thread that makes it,
+    and any lock another thread held would stay held in the copy)."""
+    return sys.platform == "linux" and threading.active_count() == 1
 
 
 def parsed_batches(

@@ -472,9 +472,9 @@ class SQLiteStore:
         attested times.
 
         ``read_apart`` reads and checks the lines in a second process, forked from this
-        one, while this one stores them (where the platform forks and this process runs no
-        other thread; else here): the same results, faster on two cores or more. ``lines``
-        is then used up in that process (a file's position in this one does not move).
+        one, while this one stores them (on Linux, when this process runs no other thread;
+        else here): the same results, faster on two cores or more. ``lines`` is then used
+        up in that process (a file's position in this one does not move).
         """
 
         def items() -> Iterator[Item]:
