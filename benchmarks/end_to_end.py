@@ -17,7 +17,9 @@ Runs, for each size and input format (Parquet, CSV):
 The script checks that sscert and DuckDB agree on every person's four totals.
 
 The processes run in turn, ``--repeat`` rounds of all of them (5 by default), so that a
-shared machine's busier minutes fall on each alike: the median of each one's seconds is shown.
+shared machine's busier minutes fall on each alike: the median of each one's seconds is shown,
+and how many times faster sscert ran, as the ratio of the medians and within each round (its
+run and DuckDB's, one right after the other).
 
 Run: python benchmarks/end_to_end.py [--sizes 100000 1000000] [--formats parquet csv]
 [--repeat 5]
@@ -36,6 +38,7 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
+from attrs import frozen
 
 sys.path.insert(0, str(Path(__file__).parent))
 from batch_engine import AS_OF, CAMPAIGN, FIRST, build_roster, duckdb_sql
@@ -48,22 +51,45 @@ TABLES = ("entitlements", "events", "changes", "people")
 DUCKDB_JOB = Path(__file__).parent / "duckdb_job.py"
 
 
-def run_in_turn(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float]]:
+@frozen
+class Runs:
+    """One process's runs, in the order made: seconds and peak resident MB."""
+
+    seconds: list[float]
+    peaks: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peaks)
+
+
+def run_in_turn(commands: dict[str, list[str]], repeat: int) -> dict[str, Runs]:
     """Seconds and peak resident MB of each process, start to exit: every command once in
     turn, ``repeat`` times over, so that a shared machine's busier and quieter minutes fall
-    on all of them alike; the median of each one's seconds and its largest peak. A failure
-    stops here."""
-    runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+    on all of them alike. A failure stops here."""
+    runs = {label: Runs([], []) for label in commands}
     for _ in range(repeat):
         for label, command in commands.items():
             seconds, peak, status, error = timed(command)
             if status != 0:
                 raise SystemExit(f"{' '.join(command)} failed ({status}):\n{error}")
-            runs[label].append((seconds, peak))
-    return {
-        label: (statistics.median(s for s, _p in done), max(p for _s, p in done))
-        for label, done in runs.items()
-    }
+            runs[label].seconds.append(seconds)
+            runs[label].peaks.append(peak)
+    return runs
+
+
+def ratios(theirs: Runs, ours: Runs) -> str:
+    """How many times faster ``ours`` ran: the ratio of the medians, and the ratio within
+    each round (the two ran one after the other, in the same minute), lowest to highest."""
+    each = sorted(t / o for t, o in zip(theirs.seconds, ours.seconds, strict=True))
+    return (
+        f"{theirs.median / ours.median:.2f}x (rounds {each[0]:.2f}x-{each[-1]:.2f}x, "
+        f"median {statistics.median(each):.2f}x)"
+    )
 
 
 def agree(ours: Path, theirs: Path) -> None:
@@ -118,8 +144,10 @@ def main() -> None:
                     "--from", FIRST, *inputs, "--unmasked", "--operator", "benchmark",
                 ]  # fmt: skip
                 duck = [sys.executable, str(DUCKDB_JOB), str(folder), kind, str(rules)]
+                # each sscert run beside the DuckDB run it is compared with
                 runs = {
                     "sscert batch --no-months": [*base, "--out", str(root / "a"), "--no-months"],
+                    "DuckDB SQL, per-person totals": [*duck, str(root / "d"), "persons"],
                     "sscert batch --months-by township": [
                         *base,
                         "--out",
@@ -127,26 +155,26 @@ def main() -> None:
                         "--months-by",
                         "township",
                     ],
-                    "sscert batch (months in one file)": [*base, "--out", str(root / "c")],
-                    "DuckDB SQL, per-person totals": [*duck, str(root / "d"), "persons"],
                     "DuckDB SQL, with the month rows": [*duck, str(root / "e"), "months"],
+                    "sscert batch (months in one file)": [*base, "--out", str(root / "c")],
                 }
                 figures = run_in_turn(runs, args.repeat)
-                for label, (seconds, peak) in figures.items():
-                    print(f"{size:>10,} {kind:>8} {label:<34} {seconds:>8.2f} {peak:>8,.0f}")
+                for label, done in figures.items():
+                    print(
+                        f"{size:>10,} {kind:>8} {label:<34} {done.median:>8.2f} {done.peak:>8,.0f}"
+                    )
                 agree(root / "a" / "persons.parquet", root / "d" / "persons.parquet")
                 agree(root / "c" / "persons.parquet", root / "e" / "persons.parquet")
-                ratio = (
-                    figures["DuckDB SQL, per-person totals"][0]
-                    / figures["sscert batch --no-months"][0]
+                totals = ratios(
+                    figures["DuckDB SQL, per-person totals"], figures["sscert batch --no-months"]
                 )
-                with_months = (
-                    figures["DuckDB SQL, with the month rows"][0]
-                    / figures["sscert batch --months-by township"][0]
+                with_months = ratios(
+                    figures["DuckDB SQL, with the month rows"],
+                    figures["sscert batch --months-by township"],
                 )
                 print(
                     f"{'':>10} {'':>8} every person's totals agree; sscert / DuckDB: "
-                    f"{ratio:.2f}x (totals), {with_months:.2f}x (with months)"
+                    f"{totals} (totals), {with_months} (with months)"
                 )
 
 
