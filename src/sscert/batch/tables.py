@@ -21,7 +21,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar
 
 import polars as pl
 from attrs import frozen
@@ -40,9 +40,11 @@ from sscert.events import EndReason
 from sscert.i18n import _
 from sscert.people import Relationship
 from sscert.schemes import Scheme
-from sscert.store.sqlite import SQLiteStore
 from sscert.values.identity import CHECK_CHARACTERS, MONTH_DAYS, WEIGHTS
 from sscert.values.limits import MAX_MONTHLY_AMOUNT, MAX_TEXT, MAX_YEAR, MIN_YEAR
+
+if TYPE_CHECKING:
+    from sscert.store.sqlite import SQLiteStore
 
 __all__ = [
     "BatchInputError",

@@ -121,7 +121,6 @@ def batch(
             )
         ) from None
     from sscert.plugins import channel_codes, fine_policy, make_plugin_manager  # noqa: PLC0415
-    from sscert.store import SQLiteStore, StoreError  # noqa: PLC0415
 
     started = time.perf_counter()
 
@@ -135,8 +134,18 @@ def batch(
     pm = make_plugin_manager()
     known = channel_codes(pm)
     invalid: tuple[InvalidPerson, ...] = ()
+    # the store's modules only when a store is read (tables are read without them)
+    bad_input: tuple[type[Exception], ...] = (
+        BatchInputError,
+        ValueError,
+        OSError,
+        pl.exceptions.PolarsError,
+    )
     try:
         if store_path is not None:
+            from sscert.store import SQLiteStore, StoreError  # noqa: PLC0415
+
+            bad_input = (*bad_input, StoreError)
             stage(_("reading the store {store_path}").format(store_path=store_path))
             with SQLiteStore.open(store_path) as store:
                 data, invalid = from_store_checked(store, known_channels=known)
@@ -149,7 +158,7 @@ def batch(
                 *(scan_table(path) if path else None for path in (events, changes, people)),
                 known_channels=known,
             )
-    except (StoreError, BatchInputError, ValueError, OSError, pl.exceptions.PolarsError) as error:
+    except bad_input as error:
         raise fail(_("bad input:\n{error}").format(error=error)) from None
     stage(
         _("{height:,} people, {height2:,} entitlements: calculating").format(
@@ -189,6 +198,8 @@ def batch(
         )
         paths = write_outputs(result, out, fmt, unmasked=unmasked, people=data.people)
     if unmasked and store_path is not None:
+        from sscert.store import SQLiteStore  # noqa: PLC0415
+
         with SQLiteStore.open(store_path) as store:
             log_full_export(
                 store,
