@@ -262,6 +262,26 @@ def test_a_damaged_table_file_is_bad_input_not_a_traceback(
 
 
 @pytest.mark.parametrize(
+    "content", [b"", bytes(range(256)) * 16, b"SQLite format 3\x00" + b"\x00" * 200]
+)
+def test_a_store_that_is_not_one_is_bad_input_not_a_traceback(
+    tmp_path: Path, content: bytes
+) -> None:
+    """``--store`` given a file that is not a store: exit 2, the store's own reason."""
+    path = tmp_path / "not-a-store.db"
+    path.write_bytes(content)
+    result = CliRunner().invoke(
+        cli,
+        ["batch", "--campaign", "laiyuan-2023", "--as-of", "2023-12-01",
+         "--store", str(path), "--out", str(tmp_path / "out")],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "bad input" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "persons.parquet").exists()
+
+
+@pytest.mark.parametrize(
     ("name", "says"),
     [("missing.parquet", "missing.parquet"), ("roster.txt", "a table is a .parquet")],
 )
