@@ -1,8 +1,8 @@
 """Reading the lines of an import: each line (or group) decoded, parsed and checked on its
 own (:func:`sscert.store.records.parse_record`), in batches for the store to write.
 
-The batches are read in the importing process — or, when asked and the machine can fork,
-in a second process while this one stores the batches already read
+The batches are read in the importing process — or, when asked (on Linux, with no other
+thread running), in a second process while this one stores the batches already read
 (:func:`parsed_batches`). That process is a fork of this one: it runs the same code on the
 same lines, and sends each record back as five texts (:class:`Read`: id, kind, person,
 canonical body, unique key), from which this process takes what its checks and the row's
@@ -60,8 +60,6 @@ class Storable(Columns, Protocol):
     def event_type(self) -> str | None: ...
     @property
     def attestation(self) -> Attestation | None: ...
-    @property
-    def hash_middle(self) -> bytes: ...
 
 
 #: One line or group read: its number, its records, why it was refused (then no records)

@@ -40,7 +40,6 @@ from sscert.values.limits import (
     LimitError,
     check_text,
     compact_json,
-    compact_json_bytes,
     parse_count,
     preview,
 )
@@ -59,7 +58,6 @@ __all__ = [
     "case_to_records",
     "owner_key_of",
     "parse_record",
-    "row_columns_json",
     "unique_key_of",
 ]
 
@@ -152,11 +150,6 @@ class Derived:
         """An event's type (``certified``, ``died``, …); ``None`` for the other kinds."""
         return str(self.body["type"]) if self.kind == "event" else None
 
-    @property
-    def hash_middle(self: Columns) -> bytes:
-        """The record's columns as the row's hash reads them (:func:`row_columns_json`)."""
-        return row_columns_json(self.id, self.kind, self.person, self.unique_key, self.text)
-
 
 @frozen(repr=False)
 class Record(Derived):
@@ -225,15 +218,6 @@ def owner_key_of(body: Mapping[str, Any]) -> str | None:
     if body.get("kind") in OWNED_KINDS:
         return f"{body.get('id_number')}|entitlement|{body.get('scheme')}"
     return None
-
-
-def row_columns_json(
-    record_id: str, kind: str, person: str, unique_key: str | None, text: str
-) -> bytes:
-    """A row's id, kind, person, unique key and body as they stand in the JSON array its hash
-    is taken over (:func:`sscert.store.sqlite.row_hash`), without the brackets: each value
-    is written the same way inside a longer array."""
-    return compact_json_bytes([record_id, kind, person, unique_key, text])[1:-1]
 
 
 def _problem(error: InputError) -> str:

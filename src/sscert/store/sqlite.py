@@ -55,7 +55,6 @@ from sscert.store.reading import (
 from sscert.store.records import (
     KINDS,
     canonical_json,
-    row_columns_json,
     unique_key_of,
 )
 from sscert.values.identity import mask_id_text
@@ -160,16 +159,9 @@ def row_hash(
     prev_hash: str,
 ) -> str:
     """The hash of one row: SHA-256 over every column that carries meaning and the
-    previous row's hash, encoded as one JSON array (no separator can be forged):
-    ``[SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash]``."""
-    return _chained(seq, row_columns_json(record_id, kind, person, unique_key, body), prev_hash)
-
-
-def _chained(seq: int, middle: bytes, prev_hash: str) -> str:
-    """:func:`row_hash` of a row whose id, kind, person, unique key and body are ``middle``
-    (:func:`~sscert.store.records.row_columns_json`): the array written around them."""
-    head = b"[%d,%d," % (SCHEMA_VERSION, seq)
-    return hashlib.sha256(head + middle + b"," + compact_json_bytes(prev_hash) + b"]").hexdigest()
+    previous row's hash, encoded as one JSON array (no separator can be forged)."""
+    columns = [SCHEMA_VERSION, seq, record_id, kind, person, unique_key, body, prev_hash]
+    return hashlib.sha256(compact_json_bytes(columns)).hexdigest()
 
 
 def _row_hash_v1(seq: int, prev_hash: str, body: str) -> str:
@@ -729,11 +721,7 @@ class SQLiteStore:
                 return Rejection(0, reason, record.id, key)
             seq += 1
             row = (seq, record.id, record.kind, record.person, record.unique_key, text)
-            digest = (
-                _chained(seq, record.hash_middle, prev)
-                if self._schema == SCHEMA_VERSION
-                else self._row_hash(*row, prev)
-            )
+            digest = self._row_hash(*row, prev)
             rows.append((*row, prev, digest))
             known.stage(record.id, text, record.unique_key)
             if record.attestation is not None:
