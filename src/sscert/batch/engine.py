@@ -182,16 +182,21 @@ def _outcome(
     return pl.when(after_death).then(after).otherwise(before).cast(pl.UInt8)
 
 
+def in_person_order(frame: pl.DataFrame) -> bool:
+    """Whether each row's ``person`` is set and not before the one of the row before."""
+    return frame["person"].null_count() == 0 and bool(
+        frame.select((pl.col("person").diff() >= 0).all()).item()
+    )
+
+
 def _by_person(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame``, its ``person`` column marked as sorted when it is (as the tables of a roster
-    usually are: each row is compared with the one before), so that Polars groups and joins
-    by person along the sorted column instead of through a hash table; else as it is."""
+    usually are: :func:`in_person_order`), so that Polars groups and joins by person along
+    the sorted column instead of through a hash table; else as it is."""
     person = frame["person"]
     if person.flags["SORTED_ASC"]:
         return frame
-    if person.null_count() == 0 and frame.select((pl.col("person").diff() >= 0).all()).item():
-        return frame.with_columns(person.set_sorted())
-    return frame
+    return frame.with_columns(person.set_sorted()) if in_person_order(frame) else frame
 
 
 def _with_c15_ends(data: BatchInput, as_of: dt.date) -> BatchInput:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Final, Protocol, TypeVar
 import polars as pl
 from attrs import frozen
 
-from sscert.batch.engine import DEPENDANT_ENDS, IMPRISONMENTS, BatchInput
+from sscert.batch.engine import DEPENDANT_ENDS, IMPRISONMENTS, BatchInput, in_person_order
 from sscert.batch.schema import (
     CHANGE_COLUMNS,
     ENTITLEMENT_COLUMNS,
@@ -919,9 +919,8 @@ def _numbered(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     row = pl.int_range(pl.len(), dtype=pl.Int64)
     first = (pl.col("person") != pl.col("person").shift()).fill_null(True)
     # a table already in the people's order (rows are in ``order``) is not sorted again
-    ordered = frame.select((pl.col("person").diff() >= 0).all()).item()
     return (
-        (frame if ordered else frame.sort("person", maintain_order=True))  # stable: by order
+        (frame if in_person_order(frame) else frame.sort("person", maintain_order=True))  # stable
         .with_columns(_first=pl.when(first).then(row).forward_fill())
         .with_columns((row - pl.col("_first")).alias(name))
         .drop("_first")
